@@ -1,0 +1,55 @@
+// Calendar arithmetic on FHIR date/dateTime strings. Day counts use the calendar date written in
+// the source (the first 10 characters), so results do not depend on the process time zone.
+
+const DAY_MS = 86_400_000
+const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/
+
+/** Days since 1970-01-01 of the calendar date written in a FHIR date or dateTime, or undefined. */
+export function dayNumber (value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined
+  const m = DATE_RE.exec(value)
+  if (m === null) return undefined
+  const year = Number(m[1])
+  const month = m[2] === undefined ? 1 : Number(m[2])
+  const day = m[3] === undefined ? 1 : Number(m[3])
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined
+  const ms = Date.UTC(year, month - 1, day)
+  return Number.isFinite(ms) ? Math.floor(ms / DAY_MS) : undefined
+}
+
+/** Instant in epoch milliseconds (date-only values are taken at 00:00 UTC), or undefined. */
+export function instantMs (value: unknown): number | undefined {
+  if (typeof value !== 'string' || !DATE_RE.test(value)) return undefined
+  const ms = Date.parse(value.length === 4 ? `${value}-01-01` : value.length === 7 ? `${value}-01` : value)
+  return Number.isFinite(ms) ? ms : undefined
+}
+
+/** ISO calendar date (YYYY-MM-DD) of a day number. */
+export function isoDate (day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10)
+}
+
+/** The evaluation clock: a fixed instant for one call. */
+export interface EvaluationTime {
+  /** ISO instant, e.g. 2026-11-29T10:00:00Z */
+  readonly iso: string
+  readonly ms: number
+  /** Calendar day of `iso` (UTC). */
+  readonly day: number
+}
+
+export function evaluationTime (now: Date): EvaluationTime {
+  const iso = now.toISOString()
+  return { iso, ms: now.getTime(), day: Math.floor(now.getTime() / DAY_MS) }
+}
+
+/** Whole years between a birth date and a calendar day. */
+export function ageInYears (birthDate: unknown, onDay: number): number | undefined {
+  const birth = dayNumber(birthDate)
+  if (birth === undefined || typeof birthDate !== 'string') return undefined
+  const b = new Date(birth * DAY_MS)
+  const d = new Date(onDay * DAY_MS)
+  let age = d.getUTCFullYear() - b.getUTCFullYear()
+  if (d.getUTCMonth() < b.getUTCMonth() || (d.getUTCMonth() === b.getUTCMonth() && d.getUTCDate() < b.getUTCDate())) age--
+  return age
+}

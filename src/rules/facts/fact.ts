@@ -1,0 +1,50 @@
+// The contract of a named fact: a clinical computation over the evaluation record that rules
+// combine with plain json-rules-engine conditions. Facts are pure functions of (record, params).
+
+import type { EvaluationRecord } from '../../fhir/record.js'
+import type { FacetSession } from '../../fhir/facet.js'
+import type { ValueSet } from '../../fhir/valueset.js'
+
+export interface FactContext {
+  record: EvaluationRecord
+  /** The order session being evaluated (order hooks), if any. */
+  order: FacetSession | undefined
+  valueSet: (id: string) => ValueSet
+}
+
+export interface FactDefinition {
+  name: string
+  description: string
+  /** Resource types read; when one is unavailable, rules using the fact cannot conclude. */
+  reads: readonly string[]
+  /** JSON Schema of `params` (checked when the catalog loads). */
+  params: Record<string, unknown>
+  /** Value sets named by these params must exist. */
+  valueSetParams?: readonly string[]
+  /** What the value looks like (documentation). */
+  returns: string
+  compute: (ctx: FactContext, params: Record<string, unknown>) => unknown
+}
+
+export function num (params: Record<string, unknown>, key: string, fallback?: number): number {
+  const v = params[key]
+  if (typeof v === 'number') return v
+  if (fallback !== undefined) return fallback
+  throw new TypeError(`fact parameter ${key} must be a number`)
+}
+
+export function text (params: Record<string, unknown>, key: string, fallback?: string): string {
+  const v = params[key]
+  if (typeof v === 'string') return v
+  if (fallback !== undefined) return fallback
+  throw new TypeError(`fact parameter ${key} must be a string`)
+}
+
+/** The day the order is planned for, else the evaluation day. */
+export function anchorDay (ctx: FactContext): number {
+  return ctx.order?.day ?? ctx.record.time.day
+}
+
+export const NUMBER = { type: 'number' }
+export const POSITIVE = { type: 'number', minimum: 0 }
+export const VALUESET = { type: 'string', minLength: 1 }

@@ -1,0 +1,25 @@
+// The fact library: every named clinical computation a rule may use. Adding a fact here makes
+// it available to rule files; rules/README.md documents each one.
+
+import { conservativeCareFact, facetFollowUpFact } from './care-facts.js'
+import { conditionPresentFact, painDurationFact } from './condition-facts.js'
+import type { FactDefinition } from './fact.js'
+import { antithromboticsFact, medicationStartedFact } from './medication-facts.js'
+import { latestPainScoreFact, observationsFact } from './observation-facts.js'
+import { dateWindowFact, orderFact, patientFact } from './record-facts.js'
+
+export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
+  patientFact,
+  orderFact,
+  dateWindowFact,
+  latestPainScoreFact,
+  observationsFact,
+  conditionPresentFact,
+  painDurationFact,
+  antithromboticsFact,
+  medicationStartedFact,
+  conservativeCareFact,
+  facetFollowUpFact
+].map((f) => [f.name, f]))
+
+export type { FactContext, FactDefinition } from './fact.js'

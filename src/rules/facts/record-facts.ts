@@ -1,0 +1,59 @@
+// Facts about the patient and the order being placed.
+
+import { ageInYears, isoDate } from '../../fhir/dates.js'
+import { type FactDefinition, anchorDay, num, text } from './fact.js'
+
+export const patientFact: FactDefinition = {
+  name: 'patient',
+  description: 'The patient: age in whole years at the evaluation time, and gender.',
+  reads: ['Patient'],
+  params: { type: 'object', additionalProperties: false },
+  returns: '{ found, age, gender }',
+  compute: ({ record }) => {
+    const p = record.patient
+    if (p === undefined) return { found: false }
+    const age = ageInYears(p.birthDate, record.time.day)
+    return { found: true, age: age ?? null, gender: typeof p.gender === 'string' ? p.gender : null }
+  }
+}
+
+export const orderFact: FactDefinition = {
+  name: 'order',
+  description: 'The facet session being ordered (order hooks): region, session type and levels, from the draft ServiceRequests with facet CPT codes.',
+  reads: [],
+  params: { type: 'object', additionalProperties: false },
+  returns: '{ found, region, type: diagnostic|therapeutic|rfa, isRfa, levels, codes, date, daysUntil, ultrasound }',
+  compute: ({ order, record }) => {
+    if (order === undefined) return { found: false }
+    return {
+      found: true,
+      region: order.region,
+      regionLabel: order.region === 'lumbar-sacral' ? 'lumbar/sacral' : 'cervical/thoracic',
+      type: order.type,
+      isRfa: order.type === 'rfa',
+      levels: order.levels,
+      maxLevel: Math.max(...order.lines.map((l) => l.level)),
+      codes: order.codes,
+      date: order.date,
+      daysUntil: order.day - record.time.day,
+      ultrasound: order.lines.some((l) => l.guidance === 'ultrasound')
+    }
+  }
+}
+
+export const dateWindowFact: FactDefinition = {
+  name: 'dateWindow',
+  description: 'A date range relative to now or to the planned order date, for suggested orders (e.g. a PT referral window).',
+  reads: [],
+  params: {
+    type: 'object',
+    required: ['fromDays', 'toDays'],
+    additionalProperties: false,
+    properties: { anchor: { enum: ['now', 'order'] }, fromDays: { type: 'number' }, toDays: { type: 'number' } }
+  },
+  returns: '{ found: true, start, end } as YYYY-MM-DD',
+  compute: (ctx, params) => {
+    const base = text(params, 'anchor', 'order') === 'now' ? ctx.record.time.day : anchorDay(ctx)
+    return { found: true, start: isoDate(base + num(params, 'fromDays')), end: isoDate(base + num(params, 'toDays')) }
+  }
+}

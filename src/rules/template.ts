@@ -1,0 +1,62 @@
+// Card text templates: {{param.NAME}}, {{context.patientId}} and {{name.path}} where name is a
+// fact used by the rule (or a `let` binding). Values are formatted for people: numbers without
+// float noise, lists joined, missing values shown as "unknown".
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_]+)*)\s*\}\}/g
+const WHOLE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_]+)*)\s*\}\}$/
+
+export interface TemplateRef { root: string, path: string[] }
+
+/** Every placeholder in a string or in all strings of a JSON value. */
+export function templateRefs (value: unknown): TemplateRef[] {
+  const out: TemplateRef[] = []
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') {
+      for (const m of v.matchAll(PLACEHOLDER)) out.push({ root: m[1] as string, path: (m[2] ?? '').split('.').filter(Boolean) })
+    } else if (Array.isArray(v)) v.forEach(visit)
+    else if (v !== null && typeof v === 'object') Object.values(v).forEach(visit)
+  }
+  visit(value)
+  return out
+}
+
+export type Lookup = (root: string, path: string[]) => unknown
+
+export function formatValue (v: unknown): string {
+  if (v === undefined || v === null) return 'unknown'
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 10) / 10)
+  if (typeof v === 'boolean') return v ? 'yes' : 'no'
+  if (Array.isArray(v)) return v.map(formatValue).join(', ')
+  if (typeof v === 'object') return JSON.stringify(v)
+  return String(v)
+}
+
+export function renderText (template: string, lookup: Lookup): string {
+  return template.replace(PLACEHOLDER, (_m, root: string, path: string) => formatValue(lookup(root, path.split('.').filter(Boolean))))
+}
+
+/** Renders every string of a JSON value; a string that is one placeholder keeps the raw value. */
+export function renderJson (value: unknown, lookup: Lookup): unknown {
+  if (typeof value === 'string') {
+    const whole = WHOLE.exec(value)
+    if (whole !== null) {
+      const raw = lookup(whole[1] as string, (whole[2] ?? '').split('.').filter(Boolean))
+      return raw === undefined || raw === null ? formatValue(raw) : raw
+    }
+    return renderText(value, lookup)
+  }
+  if (Array.isArray(value)) return value.map((v) => renderJson(v, lookup))
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderJson(v, lookup)]))
+  }
+  return value
+}
+
+export function pick (value: unknown, path: string[]): unknown {
+  let cur = value
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined
+    cur = (cur as Record<string, unknown>)[key]
+  }
+  return cur
+}

@@ -1,0 +1,145 @@
+// Shapes of the clinical content files (rules/), as validated by the JSON Schemas in schemas/.
+
+import type { ValueSetFile } from '../fhir/valueset.js'
+
+export type HookName = 'order-select' | 'order-sign' | 'patient-view'
+export const HOOKS: readonly HookName[] = ['order-select', 'order-sign', 'patient-view']
+export type Indicator = 'info' | 'warning' | 'critical'
+export type Evidence = 'V' | 'S' | 'U' | 'D'
+export type OrderKind = 'facet' | 'pt'
+
+/** A json-rules-engine condition tree; `{ "param": NAME }` may stand for any value. */
+export type ConditionNode =
+  | { all: ConditionNode[] }
+  | { any: ConditionNode[] }
+  | { not: ConditionNode }
+  | { fact: string, operator: string, value: unknown, path?: string, params?: Record<string, unknown> }
+
+export interface LinkTemplate { label: string, url: string, type: 'absolute' | 'smart', appContext?: string }
+export interface ActionTemplate { type: 'create' | 'update' | 'delete', description: string, resource?: Record<string, unknown>, resourceId?: string }
+export interface SuggestionTemplate { label: string, isRecommended?: boolean, actions?: ActionTemplate[] }
+export interface OverrideReasonTemplate { code: string, display: string, system?: string }
+
+export interface CardTemplate {
+  indicator: Indicator
+  summary: string
+  detail?: string
+  /** The facts and thresholds that made the card fire; rendered into `detail` and the extension. */
+  why: string
+  suggestions?: SuggestionTemplate[]
+  selectionBehavior?: 'at-most-one' | 'any'
+  links?: LinkTemplate[]
+  overrideReasons?: OverrideReasonTemplate[]
+}
+
+export interface VariantFile {
+  id: string
+  title?: string
+  conditions: ConditionNode
+  card: CardTemplate
+}
+
+export interface FactCall { fact: string, params?: Record<string, unknown> }
+
+export interface RuleFile {
+  id: string
+  version: string
+  title: string
+  description: string
+  group: 'suitability' | 'safety' | 'pt-follow-up' | 'escalation' | 'governance'
+  hooks: HookName[]
+  /** On order hooks the rule runs only when an order of one of these kinds is being placed. */
+  orders?: OrderKind[]
+  /** false = shipped but off (e.g. GOV-01); default true. */
+  enabled?: boolean
+  source: { label: string, url?: string, evidence?: Evidence, citation?: string }
+  parameters: string[]
+  /** Named fact calls available to card templates as `{{name.path}}`. */
+  let?: Record<string, FactCall>
+  conditions?: ConditionNode
+  card?: CardTemplate
+  variants?: VariantFile[]
+}
+
+export interface ParameterDef {
+  default: number | boolean
+  unit: string
+  title?: string
+  description: string
+  source: string
+  evidence: Evidence
+  profiles?: Record<string, number | boolean>
+}
+
+export interface ParametersFile {
+  profiles: Record<string, { title: string, description?: string, source?: string }>
+  defaultProfile: string
+  parameters: Record<string, ParameterDef>
+}
+
+export interface PrefetchDef {
+  template: string
+  /** Resource types this key supplies; they become unavailable when the key cannot be had. */
+  covers: string[]
+  /** Without it the service cannot evaluate at all: absent and unfetchable → 412. */
+  required: boolean
+}
+
+export interface ServiceFile {
+  id: string
+  hook: HookName
+  title: string
+  description: string
+  usageRequirements?: string
+  prefetch: Record<string, PrefetchDef>
+}
+
+export interface ServicesFile { services: ServiceFile[] }
+
+export interface FhirPathFactFile {
+  description: string
+  resourceType: string
+  valueset?: string
+  where?: string
+  select?: string
+  result: 'exists' | 'count' | 'values'
+}
+
+export interface FactsFile { facts: Record<string, FhirPathFactFile> }
+
+export interface CaseExpectation {
+  fires: boolean
+  variant?: string
+  card?: Record<string, unknown>
+}
+
+export interface RuleCase {
+  name: string
+  hook?: HookName
+  now: string
+  profile?: string
+  skip?: string
+  /** The patient's record: resources (dates may be `{{now-30d}}`), draft orders have status draft. */
+  resources?: unknown[]
+  /** Or a whole hook request body. */
+  request?: Record<string, unknown>
+  expect: CaseExpectation
+}
+
+export interface CasesFile { rule: string, cases: RuleCase[] }
+
+export interface RuleContent {
+  file: string
+  rule: RuleFile
+  casesFile?: string
+  cases?: CasesFile
+}
+
+export interface CatalogContent {
+  dir: string
+  services: ServiceFile[]
+  parameters: ParametersFile
+  valueSets: ValueSetFile[]
+  facts: FactsFile
+  rules: RuleContent[]
+}
