@@ -1,0 +1,66 @@
+// Builds the Fastify instance from a config object and a loaded catalog. Tests use this with
+// inject(); src/main.ts is the only place that listens and reads the environment.
+
+import { randomUUID } from 'node:crypto'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
+import type { FhirFetcher } from './cds/prefetch.js'
+import type { NewId } from './cds/types.js'
+import type { Config } from './config.js'
+import type { Catalog } from './rules/compiled.js'
+import { CatalogStore } from './http/catalog-store.js'
+import { registerErrorHandling } from './http/error-handler.js'
+import { loggerOptions } from './http/logger.js'
+import { discoveryRoutes } from './http/routes/discovery.js'
+import { healthRoutes } from './http/routes/health.js'
+import { hookRoutes } from './http/routes/hooks.js'
+
+export interface AppOptions {
+  config: Config
+  catalog: Catalog
+  clock?: () => Date
+  newId?: NewId
+  logStream?: DestinationStream
+  fetcher?: FhirFetcher
+}
+
+export interface App { app: FastifyInstance, store: CatalogStore, routes: Array<{ method: string, url: string }> }
+
+export async function buildApp (opts: AppOptions): Promise<App> {
+  const { config } = opts
+  const app = Fastify({
+    logger: loggerOptions(config.LOG_LEVEL, opts.logStream),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    return503OnClosing: true,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } }
+  })
+  if (!opts.catalog.profiles.has(config.EVIDENCE_PROFILE)) {
+    throw new Error(`EVIDENCE_PROFILE "${config.EVIDENCE_PROFILE}" is not defined in rules/parameters.json (${[...opts.catalog.profiles.keys()].join(', ')})`)
+  }
+  const store = new CatalogStore(opts.catalog)
+  const routes: App['routes'] = []
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url })
+  })
+  // EHRs send FHIR JSON as application/fhir+json; parse it like application/json.
+  app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
+  registerErrorHandling(app)
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode >= 400) request.log.info({ method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 }, 'request failed')
+  })
+  discoveryRoutes(app, store)
+  hookRoutes(app, {
+    store,
+    clock: opts.clock ?? (() => new Date()),
+    newId: opts.newId ?? randomUUID,
+    profile: config.EVIDENCE_PROFILE,
+    ...(opts.fetcher === undefined ? {} : { fetcher: opts.fetcher })
+  })
+  healthRoutes(app, store)
+  await app.ready()
+  return { app, store, routes }
+}

@@ -1,0 +1,40 @@
+// Every setting of the service, in one schema, parsed once at start from the environment.
+// Nothing else reads process.env; tests build a Config with testConfig().
+
+import { fileURLToPath } from 'node:url'
+import { Ajv } from 'ajv'
+import { Type, type Static } from 'typebox'
+
+export const ConfigSchema = Type.Object({
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
+  LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' }),
+  RULES_DIR: Type.String({ default: fileURLToPath(new URL('../rules/', import.meta.url)), minLength: 1 }),
+  EVIDENCE_PROFILE: Type.String({ default: 'medicare_lcd', minLength: 1 }),
+  BODY_LIMIT_BYTES: Type.Integer({ default: 5_242_880, minimum: 1024 }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 })
+}, { additionalProperties: false })
+
+export type Config = Static<typeof ConfigSchema>
+
+export class ConfigError extends Error {}
+
+/** Parses the settings we own from an environment; unknown variables are ignored. */
+export function loadConfig (env: Record<string, string | undefined>): Config {
+  const keys = Object.keys(ConfigSchema.properties)
+  const input: Record<string, unknown> = {}
+  for (const key of keys) {
+    const v = env[key]
+    if (v !== undefined && v !== '') input[key] = v
+  }
+  const ajv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: true })
+  const validate = ajv.compile(ConfigSchema)
+  if (!validate(input)) {
+    throw new ConfigError(`invalid configuration: ${(validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'config'} ${e.message ?? ''}`).join('; ')}`)
+  }
+  return input as Config
+}
+
+export function testConfig (overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({}), LOG_LEVEL: 'silent', ...overrides }
+}

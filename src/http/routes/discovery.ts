@@ -1,0 +1,19 @@
+// GET /cds-services: CDS Hooks 2.0 discovery, from rules/services.json (internal prefetch
+// metadata such as `covers`/`required` is never published).
+
+import type { FastifyInstance } from 'fastify'
+import type { CatalogStore } from '../catalog-store.js'
+import { DiscoveryResponseSchema } from '../schemas.js'
+
+export function discoveryRoutes (app: FastifyInstance, store: CatalogStore): void {
+  app.get('/cds-services', { schema: { response: { 200: DiscoveryResponseSchema } } }, async () => ({
+    services: [...store.current().services.values()].map((s) => ({
+      hook: s.hook,
+      id: s.id,
+      title: s.title,
+      description: s.description,
+      ...(s.usageRequirements === undefined ? {} : { usageRequirements: s.usageRequirements }),
+      prefetch: Object.fromEntries(Object.entries(s.prefetch).map(([k, v]) => [k, v.template]))
+    }))
+  }))
+}

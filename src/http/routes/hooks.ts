@@ -1,0 +1,38 @@
+// POST /cds-services/{id}: a thin adapter from HTTP to evaluateHook() and back, with one log
+// line per call (service, hookInstance, rules fired, card count, duration; never PHI).
+
+import type { FastifyInstance } from 'fastify'
+import { evaluateHook, serviceOf } from '../../cds/evaluate.js'
+import type { FhirFetcher } from '../../cds/prefetch.js'
+import type { HookRequest, NewId } from '../../cds/types.js'
+import type { CatalogStore } from '../catalog-store.js'
+import { HookRequestSchema, HookResponseSchema, ServiceParams } from '../schemas.js'
+
+export interface HookRouteDeps { store: CatalogStore, clock: () => Date, newId: NewId, profile: string, fetcher?: FhirFetcher }
+
+export function hookRoutes (app: FastifyInstance, deps: HookRouteDeps): void {
+  app.post<{ Params: { id: string }, Body: HookRequest }>('/cds-services/:id', {
+    schema: { params: ServiceParams, body: HookRequestSchema, response: { 200: HookResponseSchema } },
+    // An unknown service is a 404 whatever the body holds, so check it before body validation.
+    preValidation: async (request) => { serviceOf(deps.store.current(), request.params.id) }
+  }, async (request) => {
+    const started = performance.now()
+    const evaluation = await evaluateHook(request.params.id, request.body, {
+      catalog: deps.store.current(),
+      now: deps.clock(),
+      newId: deps.newId,
+      profile: deps.profile,
+      ...(deps.fetcher === undefined ? {} : { fetcher: deps.fetcher })
+    })
+    request.log.info({
+      service: evaluation.service,
+      hookInstance: request.body.hookInstance,
+      profile: evaluation.profile,
+      rulesFired: evaluation.run.outcomes.filter((o) => o.outcome === 'fired').map((o) => `${o.key}@${o.rule.rule.version}`),
+      dataUnavailable: evaluation.unavailableKeys,
+      cards: evaluation.cards.length,
+      durationMs: Math.round((performance.now() - started) * 100) / 100
+    }, 'hook evaluated')
+    return { cards: evaluation.cards }
+  })
+}

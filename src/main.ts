@@ -1,0 +1,20 @@
+// Process entry: reads the environment once, loads the rule catalog (a bad catalog stops the
+// boot with every located problem), listens, and shuts down gracefully on SIGTERM/SIGINT.
+
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { loadConfig } from './config.js'
+import { loadCatalog } from './rules/catalog.js'
+
+const config = loadConfig(process.env)
+const catalog = loadCatalog(config.RULES_DIR, new Date())
+const { app } = await buildApp({ config, catalog })
+
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err !== undefined) app.log.error({ err }, 'closing after an error')
+  else app.log.info({ signal }, 'closing')
+  await app.close()
+})
+
+await app.listen({ host: config.HOST, port: config.PORT })
+app.log.info({ rules: catalog.content.rules.length, catalog: catalog.hash, profile: config.EVIDENCE_PROFILE }, 'facet-pt-cds ready')

@@ -1,0 +1,31 @@
+// Robustness against real public data (../shared/data): captured CDS Hooks sandbox requests and
+// the spec's own examples never produce a 5xx, and every non-2xx is an OperationOutcome.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import t from 'tap'
+import { SHARED_DATA, testApp } from './helper.js'
+
+const SERVICE_FOR: Record<string, string> = { 'order-select': 'facet-pt-order-select', 'order-sign': 'facet-pt-order-sign', 'patient-view': 'facet-pt-patient-view' }
+
+const dirs = ['sandbox-captured-requests', 'cds-hooks-examples', 'opioid-cds-r4-hook-requests'].map((d) => `${SHARED_DATA}${d}`)
+if (!dirs.every(existsSync)) {
+  t.skip('shared/data is not beside this checkout')
+} else {
+  t.test('real hook requests never produce a 5xx', async (t) => {
+    const { app } = await testApp()
+    let posted = 0
+    for (const dir of dirs) {
+      for (const name of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+        const body = JSON.parse(readFileSync(`${dir}/${name}`, 'utf8')) as Record<string, unknown>
+        const hook = typeof body.hook === 'string' ? body.hook : undefined
+        const service = hook === undefined ? 'facet-pt-patient-view' : SERVICE_FOR[hook] ?? 'facet-pt-patient-view'
+        const res = await app.inject({ method: 'POST', url: `/cds-services/${service}`, payload: body })
+        posted++
+        t.ok(res.statusCode < 500, `${name}: ${res.statusCode}`)
+        if (res.statusCode !== 200) t.equal(res.json().resourceType, 'OperationOutcome', `${name}: error is an OperationOutcome`)
+        else t.ok(Array.isArray(res.json().cards), `${name}: cards array`)
+      }
+    }
+    t.ok(posted > 50, `posted ${posted} real requests`)
+  })
+}
