@@ -30,8 +30,11 @@ export interface PrefetchResolution {
 
 interface KeyResult { resources: Resource[], available: boolean, nextUrl?: string }
 
-function readValue (key: string, value: unknown, issues: IssueLocation[]): KeyResult {
-  if (value === null) return { resources: [], available: true }
+function readValue (key: string, raw: unknown, issues: IssueLocation[]): KeyResult {
+  if (raw === null) return { resources: [], available: true }
+  // Pre-1.0 clients wrapped values as { response, resource }; unwrap them.
+  const wrapped = obj(raw)
+  const value = wrapped !== undefined && wrapped.resourceType === undefined && isResource(wrapped.resource) ? wrapped.resource : raw
   if (!isResource(value)) {
     issues.push({ expression: `prefetch.${key}`, diagnostics: `prefetch.${key} must be a FHIR resource, a Bundle or null` })
     return { resources: [], available: false }

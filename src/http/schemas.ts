@@ -10,7 +10,7 @@ export const HookRequestSchema = Type.Object({
   hookInstance: Type.String({ minLength: 1, maxLength: 200 }),
   fhirServer: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048 })),
   fhirAuthorization: Type.Optional(Type.Object({
-    access_token: Type.String({ minLength: 1 }),
+    access_token: Type.String(),
     token_type: Type.String(),
     expires_in: Type.Number(),
     scope: Type.String(),

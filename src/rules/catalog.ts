@@ -10,6 +10,7 @@ import type { Catalog, CompiledRule, CompiledVariant, ProfileCatalog } from './c
 import type { FactDefinition } from './facts/fact.js'
 import { FACT_LIBRARY } from './facts/index.js'
 import { fhirPathFact } from './fhirpath-facts.js'
+import { templateRefs } from './template.js'
 import type { CatalogContent, ConditionNode, FactCall, RuleFile } from './types.js'
 
 export function loadCatalog (dir: string, loadedAt: Date): Catalog {
@@ -65,12 +66,13 @@ export function resolveParams<T> (value: T, parameters: Record<string, number | 
 function compileRule (rule: RuleFile, file: string, parameters: Record<string, number | boolean>,
   facts: ReadonlyMap<string, FactDefinition>): CompiledRule {
   const lets = new Map<string, FactCall>(Object.entries(rule.let ?? {}).map(([k, call]) => [k, resolveParams(call, parameters)]))
-  const letReads = [...lets.values()].flatMap((c) => facts.get(c.fact)?.reads ?? [])
   const source = rule.variants ?? [{ id: '', conditions: rule.conditions as ConditionNode, card: rule.card as NonNullable<RuleFile['card']> }]
   const variants: CompiledVariant[] = source.map((v) => {
     const conditions = resolveParams(v.conditions, parameters)
     const factCalls = new Map<string, FactCall>()
-    const reads = new Set<string>(letReads)
+    // A `let` binding only adds its data needs to the variants whose card shows it.
+    const shown = new Set(templateRefs(v.card).map((r) => r.root))
+    const reads = new Set<string>([...lets].filter(([name]) => shown.has(name)).flatMap(([, c]) => facts.get(c.fact)?.reads ?? []))
     leaves(conditions, (leaf) => {
       if (!factCalls.has(leaf.fact)) factCalls.set(leaf.fact, { fact: leaf.fact, ...(leaf.params === undefined ? {} : { params: leaf.params }) })
       for (const t of facts.get(leaf.fact)?.reads ?? []) reads.add(t)

@@ -28,6 +28,6 @@ t.test('GET /cds-services lists the three services with spec-conformant prefetch
         t.ok(ALLOWED_PARAMS.has(pair.split('=')[0] ?? ''), `${key}: search parameter ${pair.split('=')[0] ?? ''} is within the prefetch query restrictions`)
       }
     }
-    t.notOk('covers' in JSON.stringify(s) && JSON.stringify(s).includes('"covers"'), 'internal prefetch metadata is not published')
+    t.notOk(JSON.stringify(s).includes('"covers"') || JSON.stringify(s).includes('"required"'), 'internal prefetch metadata is not published')
   }
 })
