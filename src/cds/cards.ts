@@ -5,7 +5,7 @@
 import type { RunResult, VariantOutcome } from '../rules/run-rules.js'
 import { pick, renderJson, renderText, type Lookup } from '../rules/template.js'
 import type { Indicator } from '../rules/types.js'
-import type { Action, Card, NewId } from './types.js'
+import type { Action, Card, Link, NewId } from './types.js'
 
 export const RULE_TOPIC_SYSTEM = 'urn:facet-pt-cds:rule'
 export const OVERRIDE_REASON_SYSTEM = 'urn:facet-pt-cds:override-reason'
@@ -58,7 +58,7 @@ export function buildCard (o: VariantOutcome, patientId: string, newId: NewId): 
   if (t.overrideReasons !== undefined && t.overrideReasons.length > 0) {
     card.overrideReasons = t.overrideReasons.map((r) => ({ system: r.system ?? OVERRIDE_REASON_SYSTEM, code: r.code, display: r.display }))
   }
-  if (t.links !== undefined && t.links.length > 0) card.links = t.links.map((l) => renderJson(l, lookup) as Card['links'] extends Array<infer L> | undefined ? L : never)
+  if (t.links !== undefined && t.links.length > 0) card.links = t.links.map((l) => renderJson(l, lookup) as Link)
   return card
 }
 

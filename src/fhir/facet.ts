@@ -3,8 +3,8 @@
 
 import { dayNumber, isoDate } from './dates.js'
 import type { EvaluationRecord } from './record.js'
-import { type Resource, clinicalDate, codingCodes, obj } from './resource.js'
-import { type ValueSet, asArray } from './valueset.js'
+import { type Resource, clinicalDate, codingCodes } from './resource.js'
+import type { ValueSet } from './valueset.js'
 
 export const INTENT_SYSTEM = 'urn:facet-pt-cds:procedure-intent'
 
@@ -117,9 +117,4 @@ export function orderedSessions (record: EvaluationRecord, vs: ValueSet): FacetS
     }
     return sessionsOf(lines)
   })
-}
-
-/** True when the resource is a draft order whose code is in the value set. */
-export function hasOrderIn (record: EvaluationRecord, vs: ValueSet): boolean {
-  return record.activeOrders.some((r) => vs.match(r.code) !== undefined || asArray(r.orderDetail as unknown[]).some((d) => vs.match(obj(d)) !== undefined))
 }

@@ -64,7 +64,8 @@ export function readCatalogFiles (dir: string): ReadResult {
   for (const file of parsed.keys()) {
     if (file.startsWith('valuesets/')) {
       const vs = take<ValueSetFile>(file, 'valueset')
-      if (vs !== undefined) valueSets.push(vs)
+      if (vs !== undefined && `valuesets/${vs.id}.json` !== file) problems.push({ file, pointer: '/id', message: `id "${vs.id}" does not match the file name` })
+      else if (vs !== undefined) valueSets.push(vs)
     } else if (file.endsWith('.rule.json')) {
       const rule = take<RuleFile>(file, 'rule')
       if (rule === undefined) continue

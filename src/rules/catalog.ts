@@ -36,7 +36,7 @@ export function compileCatalog (content: CatalogContent, hash: string, loadedAt:
   }
 }
 
-export function parameterValues (content: CatalogContent, profile: string): Record<string, number | boolean> {
+function parameterValues (content: CatalogContent, profile: string): Record<string, number | boolean> {
   return Object.fromEntries(Object.entries(content.parameters.parameters)
     .map(([k, p]) => [k, p.profiles?.[profile] ?? p.default]))
 }

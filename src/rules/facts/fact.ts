@@ -45,6 +45,5 @@ export function anchorDay (ctx: FactContext): number {
   return ctx.order?.day ?? ctx.record.time.day
 }
 
-export const NUMBER = { type: 'number' }
 export const POSITIVE = { type: 'number', minimum: 0 }
 export const VALUESET = { type: 'string', minLength: 1 }
