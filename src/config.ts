@@ -12,7 +12,24 @@ export const ConfigSchema = Type.Object({
   RULES_DIR: Type.String({ default: fileURLToPath(new URL('../rules/', import.meta.url)), minLength: 1 }),
   EVIDENCE_PROFILE: Type.String({ default: 'medicare_lcd', minLength: 1 }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 5_242_880, minimum: 1024 }),
-  REQUEST_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 })
+  REQUEST_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
+  // --- issue 4: authentication, CORS, FHIR fallback, limits ---
+  AUTH_MODE: Type.Union([Type.Literal('jwt'), Type.Literal('off')], { default: 'off' }),
+  /** JSON object: accepted `iss` → its JWKS URL. */
+  TRUSTED_ISSUERS: Type.String({ default: '{}' }),
+  /** The `aud` expected is PUBLIC_BASE_URL + the request path. */
+  PUBLIC_BASE_URL: Type.String({ default: 'http://127.0.0.1:3000' }),
+  /** Comma-separated allow-list of browser origins; empty = no CORS. */
+  CORS_ORIGINS: Type.String({ default: '' }),
+  FHIR_TIMEOUT_MS: Type.Integer({ default: 250, minimum: 10 }),
+  REQUEST_BUDGET_MS: Type.Integer({ default: 400, minimum: 10 }),
+  // --- issue 5: rule authoring tools ---
+  /** Bearer token for POST /rules/reload when AUTH_MODE=jwt; empty = reload disabled there. */
+  ADMIN_TOKEN: Type.String({ default: '' }),
+  /** Re-read rules/ when files change (validated, cases run, swapped only if all pass). */
+  RULES_WATCH: Type.Boolean({ default: false }),
+  // --- issue 6: feedback and audit store ---
+  DATABASE_URL: Type.String({ default: 'sqlite:./data/facet-pt-cds.db', minLength: 1 })
 }, { additionalProperties: false })
 
 export type Config = Static<typeof ConfigSchema>
