@@ -35,7 +35,8 @@ export function readValue (r: Resource, unit: string): ReadValue {
   if (q === undefined || typeof q.value !== 'number' || !Number.isFinite(q.value)) return { ok: false, reason: 'no-value' }
   const given = str(q.code) ?? str(q.unit) ?? ''
   if (SAME[unit]?.has(given) === true) return { ok: true, value: q.value }
-  const conv = CONVERT[unit]?.[given]
+  const table = CONVERT[unit]
+  const conv = table !== undefined && Object.hasOwn(table, given) ? table[given] : undefined
   return conv === undefined ? { ok: false, reason: 'unit' } : { ok: true, value: round(conv(q.value), 2) }
 }
 

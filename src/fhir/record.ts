@@ -7,7 +7,7 @@ import { type Resource, refKey, patientReferences, normaliseReference, codingCod
 import type { ValueSet, ConceptMatch } from './valueset.js'
 
 /** Members indexed by code, per resource type (the member the rules code-match on). */
-const CODE_MEMBERS: Record<string, string[]> = {
+const CODE_MEMBERS: ReadonlyMap<string, readonly string[]> = new Map(Object.entries({
   Observation: ['code'],
   Procedure: ['code'],
   Condition: ['code'],
@@ -21,7 +21,7 @@ const CODE_MEMBERS: Record<string, string[]> = {
   AllergyIntolerance: ['code'],
   Encounter: ['type'],
   Immunization: ['vaccineCode']
-}
+}))
 
 export interface RecordInput {
   patientId: string
@@ -98,7 +98,7 @@ export class EvaluationRecord {
     let list = this.byType.get(r.resourceType)
     if (list === undefined) this.byType.set(r.resourceType, list = [])
     list.push(r)
-    for (const member of CODE_MEMBERS[r.resourceType] ?? []) {
+    for (const member of CODE_MEMBERS.get(r.resourceType) ?? []) {
       for (const { system, code } of codingCodes(r[member])) {
         const k = `${r.resourceType}|${system}|${code}`
         let hits = this.byCode.get(k)
@@ -130,7 +130,7 @@ export class EvaluationRecord {
    */
   coded (type: string, vs: ValueSet): readonly CodedResource[] {
     return this.remember(`coded|${type}|${vs.id}`, () => {
-      const members = CODE_MEMBERS[type] ?? ['code']
+      const members = CODE_MEMBERS.get(type) ?? ['code']
       const out: CodedResource[] = []
       const seen = new Set<Resource>()
       const consider = (r: Resource): void => {

@@ -9,9 +9,13 @@ export interface Resource {
   [member: string]: unknown
 }
 
+const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/
+
+/** A JSON object with a plausible FHIR resourceType (letters only, capitalised). */
 export function isResource (value: unknown): value is Resource {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) &&
-    typeof (value as { resourceType?: unknown }).resourceType === 'string'
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
+  const type = (value as { resourceType?: unknown }).resourceType
+  return typeof type === 'string' && RESOURCE_TYPE.test(type)
 }
 
 export function refKey (r: Resource): string | undefined {
