@@ -23,6 +23,7 @@ export function fhirPathFact (name: string, def: FhirPathFactFile, parameters: R
   dayParameters: readonly string[]): FactDefinition {
   const where = def.where === undefined ? undefined : compileExpression(def.where)
   const select = def.select === undefined ? undefined : compileExpression(def.select)
+  const profileKey = JSON.stringify(parameters)
   return {
     name,
     description: def.description,
@@ -30,8 +31,11 @@ export function fhirPathFact (name: string, def: FhirPathFactFile, parameters: R
     params: { type: 'object', additionalProperties: false },
     returns: def.result === 'exists' ? 'boolean' : def.result === 'count' ? 'number' : 'array of values',
     compute: ({ record, valueSet }) => {
-      const env: Record<string, unknown> = { ...parameters, now: record.time.iso, today: record.time.iso.slice(0, 10) }
-      for (const p of dayParameters) env[`since_${p}`] = isoDate(record.time.day - Number(parameters[p]))
+      const env = record.remember(`fhirpath-env|${profileKey}`, () => {
+        const vars: Record<string, unknown> = { ...parameters, now: record.time.iso, today: record.time.iso.slice(0, 10) }
+        for (const p of dayParameters) vars[`since_${p}`] = isoDate(record.time.day - Number(parameters[p]))
+        return vars
+      })
       const candidates: readonly Resource[] = def.valueset === undefined
         ? record.ofType(def.resourceType)
         : record.coded(def.resourceType, valueSet(def.valueset)).map((c) => c.resource)

@@ -99,7 +99,8 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
     if (runnable.length === 0) continue
     const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: simplePath })
     const factNames = new Set(runnable.flatMap(({ variant }) => [...variant.factCalls.keys()]))
-    for (const name of factNames) engine.addFact(name, (params: Record<string, unknown>) => factValue(name, params))
+    // Our own per-call cache (factValue) replaces the almanac's, which hashes params on every lookup.
+    for (const name of factNames) engine.addFact(name, (params: Record<string, unknown>) => factValue(name, params), { cache: false })
     for (const { variant } of runnable) {
       engine.addRule({ name: variant.key, conditions: variant.conditions as never, event: { type: variant.key } })
     }

@@ -1,0 +1,87 @@
+// Benchmarks against the real server on loopback with autocannon, next to a bare Fastify server
+// that only parses the JSON (the practical ceiling). Prints req/s, p50, p99 and the ratio to the
+// ceiling; writes bench/results/latest.json. Run: npm run bench (BENCH_SECONDS=10 for longer runs).
+
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import autocannon from 'autocannon'
+import { loadCatalog } from '../src/rules/catalog.js'
+import { orderSelect300k, orderSelect30k, patientView } from './bodies.js'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const SERVICE_PORT = 3901
+const CEILING_PORT = 3902
+
+async function start (args: string[], env: Record<string, string>, port: number): Promise<{ child: ChildProcess, ms: number }> {
+  const t0 = performance.now()
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  for (let i = 0; i < 300; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/cds-services`)
+      if (res.ok) return { child, ms: performance.now() - t0 }
+    } catch {}
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  child.kill()
+  throw new Error(`server on ${port} did not start`)
+}
+
+function rssMb (pid: number | undefined): number {
+  const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8')
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024)
+}
+
+interface Row { case: string, connections: number, server: string, reqPerSec: number, p50: number, p99: number, errors: number, non2xx: number }
+
+async function load (port: number, path: string, body: string | undefined, connections: number): Promise<Omit<Row, 'case' | 'server' | 'connections'>> {
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}${path}`,
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body }),
+    connections,
+    duration: SECONDS
+  })
+  return { reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx }
+}
+
+const t0 = performance.now()
+const catalog = loadCatalog(new URL('../rules/', import.meta.url).pathname, new Date())
+const catalogMs = Math.round(performance.now() - t0)
+
+const service = await start(['dist/main.js'], { PORT: String(SERVICE_PORT), LOG_LEVEL: 'info' }, SERVICE_PORT)
+const firstHook = performance.now()
+await fetch(`http://127.0.0.1:${SERVICE_PORT}/cds-services/facet-pt-order-select`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: orderSelect30k() })
+const coldStartMs = Math.round(service.ms + performance.now() - firstHook)
+const ceiling = await start(['bench/ceiling-server.mjs', String(CEILING_PORT)], {}, CEILING_PORT)
+
+const cases: Array<[string, string, string | undefined]> = [
+  ['order-select ~30 KB', '/cds-services/facet-pt-order-select', orderSelect30k()],
+  ['order-select ~300 KB', '/cds-services/facet-pt-order-select', orderSelect300k()],
+  ['patient-view', '/cds-services/facet-pt-patient-view', patientView()],
+  ['discovery', '/cds-services', undefined]
+]
+const rows: Row[] = []
+try {
+  for (const [name, path, body] of cases) {
+    for (const connections of [1, 10]) {
+      for (const [server, port] of [['service', SERVICE_PORT], ['ceiling', CEILING_PORT]] as const) {
+        await load(port, path, body, 1) // brief warm-up happens inside the first second; keep runs comparable
+        const r = await load(port, path, body, connections)
+        rows.push({ case: `${name}${body === undefined ? '' : ` (${Math.round(body.length / 1024)} KB)`}`, connections, server, ...r })
+      }
+      const s = rows.at(-2) as Row
+      const c = rows.at(-1) as Row
+      console.log(`${s.case.padEnd(30)} c=${String(connections).padStart(2)}  service ${String(s.reqPerSec).padStart(6)} req/s p50 ${s.p50} ms p99 ${s.p99} ms | ceiling ${String(c.reqPerSec).padStart(6)} req/s p50 ${c.p50} ms p99 ${c.p99} ms | ratio ${(s.reqPerSec / c.reqPerSec * 100).toFixed(0)}% | errors ${s.errors + s.non2xx}`)
+    }
+  }
+} finally {
+  const rss = rssMb(service.child.pid)
+  service.child.kill('SIGTERM')
+  ceiling.child.kill('SIGTERM')
+  const summary = { date: new Date().toISOString(), seconds: SECONDS, node: process.version, catalogLoadCompileMs: catalogMs, rules: catalog.content.rules.length, coldStartToFirstAnswerMs: coldStartMs, serviceRssMbAfter: rss, rows }
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
+  writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(summary, null, 2)}\n`)
+  console.log(`catalog load + compile ${catalogMs} ms (${catalog.content.rules.length} rules) · cold start to first answer ${coldStartMs} ms · service RSS after runs ${rss} MB`)
+  console.log('written: bench/results/latest.json')
+}
