@@ -7,6 +7,10 @@ import type { FactDefinition } from './fact.js'
 import { antithromboticsFact, medicationStartedFact } from './medication-facts.js'
 import { latestPainScoreFact, observationsFact } from './observation-facts.js'
 import { dateWindowFact, orderFact, patientFact } from './record-facts.js'
+import { ptArrangedFact, ptEpisodeEndFact, ptEpisodeFact } from './pt-episode-facts.js'
+import { ptResponseFact } from './pt-response-facts.js'
+import { interventionHistoryFact, postProcedurePainFact, progressSincePriorFact, worseningTrendFact } from './trend-facts.js'
+import { newNeuroDeficitFact, postProcedureInfectionFact, postSteroidGlucoseFact, spinePainFact, weightLossFact } from './escalation-facts.js'
 
 export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   patientFact,
@@ -19,7 +23,20 @@ export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   antithromboticsFact,
   medicationStartedFact,
   conservativeCareFact,
-  facetFollowUpFact
+  facetFollowUpFact,
+  ptEpisodeFact,
+  ptArrangedFact,
+  ptEpisodeEndFact,
+  ptResponseFact,
+  postProcedurePainFact,
+  worseningTrendFact,
+  interventionHistoryFact,
+  progressSincePriorFact,
+  postProcedureInfectionFact,
+  postSteroidGlucoseFact,
+  newNeuroDeficitFact,
+  spinePainFact,
+  weightLossFact
 ].map((f) => [f.name, f]))
 
 export type { FactContext, FactDefinition } from './fact.js'

@@ -1,0 +1,55 @@
+// Pain and disability score series read on one scale (NDI normalised to 0–50), and the PT
+// baseline / latest pair used for response (PT-05, ESC-08) and worsening (ESC-07).
+
+import type { EvaluationRecord } from '../../fhir/record.js'
+import { obj, str } from '../../fhir/resource.js'
+import type { ValueSet } from '../../fhir/valueset.js'
+import { type Reading, readings } from './clinical.js'
+
+export interface Scored extends Reading { instrument: string }
+
+/** Pain scores (0–10), newest first. */
+export function painSeries (record: EvaluationRecord, valueSet: (id: string) => ValueSet): Scored[] {
+  return readings(record, valueSet('pain-scores'), '{score}').list.map((r) => ({ ...r, instrument: 'NRS' }))
+}
+
+/** Disability scores with their instrument (ODI 0–100, NDI 0–50 normalised from %, PEG, PROMIS-PI), newest first. */
+export function disabilitySeries (record: EvaluationRecord, valueSet: (id: string) => ValueSet): Scored[] {
+  return record.remember('disability-series', () => {
+    const vs = valueSet('disability-scores')
+    return readings(record, vs, '{score}').list.map((r) => {
+      const instrument = String(vs.match(r.resource.code)?.properties.instrument ?? r.code)
+      const q = obj(r.resource.valueQuantity)
+      const unit = str(q?.code) ?? str(q?.unit)
+      const value = instrument === 'NDI' && (unit === '%' || r.value > 50) ? r.value / 2 : r.value
+      return { ...r, value, instrument }
+    })
+  })
+}
+
+/** Baseline around a start day: latest reading on/before it within lookback, else the first after it within lookback. */
+export function baselineAt (series: readonly Scored[], startDay: number, lookback: number): Scored | undefined {
+  const before = series.find((r) => r.day <= startDay && startDay - r.day <= lookback)
+  if (before !== undefined) return before
+  return [...series].reverse().find((r) => r.day > startDay && r.day - startDay <= lookback)
+}
+
+export interface Pair { baseline: Scored, latest: Scored | undefined }
+
+/** Baseline and the most recent later reading of the same instrument. */
+export function pairFrom (series: readonly Scored[], baseline: Scored | undefined): Pair | undefined {
+  if (baseline === undefined) return undefined
+  const latest = series.find((r) => r.ms > baseline.ms && r.instrument === baseline.instrument)
+  return { baseline, latest }
+}
+
+/** ODI first, then NDI: the first instrument with a baseline reading. */
+export function disabilityBaseline (series: readonly Scored[], startDay: number, lookback: number): Scored | undefined {
+  for (const instrument of ['ODI', 'NDI']) {
+    const b = baselineAt(series.filter((r) => r.instrument === instrument), startDay, lookback)
+    if (b !== undefined) return b
+  }
+  return undefined
+}
+
+export const round1 = (v: number): number => Math.round(v * 10) / 10
