@@ -3,8 +3,11 @@
 // RFA sessions with relief and its duration (SUIT-10), and whether this is a first order (GOV-01).
 
 import { completedSessions, type FacetSession, type SessionType } from '../../fhir/facet.js'
+import { dayNumber, isoDate } from '../../fhir/dates.js'
 import { round } from '../../fhir/quantity.js'
-import { type FactContext, type FactDefinition, POSITIVE, anchorDay, num, text } from './fact.js'
+import { clinicalDate } from '../../fhir/resource.js'
+import { names } from './clinical.js'
+import { type FactContext, type FactDefinition, POSITIVE, VALUESET, anchorDay, num, text } from './fact.js'
 import { reliefDuration, reliefLabel, sessionRelief } from './relief.js'
 
 const TYPE = { enum: ['order', 'diagnostic', 'therapeutic', 'rfa'] }
@@ -166,5 +169,23 @@ export const firstFacetOrderFact: FactDefinition = {
     const orders = ctx.record.coded('ServiceRequest', vs)
       .filter(({ resource }) => !ctx.record.isDraftOrder(resource) && EARLIER_ORDER_STATUSES.has(String(resource.status))).length
     return { found: true, first: procedures === 0 && orders === 0, priorProcedures: procedures, priorOrders: orders }
+  }
+}
+
+export const procedureDoneFact: FactDefinition = {
+  name: 'procedureDone',
+  description: 'Completed Procedures coded in a value set (e.g. epidural-procedures) performed within withinDays before now.',
+  reads: ['Procedure'],
+  params: { type: 'object', required: ['valueset', 'withinDays'], additionalProperties: false, properties: { valueset: VALUESET, withinDays: POSITIVE } },
+  valueSetParams: ['valueset'],
+  returns: '{ found, count, names, latestDate }',
+  compute: ({ record, valueSet }, params) => {
+    const within = num(params, 'withinDays')
+    const hits = record.coded('Procedure', valueSet(text(params, 'valueset'))).flatMap(({ resource, match }) => {
+      const day = dayNumber(clinicalDate(resource))
+      return resource.status === 'completed' && day !== undefined && day <= record.time.day && record.time.day - day <= within ? [{ match, day }] : []
+    })
+    if (hits.length === 0) return { found: false, count: 0 }
+    return { found: true, count: hits.length, names: names(hits).join(', '), latestDate: isoDate(Math.max(...hits.map((x) => x.day))) }
   }
 }

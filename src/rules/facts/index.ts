@@ -4,7 +4,7 @@
 import { conservativeCareFact, facetFollowUpFact } from './care-facts.js'
 import { conditionPresentFact, painDurationFact } from './condition-facts.js'
 import type { FactDefinition } from './fact.js'
-import { diagnosticBlocksFact, facetSessionsFact, firstFacetOrderFact, lastSessionFact, priorDiagnosticReliefFact, priorRfaFact, priorTherapeuticFact } from './facet-history-facts.js'
+import { diagnosticBlocksFact, facetSessionsFact, firstFacetOrderFact, lastSessionFact, priorDiagnosticReliefFact, priorRfaFact, priorTherapeuticFact, procedureDoneFact } from './facet-history-facts.js'
 import { allergyPresentFact, hookFact, implantedDeviceFact, orderSedationFact, orderSteroidFact, pregnancyEvidenceFact, rfaUnsuitableFact } from './order-safety-facts.js'
 import { antithromboticsFact, medicationStartedFact } from './medication-facts.js'
 import { latestPainScoreFact, observationsFact } from './observation-facts.js'
@@ -29,6 +29,7 @@ export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   priorRfaFact,
   priorTherapeuticFact,
   firstFacetOrderFact,
+  procedureDoneFact,
   orderSteroidFact,
   orderSedationFact,
   implantedDeviceFact,
