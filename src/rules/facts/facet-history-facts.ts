@@ -11,6 +11,7 @@ import { type FactContext, type FactDefinition, POSITIVE, VALUESET, anchorDay, n
 import { reliefDuration, reliefLabel, sessionRelief } from './relief.js'
 
 const TYPE = { enum: ['order', 'diagnostic', 'therapeutic', 'rfa'] }
+const typeLabel = (t: SessionType): string => t === 'rfa' ? 'RFA' : t
 
 /** Completed sessions in the order's region on or before the planned date (oldest first). */
 function regionSessions (ctx: FactContext): FacetSession[] {
@@ -42,13 +43,13 @@ export const facetSessionsFact: FactDefinition = {
   description: 'Completed facet sessions of a type (default: the order\'s type) in the order\'s region within withinDays before the planned date (0 ≤ days before ≤ withinDays; a session exactly withinDays before counts).',
   reads: ['Procedure'],
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE, type: TYPE } },
-  returns: '{ found, count, dates, type, region }',
+  returns: '{ found, count, dates, type, typeLabel, region }',
   compute: (ctx, params) => {
     const type = sessionType(ctx, params)
     if (ctx.order === undefined || type === undefined) return { found: false, count: 0 }
     const planned = ctx.order.day
     const hits = regionSessions(ctx).filter((s) => s.type === type && planned - s.day <= num(params, 'withinDays'))
-    return { found: hits.length > 0, count: hits.length, dates: hits.map((s) => s.date).join(', ') || 'none', type, region: ctx.order.region }
+    return { found: hits.length > 0, count: hits.length, dates: hits.map((s) => s.date).join(', ') || 'none', type, typeLabel: typeLabel(type), region: ctx.order.region }
   }
 }
 
@@ -57,12 +58,12 @@ export const lastSessionFact: FactDefinition = {
   description: 'The most recent completed facet session of a type (default: the order\'s type) in the order\'s region, on or before the planned date, and how many days before the planned date it was.',
   reads: ['Procedure'],
   params: { type: 'object', additionalProperties: false, properties: { type: TYPE } },
-  returns: '{ found, date, daysBefore, type }',
+  returns: '{ found, date, daysBefore, type, typeLabel }',
   compute: (ctx, params) => {
     const type = sessionType(ctx, params)
     const last = regionSessions(ctx).filter((s) => s.type === type).at(-1)
     if (last === undefined || ctx.order === undefined) return { found: false }
-    return { found: true, date: last.date, daysBefore: ctx.order.day - last.day, type }
+    return { found: true, date: last.date, daysBefore: ctx.order.day - last.day, type, typeLabel: typeLabel(last.type) }
   }
 }
 
