@@ -113,7 +113,7 @@ function priorSession (type: 'therapeutic' | 'rfa') {
     const until = anchorDay(ctx)
     const pain = ctx.valueSet('pain-scores')
     const relief = sessionRelief(ctx.record, pain, prior)
-    const duration = reliefDuration(ctx.record, pain, prior, relief, num(params, 'reliefPct'), until)
+    const duration = typeof params.reliefPct === 'number' ? reliefDuration(ctx.record, pain, prior, relief, params.reliefPct, until) : undefined
     const dxPct = typeof params.dxReliefPct === 'number' ? params.dxReliefPct : undefined
     const since = diagnosticBlocksOf(ctx, sessions.filter((s) => s.day > prior.day))
     return {
@@ -126,19 +126,19 @@ function priorSession (type: 'therapeutic' | 'rfa') {
       reliefDays: duration?.days ?? null,
       reliefOngoing: duration?.ongoing ?? null,
       reliefLasted: duration === undefined
-        ? 'unknown (relief undocumented)'
+        ? (relief.documented ? 'not assessed' : 'unknown (relief undocumented)')
         : duration.ongoing ? `${duration.days} days so far (ongoing)` : `${duration.days} days (below ${String(params.reliefPct)}% on ${String(duration.lostDate)})`,
       dxBlocksSince: dxPct === undefined ? since.length : since.filter((b) => qualifies(b, dxPct)).length
     }
   }
 }
 
-const PRIOR_PARAMS = { type: 'object', required: ['reliefPct'], additionalProperties: false, properties: { reliefPct: POSITIVE, dxReliefPct: POSITIVE } }
+const PRIOR_PARAMS = { type: 'object', additionalProperties: false, properties: { reliefPct: POSITIVE, dxReliefPct: POSITIVE } }
 const PRIOR_RETURNS = '{ found, date, daysAgo, reliefDocumented, reliefPct, relief (text), reliefDays, reliefOngoing, reliefLasted (text), dxBlocksSince }'
 
 export const priorRfaFact: FactDefinition = {
   name: 'priorRfa',
-  description: 'The latest completed RFA session in the order\'s region before the planned date: relief from linked pain scores, how long relief ≥ reliefPct lasted (to the first later pain score below it; none yet = ongoing, counted to the planned date), and diagnostic blocks since (qualifying ones only when dxReliefPct is given).',
+  description: 'The latest completed RFA session in the order\'s region before the planned date: relief from linked pain scores, with reliefPct: how long relief ≥ reliefPct lasted (to the first later pain score, linked or not, below it; none yet = ongoing, counted to the planned date), and diagnostic blocks since (qualifying ones only when dxReliefPct is given).',
   reads: ['Procedure', 'Observation'],
   params: PRIOR_PARAMS,
   returns: PRIOR_RETURNS,
