@@ -180,3 +180,12 @@ export const hookFact: FactDefinition = {
   compute: (ctx) => ctx.hook === undefined ? { found: false } : { found: true, name: ctx.hook }
 }
 
+
+export const settingFact: FactDefinition = {
+  name: 'setting',
+  description: 'Echoes a parameter value so a rule can be switched by a boolean parameter, e.g. { "fact": "setting", "params": { "value": { "param": "REQUIRE_X" } }, "path": "$.value", "operator": "equal", "value": true }.',
+  reads: [],
+  params: { type: 'object', required: ['value'], additionalProperties: false, properties: { value: { type: ['boolean', 'number'] } } },
+  returns: '{ found: true, value }',
+  compute: (_ctx, params) => ({ found: true, value: params.value })
+}
