@@ -5,7 +5,7 @@
 import type { Card, HookRequest } from '../cds/types.js'
 import { evaluateHook, evaluateRecord } from '../cds/evaluate.js'
 import { type Resource, isResource } from '../fhir/resource.js'
-import type { Catalog } from './compiled.js'
+import type { Catalog, CompiledRule } from './compiled.js'
 import type { HookName, RuleCase, RuleContent } from './types.js'
 
 const DAY_MS = 86_400_000
@@ -63,12 +63,21 @@ export function caseRecord (c: RuleCase, hook: HookName): { patientId: string, r
   return { patientId, resources: all.filter((r) => !isDraft(r)), draftOrders: all.filter(isDraft) }
 }
 
+/** A rule shipped off (`enabled: false`, e.g. GOV-01) is switched on while its own cases run. */
+export function withRuleEnabled (catalog: Catalog, ruleId: string): Catalog {
+  const off = (r: CompiledRule): boolean => r.rule.id === ruleId && r.rule.enabled === false
+  if (![...catalog.profiles.values()].some((p) => p.rules.some(off))) return catalog
+  const profiles = new Map([...catalog.profiles].map(([name, p]) =>
+    [name, { ...p, rules: p.rules.map((r) => off(r) ? { ...r, rule: { ...r.rule, enabled: true } } : r) }]))
+  return { ...catalog, profiles }
+}
+
 export async function runCase (catalog: Catalog, rc: RuleContent, c: RuleCase): Promise<CaseResult> {
   const rule = rc.rule
   const base = { rule: rule.id, name: c.name }
   if (c.skip !== undefined) return { ...base, status: 'skip', message: c.skip, cards: [], ruleCards: [] }
   let n = 0
-  const deps = { catalog, now: new Date(c.now), newId: () => `case-${++n}`, ...(c.profile === undefined ? {} : { profile: c.profile }) }
+  const deps = { catalog: withRuleEnabled(catalog, rule.id), now: new Date(c.now), newId: () => `case-${++n}`, ...(c.profile === undefined ? {} : { profile: c.profile }) }
   let cards: Card[]
   if (c.request !== undefined) {
     const request = expandDates(structuredClone(c.request), deps.now) as unknown as HookRequest

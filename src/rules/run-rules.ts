@@ -61,7 +61,7 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
   const done = new Set<string>()
 
   for (const order of groups) {
-    const ctx: FactContext = { record, order, valueSet }
+    const ctx: FactContext = { record, order, valueSet, hook }
     const cache = new Map<string, unknown>()
     const factValue = (name: string, params: Record<string, unknown> | undefined): unknown => {
       const key = `${name}|${JSON.stringify(params ?? {})}`
