@@ -73,6 +73,11 @@ export function checkCatalog (content: CatalogContent): CatalogProblem[] {
   }
   const ids = new Map<string, string>()
   for (const rc of content.rules) problems.push(...checkRule(rc, content, defaults, valueSetIds, hooksServed, ids))
+  for (const rc of content.rules) {
+    (rc.rule.suppressedBy ?? []).forEach((id, i) => {
+      if (!ids.has(id)) problems.push({ file: rc.file, rule: rc.rule.id, pointer: `/suppressedBy/${i}`, message: `unknown rule "${id}"` })
+    })
+  }
   return problems
 }
 

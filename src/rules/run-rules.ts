@@ -11,7 +11,7 @@ import type { Catalog, CompiledRule, CompiledVariant, ProfileCatalog } from './c
 import type { FactContext } from './facts/fact.js'
 import type { HookName, OrderKind } from './types.js'
 
-export type Outcome = 'fired' | 'not-fired' | 'not-applicable' | 'data-unavailable'
+export type Outcome = 'fired' | 'not-fired' | 'not-applicable' | 'data-unavailable' | 'suppressed'
 
 export interface VariantOutcome {
   key: string
@@ -23,6 +23,8 @@ export interface VariantOutcome {
   /** Condition tree with fact values (json-rules-engine result), for explain. */
   conditions?: unknown
   missingTypes?: string[]
+  /** Fired rules that made this one stand down (`suppressedBy` in the rule file). */
+  suppressedBy?: string[]
   /** Reads a fact value as the card template sees it. */
   value: (root: string) => unknown
 }
@@ -125,5 +127,15 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
       })
     }
   }
-  return { outcomes }
+  return { outcomes: applySuppression(outcomes) }
+}
+
+/** A fired rule stands down when a rule named in its `suppressedBy` fired in the same call. */
+function applySuppression (outcomes: VariantOutcome[]): VariantOutcome[] {
+  const fired = new Set(outcomes.filter((o) => o.outcome === 'fired').map((o) => o.rule.rule.id))
+  return outcomes.map((o) => {
+    if (o.outcome !== 'fired') return o
+    const by = (o.rule.rule.suppressedBy ?? []).filter((id) => fired.has(id))
+    return by.length === 0 ? o : { ...o, outcome: 'suppressed', suppressedBy: by }
+  })
 }

@@ -52,6 +52,8 @@ export interface RuleFile {
   orders?: OrderKind[]
   /** false = shipped but off (e.g. GOV-01); default true. */
   enabled?: boolean
+  /** Rule ids whose card, when it fires in the same call, makes this rule stand down. */
+  suppressedBy?: string[]
   source: { label: string, url?: string, evidence?: Evidence, citation?: string }
   parameters: string[]
   /** Named fact calls available to card templates as `{{name.path}}`. */
