@@ -12,7 +12,7 @@ export interface ExplainedCondition {
   operator: string
   /** The threshold the fact value is compared with (parameters resolved). */
   value: unknown
-  /** The fact value (the whole value; `path` selects inside it). Absent when not evaluated. */
+  /** The fact value at `path` (the whole value when there is no path). Absent when not evaluated (short-circuit). */
   factResult?: unknown
   /** true/false; absent when the engine short-circuited before this leaf. */
   result?: boolean
