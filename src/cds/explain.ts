@@ -12,10 +12,12 @@ export interface ExplainedCondition {
   operator: string
   /** The threshold the fact value is compared with (parameters resolved). */
   value: unknown
-  /** The fact value at `path` (the whole value when there is no path). Absent when not evaluated (short-circuit). */
+  /** The fact value at `path` (the whole value when there is no path). Absent when the path selects nothing or the leaf was not evaluated. */
   factResult?: unknown
-  /** true/false; absent when the engine short-circuited before this leaf. */
+  /** The leaf's result (json-rules-engine reports false for leaves it skipped). */
   result?: boolean
+  /** The whole fact value (e.g. `{found, value, date, daysAgo}`) when `path` selected a member. */
+  factValue?: unknown
 }
 
 export interface ExplainedVariant {
@@ -57,6 +59,13 @@ function explainVariant (o: VariantOutcome): ExplainedVariant {
   const conditions: ExplainedCondition[] = []
   // Not-run variants (not-applicable, data-unavailable) show their compiled conditions without values.
   walk(o.conditions ?? o.variant.conditions, '', conditions)
+  if (o.outcome === 'fired' || o.outcome === 'not-fired') {
+    for (const c of conditions) {
+      const call = o.variant.factCalls.get(c.fact)
+      // Values are cached per (fact, params) for the call: reading them again costs nothing.
+      if (c.path !== undefined && 'factResult' in c && call !== undefined && JSON.stringify(call.params ?? {}) === JSON.stringify(c.params ?? {})) c.factValue = o.value(c.fact)
+    }
+  }
   return {
     key: o.key,
     rule: o.rule.rule.id,
@@ -75,8 +84,10 @@ export function explainRun (run: RunResult): Explanation {
   const noData = new Map<string, NoDataFact>()
   for (const v of variants) {
     for (const c of v.conditions) {
-      const r = c.factResult
-      if (r === null || typeof r !== 'object' || (r as { found?: unknown }).found !== false) continue
+      const whole = c.factValue ?? c.factResult
+      const notFound = (whole !== null && typeof whole === 'object' && (whole as { found?: unknown }).found === false) ||
+        (c.path !== undefined && /\.found$/.test(c.path) && c.factResult === false)
+      if (!notFound) continue
       const key = `${c.fact}|${JSON.stringify(c.params ?? {})}`
       let entry = noData.get(key)
       if (entry === undefined) noData.set(key, entry = { fact: c.fact, ...(c.params === undefined ? {} : { params: c.params }), rules: [] })

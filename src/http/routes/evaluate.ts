@@ -16,7 +16,7 @@ const Query = Type.Object({
   now: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
   profile: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   explain: Type.Optional(Type.String({ maxLength: 10 }))
-}, { additionalProperties: false })
+}, { additionalProperties: true })
 
 type QueryT = { hook?: string, service?: string, now?: string, profile?: string, explain?: string }
 
@@ -29,6 +29,11 @@ function flag (value: string | undefined): boolean {
 export function evaluateRoutes (app: FastifyInstance, deps: EvaluateRouteDeps): void {
   app.post<{ Querystring: QueryT, Body: unknown }>('/evaluate', { schema: { querystring: Query } }, async (request) => {
     const q = request.query
+    const unknown = Object.keys(q).filter((k) => !['hook', 'service', 'now', 'profile', 'explain'].includes(k))
+    if (unknown.length > 0) {
+      throw new DomainError('invalid-request', `unknown query parameter ${unknown.join(', ')}`,
+        unknown.map((k) => ({ expression: k, diagnostics: `unknown query parameter "${k}"; known: hook, service, now, profile, explain` })))
+    }
     const catalog = deps.store.current()
     const started = performance.now()
     const result = await evaluateBundle(request.body, {
