@@ -85,7 +85,7 @@ export async function evaluateBundle (body: unknown, opts: BundleOptions, deps: 
       now: now.toISOString(),
       patientId: input.patientId,
       draftOrders: orderHook ? input.drafts.length : 0,
-      resources: evaluation.record.size,
+      resources: input.entries,
       catalog: deps.catalog.hash,
       ...explainRun(evaluation.run)
     }
