@@ -74,7 +74,17 @@ export function corpusText (r: CorpusReport): string {
   const keys = Object.keys(r.cards).sort()
   const out = [`${r.bundles} bundle(s) in ${r.dir}: ${r.evaluated} evaluated, ${r.rejected.length} rejected (not a single-patient record), ${r.errors.length} error(s) — ${r.durationMs} ms`, '']
   out.push(keys.length === 0 ? 'no cards\n' : table([...keys.map((k) => [k, String(r.cards[k]), String(r.patients[k])]), ['total', String(Object.values(r.cards).reduce((a, b) => a + b, 0)), '']], ['RULE', 'CARDS', 'BUNDLES']))
-  if (r.rejected.length > 0) out.push('rejected:', ...r.rejected.map((x) => `  ${x.file}: ${x.message}`), '')
+  if (r.rejected.length > 0) {
+    // Grouped by reason (the first clause of the message); --json lists every file.
+    const reasons = new Map<string, string[]>()
+    for (const x of r.rejected) {
+      const reason = (x.message.split(';')[0] ?? x.message).replace(/^([^:]*):.*$/, '$1').replace(/\d+ (Patients|entries)/g, 'N $1')
+      reasons.set(reason, [...(reasons.get(reason) ?? []), x.file])
+    }
+    out.push('rejected (not a single-patient Bundle):')
+    for (const [reason, files] of reasons) out.push(`  ${String(files.length).padStart(4)} × ${reason}: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}`)
+    out.push('')
+  }
   if (r.errors.length > 0) out.push('errors:', ...r.errors.map((x) => `  ${x.file}: ${x.message}`), '')
   return out.join('\n')
 }
