@@ -12,12 +12,14 @@ import { loadCatalog } from './rules/catalog.js'
 import { CatalogError, formatProblem } from './rules/catalog-problems.js'
 import { runAllCases } from './rules/case-runner.js'
 import type { Catalog } from './rules/compiled.js'
+import { dataRequirements } from './rules/data-requirements.js'
 
 const DEFAULT_RULES = fileURLToPath(new URL('../rules/', import.meta.url))
 const out = (s: string): void => { process.stdout.write(s) }
 const err = (s: string): void => { process.stderr.write(s) }
 
 const USAGE = `usage: facet-pt-cds rules check [--rules DIR]
+       facet-pt-cds rules doc [--rules DIR]          (prints docs/data-requirements.md)
        facet-pt-cds rules test [RULE-ID] [--rules DIR]
        facet-pt-cds evaluate <bundle.json> [--hook H] [--service ID] [--now ISO] [--profile P] [--explain] [--json] [--rules DIR]
        facet-pt-cds corpus <dir> [--hook H] [--order CPT] [--now ISO] [--profile P] [--json] [--rules DIR]
@@ -53,6 +55,7 @@ function catalogFrom (dir: string): Catalog | undefined {
 }
 
 async function rulesCommand (command: string | undefined, filter: string | undefined, catalog: Catalog): Promise<number> {
+  if (command === 'doc') { out(dataRequirements(catalog)); return 0 }
   if (command === 'check') {
     const cases = catalog.content.rules.reduce((n, r) => n + (r.cases?.cases.length ?? 0), 0)
     out(`✓ ${catalog.content.rules.length} rules, ${catalog.valueSets.size} value sets, ${Object.keys(catalog.content.parameters.parameters).length} parameters, ${cases} cases — catalog ${catalog.hash} is valid\n`)
@@ -80,7 +83,7 @@ export async function main (argv: string[]): Promise<number> {
   const { values: v, positionals } = parsed
   const [command, arg, extra] = positionals
   if (v.help === true || command === undefined) return usage()
-  const known = command === 'rules' ? arg === 'check' || arg === 'test' : command === 'evaluate' || command === 'corpus'
+  const known = command === 'rules' ? arg === 'check' || arg === 'test' || arg === 'doc' : command === 'evaluate' || command === 'corpus'
   if (!known) return usage(`unknown command "${positionals.join(' ')}"`)
   if (command !== 'rules' && (arg === undefined || extra !== undefined)) return usage(`${command} takes exactly one ${command === 'evaluate' ? 'bundle file' : 'folder'}`)
   const catalog = catalogFrom(v.rules ?? DEFAULT_RULES)
