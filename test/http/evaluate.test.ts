@@ -114,3 +114,15 @@ t.test('evaluate', async (t) => {
     t.equal(notJson.json().resourceType, 'OperationOutcome')
   })
 })
+
+t.test('the /evaluate log line names rules and counts, never patient data', async (t) => {
+  const { LogSink } = await import('../helper.js')
+  const logs = new LogSink()
+  const { app } = await testApp({ logs })
+  t.teardown(async () => { await app.close() })
+  const res = await app.inject({ method: 'POST', url: '/evaluate', payload: TX })
+  t.equal(res.statusCode, 200)
+  const line = logs.lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'bundle evaluated')
+  t.match(line, { cards: 3, rules: ['SAFE-01', 'SUIT-01', 'SUIT-04'] })
+  for (const secret of ['Ada', 'Example', '1961-05-02', '7d1c2a4e', 'apixaban']) t.notMatch(logs.text, secret, `no ${secret} in the logs`)
+})
