@@ -38,8 +38,9 @@ export class Reloader {
     try {
       catalog = loadCatalog(this.dir, this.clock())
     } catch (err) {
-      if (!(err instanceof CatalogError)) throw err
-      return { ...base, swapped: false, unchanged: false, hash: running.hash, loadedAt: running.loadedAt, rules: running.content.rules.length, problems: err.problems }
+      // A file vanishing mid-read (an editor's save) is a problem to report, not a server fault.
+      const problems = err instanceof CatalogError ? err.problems : [{ file: this.dir, pointer: '/', message: `cannot read the rules: ${err instanceof Error ? err.message : String(err)}` }]
+      return { ...base, swapped: false, unchanged: false, hash: running.hash, loadedAt: running.loadedAt, rules: running.content.rules.length, problems }
     }
     const problems: CatalogProblem[] = []
     if (!catalog.profiles.has(this.requiredProfile)) {

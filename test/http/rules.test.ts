@@ -143,6 +143,13 @@ t.test('POST /rules/reload swaps only when everything passes', async (t) => {
   t.equal(failing.status, 422, 'a parameter change that breaks a case is refused')
   t.ok(failing.body.issue.some((i: any) => /SUIT-01.cases.json#\/cases\/\d+/.test(i.expression[0]) && /fails/.test(i.diagnostics)), 'the failing case is named')
   t.equal(store.current(), before)
+
+  writeFileSync(params, readFileSync(join(RULES_DIR, 'parameters.json'), 'utf8'))
+  rmSync(dir, { recursive: true, force: true })
+  const gone = await reload()
+  t.equal(gone.status, 422, 'RULES_DIR removed: a located 422, not a 500')
+  t.match(gone.body.issue[0].diagnostics, /cannot read/)
+  t.equal(store.current(), before)
 })
 
 t.test('reload is protected under AUTH_MODE=jwt', async (t) => {
