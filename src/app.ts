@@ -14,6 +14,11 @@ import { loggerOptions } from './http/logger.js'
 import { discoveryRoutes } from './http/routes/discovery.js'
 import { healthRoutes } from './http/routes/health.js'
 import { hookRoutes } from './http/routes/hooks.js'
+import { evaluateRoutes } from './http/routes/evaluate.js'
+import { rulesRoutes } from './http/routes/rules.js'
+import { docsRoutes } from './http/routes/docs.js'
+import { Reloader } from './rules/reload.js'
+import { watchRules } from './rules/watch.js'
 
 export interface AppOptions {
   config: Config
@@ -61,6 +66,19 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     ...(opts.fetcher === undefined ? {} : { fetcher: opts.fetcher })
   })
   healthRoutes(app, store)
+  // --- issue 5: tools for integration engineers and rule authors ---
+  const clock = opts.clock ?? (() => new Date())
+  evaluateRoutes(app, { store, clock, newId: opts.newId ?? randomUUID, profile: config.EVIDENCE_PROFILE })
+  const reloader = new Reloader(config.RULES_DIR, store, clock, config.EVIDENCE_PROFILE)
+  rulesRoutes(app, { store, clock, profile: config.EVIDENCE_PROFILE, config, reloader })
+  if (config.RULES_WATCH) {
+    const watcher = watchRules(config.RULES_DIR, reloader, (r) => {
+      if (r instanceof Error) app.log.error({ err: r }, 'rules watch failed')
+      else app.log.info({ swapped: r.swapped, unchanged: r.unchanged, hash: r.hash, problems: r.problems.map((p) => `${p.file}#${p.pointer}: ${p.message}`) }, 'rules watch reload')
+    })
+    app.addHook('onClose', async () => { watcher.close() })
+  }
+  await docsRoutes(app)
   await app.ready()
   return { app, store, routes }
 }

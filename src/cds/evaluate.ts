@@ -77,6 +77,8 @@ export interface RecordInputs {
   resources: Resource[]
   draftOrders: Resource[]
   patientAliases?: string[]
+  /** Extra reference keys (bundle fullUrls) resolving to resources of the record. */
+  references?: Array<readonly [string, Resource]>
 }
 
 /** A plain record (evaluate endpoint, CLI, rule cases): everything supplied, nothing to fetch. */
@@ -89,7 +91,8 @@ export async function evaluateRecord (hook: HookName, input: RecordInputs, deps:
     selections: [],
     unavailableTypes: new Set(),
     time: evaluationTime(deps.now),
-    ...(input.patientAliases === undefined ? {} : { patientAliases: input.patientAliases })
+    ...(input.patientAliases === undefined ? {} : { patientAliases: input.patientAliases }),
+    ...(input.references === undefined ? {} : { references: input.references })
   })
   const run = await runRules(deps.catalog, profile, record, hook)
   return { hook, profile: profile.name, cards: cardsFor(run, input.patientId, deps.newId), run, record }

@@ -3,7 +3,7 @@
 // facts are lookups rather than scans of the whole bundle. Resources are never mutated.
 
 import type { EvaluationTime } from './dates.js'
-import { type Resource, refKey, patientReferences, normaliseReference, codingCodes } from './resource.js'
+import { type Resource, refKey, patientReferences, normaliseReference, codingCodes, isResource } from './resource.js'
 import type { ValueSet, ConceptMatch } from './valueset.js'
 
 /** Members indexed by code, per resource type (the member the rules code-match on). */
@@ -36,6 +36,8 @@ export interface RecordInput {
   time: EvaluationTime
   /** Extra `urn:uuid:` / absolute URLs that denote the patient (bundle fullUrls). */
   patientAliases?: readonly string[]
+  /** Extra reference keys (e.g. a bundle entry's `urn:uuid:` fullUrl) that resolve to a resource. */
+  references?: ReadonlyArray<readonly [string, Resource]>
 }
 
 export interface CodedResource { resource: Resource, match: ConceptMatch }
@@ -55,12 +57,15 @@ export class EvaluationRecord {
   private readonly byCode = new Map<string, Resource[]>()
   private readonly draftSet = new Set<Resource>()
   private readonly memo = new Map<string, unknown>()
+  private readonly indexed = new Set<Resource>()
+  private own = new Set<string>()
 
   constructor (input: RecordInput) {
     this.patientId = input.patientId
     this.time = input.time
     this.unavailableTypes = input.unavailableTypes
     const own = new Set([`Patient/${input.patientId}`, ...(input.patientAliases ?? [])])
+    this.own = own
     let dropped = 0
     const accept = (r: Resource): boolean => {
       if (r.resourceType === 'OperationOutcome' || r.resourceType === 'Bundle') return false
@@ -82,6 +87,9 @@ export class EvaluationRecord {
     for (const r of input.resources) {
       if (accept(r)) this.add(r)
     }
+    for (const [ref, r] of input.references ?? []) {
+      if (!this.byRef.has(ref) && this.indexed.has(r)) this.byRef.set(ref, r)
+    }
     this.otherPatientDropped = dropped
     this.draftOrders = drafts
     const selected = new Set(input.selections.map(normaliseReference))
@@ -98,6 +106,29 @@ export class EvaluationRecord {
     let list = this.byType.get(r.resourceType)
     if (list === undefined) this.byType.set(r.resourceType, list = [])
     list.push(r)
+    this.indexed.add(r)
+    this.indexCodes(r)
+    this.addContained(r)
+  }
+
+  /** Contained resources are indexed by type and code, and resolve as `#id` (first wins). */
+  private addContained (r: Resource): void {
+    if (!Array.isArray(r.contained)) return
+    for (const c of r.contained as unknown[]) {
+      if (!isResource(c)) continue
+      const inner = c
+      if (inner.resourceType === 'Patient' || inner.resourceType === 'Bundle') continue
+      const refs = patientReferences(inner)
+      if (refs.length > 0 && !refs.some((ref) => this.own.has(ref) || this.own.has(normaliseReference(ref)))) continue
+      if (typeof inner.id === 'string' && inner.id !== '' && !this.byRef.has(`#${inner.id}`)) this.byRef.set(`#${inner.id}`, inner)
+      let list = this.byType.get(inner.resourceType)
+      if (list === undefined) this.byType.set(inner.resourceType, list = [])
+      list.push(inner)
+      this.indexCodes(inner)
+    }
+  }
+
+  private indexCodes (r: Resource): void {
     for (const member of CODE_MEMBERS.get(r.resourceType) ?? []) {
       for (const { system, code } of codingCodes(r[member])) {
         const k = `${r.resourceType}|${system}|${code}`

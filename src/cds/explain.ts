@@ -1,0 +1,98 @@
+// Explains a rules run: per rule variant the outcome, each condition leaf (fact, params, path,
+// operator, threshold, the fact's value and the result), and the facts that found no data.
+
+import type { RunResult, VariantOutcome } from '../rules/run-rules.js'
+
+export interface ExplainedCondition {
+  /** JSON pointer of the leaf inside the variant's condition tree, e.g. `/all/1/any/0`. */
+  pointer: string
+  fact: string
+  params?: Record<string, unknown>
+  path?: string
+  operator: string
+  /** The threshold the fact value is compared with (parameters resolved). */
+  value: unknown
+  /** The fact value at `path` (the whole value when there is no path). Absent when the path selects nothing or the leaf was not evaluated. */
+  factResult?: unknown
+  /** The leaf's result (json-rules-engine reports false for leaves it skipped). */
+  result?: boolean
+  /** The whole fact value (e.g. `{found, value, date, daysAgo}`) when `path` selected a member. */
+  factValue?: unknown
+}
+
+export interface ExplainedVariant {
+  key: string
+  rule: string
+  variant?: string
+  version: string
+  title: string
+  outcome: VariantOutcome['outcome']
+  /** The order session it was evaluated for (order hooks). */
+  order?: { date: string, region: string, type: string, levels: number, codes: string[] }
+  missingTypes?: string[]
+  conditions: ExplainedCondition[]
+}
+
+export interface NoDataFact { fact: string, params?: Record<string, unknown>, rules: string[] }
+
+export interface Explanation { variants: ExplainedVariant[], factsWithoutData: NoDataFact[] }
+
+type Node = Record<string, unknown>
+
+function walk (node: unknown, pointer: string, out: ExplainedCondition[]): void {
+  if (node === null || typeof node !== 'object') return
+  const n = node as Node
+  for (const op of ['all', 'any'] as const) {
+    if (Array.isArray(n[op])) { (n[op] as unknown[]).forEach((c, i) => walk(c, `${pointer}/${op}/${i}`, out)); return }
+  }
+  if (n.not !== undefined) { walk(n.not, `${pointer}/not`, out); return }
+  if (typeof n.fact !== 'string') return
+  const leaf: ExplainedCondition = { pointer: pointer === '' ? '/' : pointer, fact: n.fact, operator: String(n.operator), value: n.value }
+  if (n.params !== undefined && n.params !== null && typeof n.params === 'object' && Object.keys(n.params).length > 0) leaf.params = n.params as Record<string, unknown>
+  if (typeof n.path === 'string') leaf.path = n.path
+  if ('factResult' in n) leaf.factResult = n.factResult
+  if (typeof n.result === 'boolean') leaf.result = n.result
+  out.push(leaf)
+}
+
+function explainVariant (o: VariantOutcome): ExplainedVariant {
+  const conditions: ExplainedCondition[] = []
+  // Not-run variants (not-applicable, data-unavailable) show their compiled conditions without values.
+  walk(o.conditions ?? o.variant.conditions, '', conditions)
+  if (o.outcome === 'fired' || o.outcome === 'not-fired') {
+    for (const c of conditions) {
+      const call = o.variant.factCalls.get(c.fact)
+      // Values are cached per (fact, params) for the call: reading them again costs nothing.
+      if (c.path !== undefined && 'factResult' in c && call !== undefined && JSON.stringify(call.params ?? {}) === JSON.stringify(c.params ?? {})) c.factValue = o.value(c.fact)
+    }
+  }
+  return {
+    key: o.key,
+    rule: o.rule.rule.id,
+    ...(o.variant.variantId === undefined ? {} : { variant: o.variant.variantId }),
+    version: o.rule.rule.version,
+    title: o.rule.rule.title,
+    outcome: o.outcome,
+    ...(o.order === undefined ? {} : { order: { date: o.order.date, region: o.order.region, type: o.order.type, levels: o.order.levels, codes: o.order.codes } }),
+    ...(o.missingTypes === undefined ? {} : { missingTypes: o.missingTypes }),
+    conditions
+  }
+}
+
+export function explainRun (run: RunResult): Explanation {
+  const variants = run.outcomes.map(explainVariant)
+  const noData = new Map<string, NoDataFact>()
+  for (const v of variants) {
+    for (const c of v.conditions) {
+      const whole = c.factValue ?? c.factResult
+      const notFound = (whole !== null && typeof whole === 'object' && (whole as { found?: unknown }).found === false) ||
+        (c.path !== undefined && /\.found$/.test(c.path) && c.factResult === false)
+      if (!notFound) continue
+      const key = `${c.fact}|${JSON.stringify(c.params ?? {})}`
+      let entry = noData.get(key)
+      if (entry === undefined) noData.set(key, entry = { fact: c.fact, ...(c.params === undefined ? {} : { params: c.params }), rules: [] })
+      if (!entry.rules.includes(v.key)) entry.rules.push(v.key)
+    }
+  }
+  return { variants, factsWithoutData: [...noData.values()] }
+}

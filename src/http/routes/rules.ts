@@ -1,0 +1,60 @@
+// Rule catalog endpoints: GET /rules (catalog in force), POST /rules/validate (a posted rule or
+// catalog), POST /rules/reload (admin: re-read, test, swap only if all pass). Thin adapters.
+
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import type { Config } from '../../config.js'
+import { DomainError } from '../../errors.js'
+import { catalogSummary } from '../../rules/catalog-info.js'
+import { formatProblem } from '../../rules/catalog-problems.js'
+import type { Reloader } from '../../rules/reload.js'
+import { validatePosted } from '../../rules/validate-posted.js'
+import type { CatalogStore } from '../catalog-store.js'
+import { operationOutcome } from '../outcome.js'
+
+export interface RulesRouteDeps { store: CatalogStore, clock: () => Date, profile: string, config: Config, reloader: Reloader }
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
+
+/** AUTH_MODE=jwt: reload needs `Authorization: Bearer <ADMIN_TOKEN>`; no token configured = disabled. */
+async function guardReload (config: Config, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  if (config.AUTH_MODE !== 'jwt') return undefined
+  if (config.ADMIN_TOKEN === '') {
+    return await reply.code(403).type('application/fhir+json').send(operationOutcome('security', [{ expression: 'url', diagnostics: 'rule reload is disabled: AUTH_MODE=jwt and no ADMIN_TOKEN is configured' }]))
+  }
+  const header = request.headers.authorization ?? ''
+  const m = /^Bearer\s+(\S+)$/i.exec(header)
+  // Compare digests: equal length, constant time, and the token length is not leaked.
+  if (m === null || !timingSafeEqual(digest(m[1] as string), digest(config.ADMIN_TOKEN))) {
+    return await reply.code(401).header('www-authenticate', 'Bearer').type('application/fhir+json').send(operationOutcome('login', [{ expression: 'Authorization', diagnostics: 'rule reload needs Authorization: Bearer <ADMIN_TOKEN>' }]))
+  }
+  return undefined
+}
+
+export function rulesRoutes (app: FastifyInstance, deps: RulesRouteDeps): void {
+  app.get<{ Querystring: { profile?: string } }>('/rules', {
+    schema: { querystring: Type.Object({ profile: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }) }
+  }, async (request) => {
+    const catalog = deps.store.current()
+    const name = request.query.profile ?? deps.profile
+    if (!catalog.profiles.has(name)) {
+      throw new DomainError('invalid-request', `unknown evidence profile "${name}"`, [{ expression: 'profile', diagnostics: `profile must be one of ${[...catalog.profiles.keys()].join(', ')}` }])
+    }
+    return catalogSummary(catalog, name)
+  })
+
+  app.post('/rules/validate', async (request) => await validatePosted(request.body, deps.store.current(), deps.clock()))
+
+  app.post('/rules/reload', async (request, reply) => {
+    const denied = await guardReload(deps.config, request, reply)
+    if (denied !== undefined) return denied
+    const report = await deps.reloader.reload()
+    request.log.info({ swapped: report.swapped, unchanged: report.unchanged, hash: report.hash, previousHash: report.previousHash, problems: report.problems.length, cases: report.cases }, 'rules reload')
+    if (report.problems.length > 0) {
+      throw new DomainError('invalid-rules', `reload refused: ${report.problems.length} problem(s); catalog ${report.hash} keeps serving`,
+        report.problems.map((p) => ({ expression: `${p.file}#${p.pointer}`, diagnostics: formatProblem(p) })))
+    }
+    return report
+  })
+}

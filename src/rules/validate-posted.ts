@@ -1,0 +1,133 @@
+// Validates posted clinical content (POST /rules/validate): one rule (optionally with its cases)
+// checked against the running catalog's parameters, value sets and fact library, or a whole
+// catalog. Every problem is located (file, rule, JSON pointer); valid content also runs its cases.
+
+import { DomainError } from '../errors.js'
+import type { ValueSetFile } from '../fhir/valueset.js'
+import { type CaseResult, runAllCases } from './case-runner.js'
+import { checkCatalog } from './catalog-check.js'
+import type { CatalogProblem } from './catalog-problems.js'
+import { compileCatalog } from './catalog.js'
+import type { Catalog } from './compiled.js'
+import { type ContentKind, validateContent } from './schema-validator.js'
+import type { CasesFile, CatalogContent, FactsFile, ParametersFile, RuleContent, RuleFile, ServiceFile } from './types.js'
+
+export interface ValidationProblem extends CatalogProblem { severity: 'error' | 'warning' }
+
+export interface ValidationReport {
+  valid: boolean
+  kind: 'rule' | 'catalog'
+  rules: string[]
+  problems: ValidationProblem[]
+  cases: { passed: number, failed: number, skipped: number }
+}
+
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v)
+
+class Collector {
+  readonly problems: ValidationProblem[] = []
+  take<T> (kind: ContentKind, data: unknown, file: string, rule?: string): T | undefined {
+    const found = validateContent(kind, data)
+    for (const p of found) this.problems.push({ severity: 'error', file, ...(rule === undefined ? {} : { rule }), pointer: p.pointer, message: p.message })
+    return found.length === 0 ? data as T : undefined
+  }
+}
+
+/** `{rule, cases?}`, a bare rule file, or a rule with `cases` as an array of cases. */
+function ruleEntry (value: unknown, c: Collector, at: string): RuleContent | undefined {
+  if (!isObj(value)) { c.problems.push({ severity: 'error', file: at, pointer: '/', message: 'a rule must be a JSON object' }); return undefined }
+  const wrapped = isObj(value.rule) && value.id === undefined
+  const ruleData = wrapped ? value.rule : Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'cases'))
+  const id = isObj(ruleData) && typeof ruleData.id === 'string' ? ruleData.id : undefined
+  const group = isObj(ruleData) && typeof ruleData.group === 'string' ? ruleData.group : 'posted'
+  const file = `${group}/${id ?? 'posted'}.rule.json`
+  const casesFile = file.replace(/\.rule\.json$/, '.cases.json')
+  const rule = c.take<RuleFile>('rule', ruleData, file, id)
+  const rawCases = value.cases
+  const casesData = Array.isArray(rawCases) ? { rule: id, cases: rawCases } : rawCases
+  const cases = casesData === undefined ? undefined : c.take<CasesFile>('cases', casesData, casesFile, id)
+  if (rule === undefined) return undefined
+  return { file, rule, ...(casesData === undefined ? {} : { casesFile }), ...(cases === undefined ? {} : { cases }) }
+}
+
+function isCatalogBody (body: Obj): boolean {
+  return Array.isArray(body.rules) && (body.services !== undefined || body.parameters !== undefined || body.valueSets !== undefined)
+}
+
+function catalogContent (body: Obj, c: Collector): CatalogContent {
+  const servicesData = Array.isArray(body.services) ? { services: body.services } : body.services
+  const services = c.take<{ services: ServiceFile[] }>('services', servicesData ?? { services: [] }, 'services.json')
+  const parameters = c.take<ParametersFile>('parameters', body.parameters, 'parameters.json')
+  const factsData = isObj(body.facts) && !isObj(body.facts.facts) ? { facts: body.facts } : body.facts ?? { facts: {} }
+  const facts = c.take<FactsFile>('facts', factsData, 'facts.json') ?? { facts: {} }
+  const valueSets: ValueSetFile[] = []
+  if (body.valueSets !== undefined && !Array.isArray(body.valueSets)) c.problems.push({ severity: 'error', file: 'valuesets/', pointer: '/valueSets', message: 'valueSets must be an array of value set files' })
+  ;((Array.isArray(body.valueSets) ? body.valueSets : []) as unknown[]).forEach((v, i) => {
+    const id = isObj(v) && typeof v.id === 'string' ? v.id : `#${i}`
+    const vs = c.take<ValueSetFile>('valueset', v, `valuesets/${id}.json`)
+    if (vs !== undefined) valueSets.push(vs)
+  })
+  const rules = (body.rules as unknown[]).map((r, i) => ruleEntry(r, c, `rules[${i}]`)).filter((r): r is RuleContent => r !== undefined)
+  return {
+    dir: '(posted)',
+    services: services?.services ?? [],
+    parameters: parameters ?? { profiles: {}, defaultProfile: '', parameters: {} },
+    valueSets,
+    facts,
+    rules
+  }
+}
+
+function summariseCases (results: CaseResult[], content: CatalogContent, c: Collector): ValidationReport['cases'] {
+  for (const r of results.filter((x) => x.status === 'fail')) {
+    const rc = content.rules.find((x) => x.rule.id === r.rule)
+    const index = rc?.cases?.cases.findIndex((x) => x.name === r.name) ?? -1
+    c.problems.push({ severity: 'error', file: rc?.casesFile ?? `${r.rule}.cases.json`, rule: r.rule, pointer: index >= 0 ? `/cases/${index}` : '/cases', message: `case "${r.name}" fails: ${r.message ?? ''}` })
+  }
+  return {
+    passed: results.filter((r) => r.status === 'pass').length,
+    failed: results.filter((r) => r.status === 'fail').length,
+    skipped: results.filter((r) => r.status === 'skip').length
+  }
+}
+
+export async function validatePosted (body: unknown, running: Catalog, now: Date): Promise<ValidationReport> {
+  if (!isObj(body)) {
+    throw new DomainError('invalid-request', 'the body must be a JSON object', [{ expression: 'body', diagnostics: 'post one rule ({"id": …} or {"rule": {…}, "cases": {…}}) or a whole catalog ({services, parameters, valueSets, facts, rules})' }])
+  }
+  const c = new Collector()
+  const kind = isCatalogBody(body) ? 'catalog' : 'rule'
+  let content: CatalogContent
+  let posted: RuleContent[]
+  if (kind === 'catalog') {
+    content = catalogContent(body, c)
+    posted = content.rules
+  } else {
+    const entry = ruleEntry(body, c, 'posted.rule.json')
+    posted = entry === undefined ? [] : [entry]
+    content = { ...running.content, rules: [...running.content.rules.filter((r) => r.rule.id !== entry?.rule.id), ...posted] }
+  }
+  let cases = { passed: 0, failed: 0, skipped: 0 }
+  if (c.problems.length === 0) {
+    const files = new Set(posted.flatMap((r) => [r.file, r.file.replace(/\.rule\.json$/, '.cases.json')]))
+    for (const p of checkCatalog(content)) {
+      if (kind === 'catalog' || files.has(p.file)) {
+        // A single rule posted without cases is checkable, but reload would refuse it: a warning.
+        const severity = kind === 'rule' && posted[0]?.casesFile === undefined && p.message.startsWith('no cases file') ? 'warning' : 'error'
+        c.problems.push({ ...p, severity })
+      }
+    }
+  }
+  if (!c.problems.some((p) => p.severity === 'error')) {
+    try {
+      const compiled = compileCatalog(content, 'posted', now)
+      const results: CaseResult[] = []
+      for (const r of posted) results.push(...await runAllCases(compiled, r.rule.id))
+      cases = summariseCases(results, content, c)
+    } catch (err) {
+      c.problems.push({ severity: 'error', file: posted[0]?.file ?? '(posted)', pointer: '/', message: `the content does not evaluate: ${err instanceof Error ? err.message : String(err)}` })
+    }
+  }
+  return { valid: !c.problems.some((p) => p.severity === 'error'), kind, rules: posted.map((r) => r.rule.id), problems: c.problems, cases }
+}
