@@ -1,0 +1,71 @@
+// The protective plugins: overload shedding (under-pressure), secure headers (helmet), CORS
+// allow-list, per-client rate limit (keyed on the verified JWT issuer/tenant, else the IP).
+
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import underPressure from '@fastify/under-pressure'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { isOpen } from './auth.js'
+import { operationOutcome } from './outcome.js'
+
+export const RETRY_AFTER_SECONDS = 5
+
+export interface OverloadOptions {
+  maxEventLoopUtilization: number
+  /** An extra readiness probe (none in production; tests use it to force the overloaded state). */
+  healthCheck?: () => Promise<boolean>
+}
+
+export async function registerOverloadProtection (app: FastifyInstance, opts: OverloadOptions): Promise<void> {
+  await app.register(underPressure, {
+    maxEventLoopUtilization: opts.maxEventLoopUtilization,
+    retryAfter: RETRY_AFTER_SECONDS,
+    ...(opts.healthCheck === undefined ? {} : { healthCheck: opts.healthCheck, healthCheckInterval: 60_000 }),
+    pressureHandler: (request, reply, type) => {
+      request.log.warn({ type }, 'overloaded: request shed')
+      reply.code(503).header('retry-after', RETRY_AFTER_SECONDS).type('application/fhir+json')
+        .send(operationOutcome('transient', [{ expression: '', diagnostics: `service overloaded, retry in ${RETRY_AFTER_SECONDS} s` }]))
+    }
+  })
+}
+
+export function corsOrigins (setting: string): string[] {
+  return setting.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter((o) => o !== '')
+}
+
+export async function registerHeadersAndCors (app: FastifyInstance, corsSetting: string): Promise<void> {
+  // A JSON API: no document to protect with a CSP beyond "load nothing, frame nowhere".
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    global: true
+  })
+  const origins = corsOrigins(corsSetting)
+  if (origins.length === 0) return
+  await app.register(cors, {
+    origin: origins,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    maxAge: 600
+  })
+}
+
+/** Rate-limit key: the verified issuer (+ tenant) when auth is on, else the client address. */
+export function clientKey (request: FastifyRequest): string {
+  const caller = request.caller
+  if (caller !== null && caller !== undefined) return `iss:${caller.iss}${caller.tenant === undefined ? '' : `|${caller.tenant}`}`
+  return `ip:${request.ip}`
+}
+
+export async function registerRateLimit (app: FastifyInstance, maxPerMinute: number): Promise<void> {
+  await app.register(rateLimit, {
+    global: true,
+    max: maxPerMinute,
+    timeWindow: 60_000,
+    // After the onRequest auth hook, so the verified caller is known; before the body is parsed.
+    hook: 'preParsing',
+    keyGenerator: clientKey,
+    allowList: (request) => isOpen(request),
+    errorResponseBuilder: (_request, context) => Object.assign(new Error(`rate limit exceeded: ${context.max} requests per minute; retry in ${context.after}`), { statusCode: context.statusCode })
+  })
+}
