@@ -36,7 +36,7 @@ t.test('absent prefetch is fetched from fhirServer: same advice as a full prefet
   const { app } = await testApp({ fetcher: client })
   t.teardown(async () => { await app.close(); await client.close(); await fhir.close() })
   const full = await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, fhirServer: 'http://127.0.0.1:1/unused' } })
-  const body = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
   delete body.prefetch
   const fetched = await app.inject({ method: 'POST', url: URL_, payload: body })
   t.equal(fetched.statusCode, 200)
@@ -55,7 +55,7 @@ t.test('a failing FHIR server never becomes a confident "criteria not met"', asy
   const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
   const { app } = await testApp({ fetcher: client })
   t.teardown(async () => { await app.close(); await client.close(); await fhir.close() })
-  const body = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
   delete body.prefetch.observations
   delete body.prefetch.medications
   const res = await app.inject({ method: 'POST', url: URL_, payload: body })
@@ -80,7 +80,7 @@ t.test('the required patient unobtainable → 412', async (t) => {
   const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
   const { app } = await testApp({ fetcher: client })
   t.teardown(async () => { await app.close(); await client.close(); await fhir.close() })
-  const body = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
   delete body.prefetch.patient
   const res = await app.inject({ method: 'POST', url: URL_, payload: body })
   t.equal(res.statusCode, 412)
@@ -95,7 +95,7 @@ t.test('buildApp creates the undici fetcher from the config; token and patient d
   const logs = new LogSink()
   const { app } = await buildApp({ config: testConfig({ LOG_LEVEL: 'info', FHIR_TIMEOUT_MS: 2000, REQUEST_BUDGET_MS: 5000 }), catalog: bundledCatalog(), clock: () => NOW, logStream: logs })
   t.teardown(async () => { await app.close(); await fhir.close() })
-  const body = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
   delete body.prefetch
   const res = await app.inject({ method: 'POST', url: URL_, payload: body })
   t.equal(res.statusCode, 200)
