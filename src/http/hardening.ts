@@ -42,8 +42,11 @@ export async function registerHeadersAndCors (app: FastifyInstance, corsSetting:
   })
   const origins = corsOrigins(corsSetting)
   if (origins.length === 0) return
+  const allowed = new Set(origins)
   await app.register(cors, {
-    origin: origins,
+    // Any other origin (or none: server-to-server calls) gets no CORS headers at all.
+    origin: (origin, cb) => { cb(null, origin !== undefined && allowed.has(origin) ? origin : false) },
+    strictPreflight: false,
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type'],
     maxAge: 600
