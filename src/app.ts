@@ -58,7 +58,7 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
   registerErrorHandling(app)
   const clock = opts.clock ?? (() => new Date())
-  await registerOverloadProtection(app, { maxEventLoopUtilization: 0.98, ...(opts.overloadCheck === undefined ? {} : { healthCheck: opts.overloadCheck }) })
+  await registerOverloadProtection(app, { maxEventLoopUtilization: config.OVERLOAD_MAX_ELU, ...(opts.overloadCheck === undefined ? {} : { healthCheck: opts.overloadCheck }) })
   await registerHeadersAndCors(app, config.CORS_ORIGINS)
   if (config.AUTH_MODE === 'jwt') {
     const problems = authSettingsProblems(config)

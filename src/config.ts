@@ -26,6 +26,8 @@ export const ConfigSchema = Type.Object({
   REQUEST_BUDGET_MS: Type.Integer({ default: 400, minimum: 10 }),
   /** Requests per minute per client (verified JWT issuer + tenant when AUTH_MODE=jwt, else IP). */
   RATE_LIMIT_MAX: Type.Integer({ default: 600, minimum: 1 }),
+  /** Shed load (503) above this event-loop utilization over the last second; 1 = never. */
+  OVERLOAD_MAX_ELU: Type.Number({ default: 0.98, minimum: 0.5, maximum: 1 }),
   // --- issue 5: rule authoring tools ---
   /** Bearer token for POST /rules/reload when AUTH_MODE=jwt; empty = reload disabled there. */
   ADMIN_TOKEN: Type.String({ default: '' }),
@@ -57,6 +59,7 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
   return input as Config
 }
 
+/** Tests and benchmarks drive the app from the same event loop (inject), so load shedding is off. */
 export function testConfig (overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), LOG_LEVEL: 'silent', ...overrides }
+  return { ...loadConfig({}), LOG_LEVEL: 'silent', OVERLOAD_MAX_ELU: 1, ...overrides }
 }

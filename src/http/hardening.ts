@@ -19,7 +19,10 @@ export interface OverloadOptions {
 
 export async function registerOverloadProtection (app: FastifyInstance, opts: OverloadOptions): Promise<void> {
   await app.register(underPressure, {
-    maxEventLoopUtilization: opts.maxEventLoopUtilization,
+    // 1 (or more) disables the check: utilization never exceeds 1.
+    maxEventLoopUtilization: opts.maxEventLoopUtilization >= 1 ? 0 : opts.maxEventLoopUtilization,
+    // Utilization over the last sample (1 s), not since start: a busy past must not shed load now.
+    eventLoopUtilizationMode: 'interval',
     retryAfter: RETRY_AFTER_SECONDS,
     ...(opts.healthCheck === undefined ? {} : { healthCheck: opts.healthCheck, healthCheckInterval: 60_000 }),
     pressureHandler: (request, reply, type) => {
