@@ -23,11 +23,15 @@ export function pathOf (url: string): string {
   return q === -1 ? url : url.slice(0, q)
 }
 
-/** Routes reachable without a JWT: probes, metrics, API docs and CORS preflights. */
-export function isOpen (request: FastifyRequest): boolean {
+/** Probes, metrics, API docs and CORS preflights: never authenticated nor rate limited. */
+export function isInfrastructure (request: FastifyRequest): boolean {
   const path = pathOf(request.url)
-  return request.method === 'OPTIONS' || OPEN_PATHS.has(path) || path === '/docs' || path.startsWith('/docs/') ||
-    request.routeOptions.config?.jwtAuth === false
+  return request.method === 'OPTIONS' || OPEN_PATHS.has(path) || path === '/docs' || path.startsWith('/docs/')
+}
+
+/** Reachable without a JWT: the above, and routes that declare their own authentication. */
+export function isOpen (request: FastifyRequest): boolean {
+  return isInfrastructure(request) || request.routeOptions.config?.jwtAuth === false
 }
 
 export function registerJwtAuth (app: FastifyInstance, verifier: JwtVerifier): void {

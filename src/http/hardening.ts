@@ -6,7 +6,7 @@ import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { isOpen } from './auth.js'
+import { isInfrastructure } from './auth.js'
 import { operationOutcome } from './outcome.js'
 
 export const RETRY_AFTER_SECONDS = 5
@@ -71,7 +71,7 @@ export async function registerRateLimit (app: FastifyInstance, maxPerMinute: num
     // After the onRequest auth hook, so the verified caller is known; before the body is parsed.
     hook: 'preParsing',
     keyGenerator: clientKey,
-    allowList: (request) => isOpen(request),
+    allowList: (request) => isInfrastructure(request),
     errorResponseBuilder: (_request, context) => Object.assign(new Error(`rate limit exceeded: ${context.max} requests per minute; retry in ${context.after}`), { statusCode: context.statusCode })
   })
 }
