@@ -10,7 +10,8 @@ import { loadCatalog } from '../src/rules/catalog.js'
 const started = performance.now()
 const catalog = loadCatalog(new URL('../rules/', import.meta.url).pathname, new Date())
 const loadMs = performance.now() - started
-const { app } = await buildApp({ config: testConfig(), catalog })
+// No FHIR fallback: the fixtures' fhirServer is not reachable (absent keys stay unavailable).
+const { app } = await buildApp({ config: testConfig(), catalog, fetcher: { fetch: async () => new Map() } })
 const address = await app.listen({ host: '127.0.0.1', port: 0 })
 
 async function measure (label: string, url: string, body: string, n: number): Promise<void> {

@@ -9,7 +9,13 @@ import type { NewId } from './cds/types.js'
 import type { Config } from './config.js'
 import type { Catalog } from './rules/compiled.js'
 import { CatalogStore } from './http/catalog-store.js'
+import { authSettingsProblems, parseTrustedIssuers } from './auth/trusted-issuers.js'
+import { createJwtVerifier } from './auth/verify-jwt.js'
+import { createFhirClient } from './fhir/fhir-client.js'
+import { registerJwtAuth } from './http/auth.js'
 import { registerErrorHandling } from './http/error-handler.js'
+import { registerHeadersAndCors, registerOverloadProtection, registerRateLimit } from './http/hardening.js'
+import { registerBodyLimits } from './http/limits.js'
 import { loggerOptions } from './http/logger.js'
 import { discoveryRoutes } from './http/routes/discovery.js'
 import { healthRoutes } from './http/routes/health.js'
@@ -27,6 +33,8 @@ export interface AppOptions {
   newId?: NewId
   logStream?: DestinationStream
   fetcher?: FhirFetcher
+  /** Extra overload probe for under-pressure (tests force the 503 path with it). */
+  overloadCheck?: () => Promise<boolean>
 }
 
 export interface App { app: FastifyInstance, store: CatalogStore, routes: Array<{ method: string, url: string }> }
@@ -54,16 +62,34 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   // EHRs send FHIR JSON as application/fhir+json; parse it like application/json.
   app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
   registerErrorHandling(app)
+  const clock = opts.clock ?? (() => new Date())
+  await registerOverloadProtection(app, { maxEventLoopUtilization: config.OVERLOAD_MAX_ELU, ...(opts.overloadCheck === undefined ? {} : { healthCheck: opts.overloadCheck }) })
+  await registerHeadersAndCors(app, config.CORS_ORIGINS)
+  if (config.AUTH_MODE === 'jwt') {
+    const problems = authSettingsProblems(config)
+    if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`)
+    registerJwtAuth(app, createJwtVerifier({ issuers: parseTrustedIssuers(config.TRUSTED_ISSUERS), publicBaseUrl: config.PUBLIC_BASE_URL, clock }))
+  } else {
+    app.log.warn('AUTH_MODE=off: CDS Hooks calls are not authenticated; use only for local development')
+  }
+  await registerRateLimit(app, config.RATE_LIMIT_MAX)
+  registerBodyLimits(app)
+  let fetcher = opts.fetcher
+  if (fetcher === undefined) {
+    const client = createFhirClient({ timeoutMs: config.FHIR_TIMEOUT_MS, budgetMs: config.REQUEST_BUDGET_MS })
+    app.addHook('onClose', async () => { await client.close() })
+    fetcher = client
+  }
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode >= 400) request.log.info({ method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 }, 'request failed')
   })
   discoveryRoutes(app, store)
   hookRoutes(app, {
     store,
-    clock: opts.clock ?? (() => new Date()),
+    clock,
     newId: opts.newId ?? randomUUID,
     profile: config.EVIDENCE_PROFILE,
-    ...(opts.fetcher === undefined ? {} : { fetcher: opts.fetcher })
+    fetcher
   })
   healthRoutes(app, store)
   // --- issue 5: tools for integration engineers and rule authors ---

@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url'
 import { Ajv } from 'ajv'
 import { Type, type Static } from 'typebox'
+import { authSettingsProblems } from './auth/trusted-issuers.js'
 
 export const ConfigSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
@@ -23,6 +24,10 @@ export const ConfigSchema = Type.Object({
   CORS_ORIGINS: Type.String({ default: '' }),
   FHIR_TIMEOUT_MS: Type.Integer({ default: 250, minimum: 10 }),
   REQUEST_BUDGET_MS: Type.Integer({ default: 400, minimum: 10 }),
+  /** Requests per minute per client (verified JWT issuer + tenant when AUTH_MODE=jwt, else IP). */
+  RATE_LIMIT_MAX: Type.Integer({ default: 600, minimum: 1 }),
+  /** Shed load (503) above this event-loop utilization over the last second; 1 = never. */
+  OVERLOAD_MAX_ELU: Type.Number({ default: 0.98, minimum: 0.5, maximum: 1 }),
   // --- issue 5: rule authoring tools ---
   /** Bearer token for POST /rules/reload when AUTH_MODE=jwt; empty = reload disabled there. */
   ADMIN_TOKEN: Type.String({ default: '' }),
@@ -49,9 +54,12 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
   if (!validate(input)) {
     throw new ConfigError(`invalid configuration: ${(validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'config'} ${e.message ?? ''}`).join('; ')}`)
   }
+  const problems = authSettingsProblems(input as Config)
+  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`)
   return input as Config
 }
 
+/** Tests and benchmarks drive the app from the same event loop (inject), so load shedding is off. */
 export function testConfig (overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), LOG_LEVEL: 'silent', ...overrides }
+  return { ...loadConfig({}), LOG_LEVEL: 'silent', OVERLOAD_MAX_ELU: 1, ...overrides }
 }

@@ -26,6 +26,12 @@ export class LogSink extends Writable {
   get text (): string { return this.lines.join('') }
 }
 
+/** The default FHIR fallback in tests: a server that is never reachable, so no test leaves the
+ *  machine; tests of the fallback pass their own fetcher against a loopback mock server. */
+export const OFFLINE_FETCHER: FhirFetcher = {
+  async fetch ({ queries }) { return new Map(queries.map((q) => [q.key, new Error('offline: tests start their own FHIR server')])) }
+}
+
 export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink, fetcher?: FhirFetcher, catalog?: Catalog } = {}): Promise<App> {
   let n = 0
   return await buildApp({
@@ -34,6 +40,6 @@ export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink,
     clock: () => NOW,
     newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
     ...(opts.logs === undefined ? {} : { logStream: opts.logs }),
-    ...(opts.fetcher === undefined ? {} : { fetcher: opts.fetcher })
+    fetcher: opts.fetcher ?? OFFLINE_FETCHER
   })
 }

@@ -111,7 +111,8 @@ export async function resolvePrefetch (service: ServiceFile, request: HookReques
       missingRequired.push({ expression: `prefetch.${key}`, diagnostics: `prefetch.${key} (${def.template}) was not supplied and ${canFetch ? 'could not be fetched from fhirServer' : 'no fhirServer was given to fetch it'}` })
       continue
     }
-    const unpaged = r?.nextUrl !== undefined && !fetched.has(`${key}#next`)
+    // A next page that was not fetched, or whose fetch failed, leaves the key incomplete.
+    const unpaged = r?.nextUrl !== undefined && (!fetched.has(`${key}#next`) || fetched.get(`${key}#next`) instanceof Error)
     if (r === undefined || !r.available || unpaged) {
       unavailableKeys.push(key)
       for (const t of def.covers) unavailableTypes.add(t)

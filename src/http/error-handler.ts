@@ -48,7 +48,7 @@ export function registerErrorHandling (app: FastifyInstance): void {
     const status = err.statusCode ?? 500
     if (status >= 400 && status < 500) {
       const code = FASTIFY_CODES[err.code] ?? (status === 429 ? 'throttled' : status === 401 ? 'login' : 'invalid')
-      const where = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'Content-Type' : 'body'
+      const where = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'Content-Type' : status === 429 ? '' : 'body'
       const message = err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? `body is not valid JSON: ${err.message}` : err.message
       return reply.code(status).type('application/fhir+json').send(operationOutcome(code, [{ expression: where, diagnostics: message }]))
     }

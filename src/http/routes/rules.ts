@@ -46,7 +46,8 @@ export function rulesRoutes (app: FastifyInstance, deps: RulesRouteDeps): void {
 
   app.post('/rules/validate', async (request) => await validatePosted(request.body, deps.store.current(), deps.clock()))
 
-  app.post('/rules/reload', async (request, reply) => {
+  // Reload is guarded by ADMIN_TOKEN (not a CDS client JWT) when AUTH_MODE=jwt.
+  app.post('/rules/reload', { config: { jwtAuth: false } }, async (request, reply) => {
     const denied = await guardReload(deps.config, request, reply)
     if (denied !== undefined) return denied
     const report = await deps.reloader.reload()

@@ -1,0 +1,126 @@
+// CDS Hooks client JWT verification with jose: allow-listed issuers and their JWKS URLs only,
+// ES384/RS384, aud = public URL of the endpoint, exp/iat with skew, jti replay cache.
+
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from 'jose'
+import type { TrustedIssuers } from './trusted-issuers.js'
+
+export const ALGORITHMS = ['ES384', 'RS384']
+
+/** Why a token was refused; the reason is for the log only, never for the response. */
+export class AuthError extends Error {
+  constructor (readonly reason: string) {
+    super(reason)
+    this.name = 'AuthError'
+  }
+}
+
+export interface VerifiedCaller {
+  iss: string
+  jti: string
+  sub?: string
+  tenant?: string
+}
+
+export interface JwtVerifierOptions {
+  issuers: TrustedIssuers
+  /** The `aud` expected is this base (no trailing slash) + the request path. */
+  publicBaseUrl: string
+  clock: () => Date
+  skewSeconds?: number
+  maxLifetimeSeconds?: number
+  replayCacheSize?: number
+  /** Key source per JWKS URL; default: jose's remote set (cached, refetch on unknown kid rate limited). */
+  keySet?: (jwksUrl: string) => JWTVerifyGetKey
+}
+
+/** jti → expiry (epoch seconds) of every accepted token, dropped once it would be rejected anyway. */
+export class ReplayCache {
+  private readonly seen = new Map<string, number>()
+  constructor (private readonly maxEntries: number) {}
+
+  get size (): number { return this.seen.size }
+
+  /** Records the id; false when it was already seen and has not expired. */
+  remember (id: string, expiresAt: number, now: number): boolean {
+    const prior = this.seen.get(id)
+    if (prior !== undefined && prior >= now) return false
+    if (this.seen.size >= this.maxEntries) {
+      for (const [k, exp] of this.seen) if (exp < now) this.seen.delete(k)
+      if (this.seen.size >= this.maxEntries) throw new AuthError('replay cache full: too many live tokens')
+    }
+    this.seen.set(id, expiresAt)
+    return true
+  }
+}
+
+export interface JwtVerifier {
+  verify: (authorization: string | undefined, path: string) => Promise<VerifiedCaller>
+  replayCache: ReplayCache
+}
+
+function remoteKeySet (url: string): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(url), { cooldownDuration: 30_000, cacheMaxAge: 600_000, timeoutDuration: 2_000 })
+}
+
+export function createJwtVerifier (opts: JwtVerifierOptions): JwtVerifier {
+  const skew = opts.skewSeconds ?? 30
+  const maxLifetime = opts.maxLifetimeSeconds ?? 15 * 60
+  const base = opts.publicBaseUrl.replace(/\/+$/, '')
+  const keySets = new Map<string, JWTVerifyGetKey>()
+  const replayCache = new ReplayCache(opts.replayCacheSize ?? 100_000)
+  const keySetOf = (url: string): JWTVerifyGetKey => {
+    let set = keySets.get(url)
+    if (set === undefined) {
+      set = (opts.keySet ?? remoteKeySet)(url)
+      keySets.set(url, set)
+    }
+    return set
+  }
+
+  async function verify (authorization: string | undefined, path: string): Promise<VerifiedCaller> {
+    const match = /^Bearer +([A-Za-z0-9_.~+/=-]+)\s*$/i.exec(authorization ?? '')
+    if (match === null) throw new AuthError(authorization === undefined ? 'no Authorization header' : 'Authorization is not a Bearer token')
+    const token = match[1] as string
+    let header, unverified
+    try {
+      header = decodeProtectedHeader(token)
+      unverified = decodeJwt(token)
+    } catch {
+      throw new AuthError('bearer token is not a JWT')
+    }
+    if (typeof header.alg !== 'string' || !ALGORITHMS.includes(header.alg)) throw new AuthError(`alg ${String(header.alg)} not allowed`)
+    const iss = unverified.iss
+    const jwksUrl = typeof iss === 'string' ? opts.issuers.get(iss) : undefined
+    if (iss === undefined || jwksUrl === undefined) throw new AuthError('issuer not trusted')
+    if (header.jku !== undefined && header.jku !== jwksUrl) throw new AuthError('jku is not the JWKS URL configured for the issuer')
+    const now = opts.clock()
+    let payload
+    try {
+      ({ payload } = await jwtVerify(token, keySetOf(jwksUrl), {
+        issuer: iss,
+        audience: `${base}${path}`,
+        algorithms: ALGORITHMS,
+        clockTolerance: skew,
+        currentDate: now,
+        requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti']
+      }))
+    } catch (err) {
+      const e = err as { code?: string, message?: string }
+      throw new AuthError(`${e.code ?? 'ERR_JWT'}: ${e.message ?? 'verification failed'}`)
+    }
+    const nowSec = Math.floor(now.getTime() / 1000)
+    const { iat, exp, jti } = payload as { iat: number, exp: number, jti: unknown }
+    if (iat > nowSec + skew) throw new AuthError('iat is in the future')
+    if (exp - iat > maxLifetime + skew) throw new AuthError(`token lifetime ${exp - iat} s exceeds ${maxLifetime} s`)
+    if (typeof jti !== 'string' || jti === '') throw new AuthError('jti must be a non-empty string')
+    if (!replayCache.remember(`${iss}\u0000${jti}`, exp + skew, nowSec)) throw new AuthError('jti replayed')
+    return {
+      iss,
+      jti,
+      ...(typeof payload.sub === 'string' ? { sub: payload.sub } : {}),
+      ...(typeof payload.tenant === 'string' ? { tenant: payload.tenant } : {})
+    }
+  }
+
+  return { verify, replayCache }
+}

@@ -1,0 +1,51 @@
+// onRequest hook for AUTH_MODE=jwt: every route except health, metrics and docs needs a verified
+// CDS Hooks client JWT. A refusal is a 401 OperationOutcome with no reason; the reason is logged.
+
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { AuthError, type JwtVerifier, type VerifiedCaller } from '../auth/verify-jwt.js'
+import { operationOutcome } from './outcome.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified JWT caller (AUTH_MODE=jwt), else null. */
+    caller: VerifiedCaller | null
+  }
+  interface FastifyContextConfig {
+    /** false: the route does its own authentication (e.g. an admin token) and skips the JWT check. */
+    jwtAuth?: boolean
+  }
+}
+
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics'])
+
+export function pathOf (url: string): string {
+  const q = url.indexOf('?')
+  return q === -1 ? url : url.slice(0, q)
+}
+
+/** Probes, metrics, API docs and CORS preflights: never authenticated nor rate limited. */
+export function isInfrastructure (request: FastifyRequest): boolean {
+  const path = pathOf(request.url)
+  return request.method === 'OPTIONS' || OPEN_PATHS.has(path) || path === '/docs' || path.startsWith('/docs/')
+}
+
+/** Reachable without a JWT: the above, and routes that declare their own authentication. */
+export function isOpen (request: FastifyRequest): boolean {
+  return isInfrastructure(request) || request.routeOptions.config?.jwtAuth === false
+}
+
+export function registerJwtAuth (app: FastifyInstance, verifier: JwtVerifier): void {
+  app.decorateRequest('caller', null)
+  app.addHook('onRequest', async (request, reply) => {
+    if (isOpen(request)) return
+    try {
+      request.caller = await verifier.verify(request.headers.authorization, pathOf(request.url))
+    } catch (err) {
+      const reason = err instanceof AuthError ? err.reason : 'verification error'
+      request.log.warn({ reason, method: request.method, path: pathOf(request.url) }, 'authentication failed')
+      reply.code(401).header('www-authenticate', 'Bearer').type('application/fhir+json')
+        .send(operationOutcome('login', [{ expression: '', diagnostics: 'authentication required' }]))
+      return reply
+    }
+  })
+}

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs'
+import t from 'tap'
+import { buildApp } from '../../src/app.js'
+import { testConfig } from '../../src/config.js'
+import { createFhirClient } from '../../src/fhir/fhir-client.js'
+import { FIXTURES, LogSink, NOW, bundledCatalog, testApp } from '../helper.js'
+import { json, searchset, startMockFhirServer, type MockFhirServer } from '../mocks/fhir-server.js'
+
+const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
+const URL_ = '/cds-services/facet-pt-order-select'
+const TOKEN = 'fhir-token-SECRET-321'
+const AUTH = { access_token: TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds' }
+const resourcesOf = (b: any): unknown[] => (b?.entry ?? []).map((e: any) => e.resource)
+
+/** The mock EHR serves what the fixture prefetched; observations come in two pages. */
+function serveFixture (fhir: MockFhirServer): void {
+  const p = ORDER_SELECT.prefetch
+  const id = ORDER_SELECT.context.patientId as string
+  fhir.routes.set(`Patient/${id}`, json(p.patient))
+  fhir.routes.set('Procedure', json(p.procedures))
+  fhir.routes.set('Condition', json(p.conditions))
+  const obs = resourcesOf(p.observations)
+  fhir.routes.set('Observation', json(searchset(obs.slice(0, 20), `${fhir.base}/Observation?page=2&patient=${id}`)))
+  fhir.routes.set(`Observation?page=2&patient=${id}`, json(searchset(obs.slice(20))))
+  fhir.routes.set('MedicationRequest', json(p.medications))
+  fhir.routes.set('ServiceRequest', json(p.serviceRequests))
+  for (const type of ['MedicationStatement', 'Appointment', 'CarePlan']) fhir.routes.set(type, json(searchset([])))
+}
+
+const codes = (res: { json: () => any }): string[] => res.json().cards.map((c: any) => c.source.topic.code).sort()
+
+t.test('absent prefetch is fetched from fhirServer: same advice as a full prefetch', async (t) => {
+  const fhir = await startMockFhirServer()
+  serveFixture(fhir)
+  const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
+  const { app } = await testApp({ fetcher: client })
+  t.teardown(async () => { await app.close(); await client.close(); await fhir.close() })
+  const full = await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, fhirServer: 'http://127.0.0.1:1/unused' } })
+  const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  delete body.prefetch
+  const fetched = await app.inject({ method: 'POST', url: URL_, payload: body })
+  t.equal(fetched.statusCode, 200)
+  t.same(codes(fetched), codes(full), 'the same cards')
+  t.ok(codes(fetched).includes('SAFE-01'), 'apixaban fetched from the FHIR server is flagged')
+  t.notOk(codes(fetched).includes('DATA-UNAVAILABLE'))
+  t.ok(fhir.requests.some((r) => r.url.includes('page=2')), 'the second observation page was read')
+  t.ok(fhir.requests.every((r) => r.headers.authorization === `Bearer ${TOKEN}` && r.headers.accept === 'application/fhir+json'))
+})
+
+t.test('a failing FHIR server never becomes a confident "criteria not met"', async (t) => {
+  const fhir = await startMockFhirServer()
+  serveFixture(fhir)
+  fhir.routes.set('Observation', json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }, 500))
+  fhir.routes.set('MedicationRequest', (res) => { res.writeHead(200); res.end('<html>not json') })
+  const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
+  const { app } = await testApp({ fetcher: client })
+  t.teardown(async () => { await app.close(); await client.close(); await fhir.close() })
+  const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  delete body.prefetch.observations
+  delete body.prefetch.medications
+  const res = await app.inject({ method: 'POST', url: URL_, payload: body })
+  t.equal(res.statusCode, 200)
+  const card = res.json().cards.find((c: any) => c.source.topic.code === 'DATA-UNAVAILABLE')
+  t.ok(card, 'the data gap is said')
+  t.match(card.summary, /Observation/)
+  t.match(card.summary, /MedicationRequest/)
+  t.notOk(codes(res).includes('SUIT-01'), 'no "no pain score" card when observations could not be read')
+  t.notOk(codes(res).includes('SAFE-01'), 'no anticoagulant card without medication data, and no "safe" either')
+
+  fhir.routes.set('Observation', json(searchset(resourcesOf(ORDER_SELECT.prefetch.observations).slice(0, 5), `${fhir.base}/Observation?page=2`)))
+  fhir.routes.set('Observation?page=2', json({}, 500))
+  const partial = await app.inject({ method: 'POST', url: URL_, payload: body })
+  t.ok(codes(partial).includes('DATA-UNAVAILABLE'), 'a failed next page leaves the key incomplete')
+})
+
+t.test('the required patient unobtainable → 412', async (t) => {
+  const fhir = await startMockFhirServer()
+  serveFixture(fhir)
+  fhir.routes.set(`Patient/${String(ORDER_SELECT.context.patientId)}`, json({ resourceType: 'OperationOutcome', issue: [] }, 401))
+  const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
+  const { app } = await testApp({ fetcher: client })
+  t.teardown(async () => { await app.close(); await client.close(); await fhir.close() })
+  const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  delete body.prefetch.patient
+  const res = await app.inject({ method: 'POST', url: URL_, payload: body })
+  t.equal(res.statusCode, 412)
+  t.equal(res.json().resourceType, 'OperationOutcome')
+  t.same(res.json().issue[0].expression, ['prefetch.patient'])
+  t.match(res.json().issue[0].diagnostics, /could not be fetched from fhirServer/)
+})
+
+t.test('buildApp creates the undici fetcher from the config; token and patient data stay out of the logs', async (t) => {
+  const fhir = await startMockFhirServer()
+  serveFixture(fhir)
+  const logs = new LogSink()
+  const { app } = await buildApp({ config: testConfig({ LOG_LEVEL: 'info', FHIR_TIMEOUT_MS: 2000, REQUEST_BUDGET_MS: 5000 }), catalog: bundledCatalog(), clock: () => NOW, logStream: logs })
+  t.teardown(async () => { await app.close(); await fhir.close() })
+  const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  delete body.prefetch
+  const res = await app.inject({ method: 'POST', url: URL_, payload: body })
+  t.equal(res.statusCode, 200)
+  t.ok(codes(res).includes('SAFE-01'))
+  t.ok(fhir.requests.length >= 9, 'every query went to the mock server')
+  fhir.routes.clear()
+  const failed = await app.inject({ method: 'POST', url: URL_, payload: body })
+  t.equal(failed.statusCode, 412)
+  for (const secret of [TOKEN, 'Quixotefamily', 'Marisol', 'MRN-5551234', '1961-07-04', 'apixaban', fhir.origin]) {
+    t.notOk(logs.text.includes(secret), `the log never contains ${secret}`)
+  }
+})
