@@ -92,8 +92,7 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     fetcher
   })
   healthRoutes(app, store)
-  // --- issue 5: tools for integration engineers and rule authors ---
-  const clock = opts.clock ?? (() => new Date())
+  // Tools for integration engineers and rule authors.
   evaluateRoutes(app, { store, clock, newId: opts.newId ?? randomUUID, profile: config.EVIDENCE_PROFILE })
   const reloader = new Reloader(config.RULES_DIR, store, clock, config.EVIDENCE_PROFILE)
   rulesRoutes(app, { store, clock, profile: config.EVIDENCE_PROFILE, config, reloader })

@@ -24,7 +24,7 @@ function serveFixture (fhir: MockFhirServer): void {
   fhir.routes.set(`Observation?page=2&patient=${id}`, json(searchset(obs.slice(20))))
   fhir.routes.set('MedicationRequest', json(p.medications))
   fhir.routes.set('ServiceRequest', json(p.serviceRequests))
-  for (const type of ['MedicationStatement', 'Appointment', 'CarePlan']) fhir.routes.set(type, json(searchset([])))
+  for (const type of ['MedicationStatement', 'Appointment', 'CarePlan', 'Device', 'AllergyIntolerance']) fhir.routes.set(type, json(searchset([])))
 }
 
 const codes = (res: { json: () => any }): string[] => res.json().cards.map((c: any) => c.source.topic.code).sort()

@@ -152,13 +152,15 @@ t.test('POST /rules/reload swaps only when everything passes', async (t) => {
   t.equal(store.current(), before)
 })
 
+const JWT_ISSUERS = JSON.stringify({ 'https://ehr.example': 'https://ehr.example/.well-known/jwks.json' })
+
 t.test('reload is protected under AUTH_MODE=jwt', async (t) => {
-  const disabled = await testApp({ config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: '' } })
+  const disabled = await testApp({ config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: '', TRUSTED_ISSUERS: JWT_ISSUERS } })
   t.teardown(async () => { await disabled.app.close() })
   const off = await disabled.app.inject({ method: 'POST', url: '/rules/reload', headers: { authorization: 'Bearer ' } })
   t.equal(off.statusCode, 403)
   t.match(off.json().issue[0].diagnostics, /disabled/)
-  const guarded = await testApp({ config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: 's3cret-admin-token' } })
+  const guarded = await testApp({ config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: 's3cret-admin-token', TRUSTED_ISSUERS: JWT_ISSUERS } })
   t.teardown(async () => { await guarded.app.close() })
   for (const authorization of [undefined, 'Bearer wrong', 'Basic s3cret-admin-token', 'Bearer s3cret-admin-token-and-more']) {
     const res = await guarded.app.inject({ method: 'POST', url: '/rules/reload', headers: authorization === undefined ? {} : { authorization } })
