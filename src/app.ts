@@ -14,6 +14,13 @@ import { loggerOptions } from './http/logger.js'
 import { discoveryRoutes } from './http/routes/discovery.js'
 import { healthRoutes } from './http/routes/health.js'
 import { hookRoutes } from './http/routes/hooks.js'
+import { hookAudit } from './http/hook-audit.js'
+import { feedbackRoutes } from './http/routes/feedback.js'
+import { metricsRoutes } from './http/routes/metrics.js'
+import { Metrics } from './metrics.js'
+import { openStore } from './store/open.js'
+import { WriteQueue, type QueueOptions } from './store/queue.js'
+import type { Store } from './store/types.js'
 
 export interface AppOptions {
   config: Config
@@ -22,9 +29,21 @@ export interface AppOptions {
   newId?: NewId
   logStream?: DestinationStream
   fetcher?: FhirFetcher
+  /** Feedback/audit store; default: opened (and migrated) from config.DATABASE_URL and closed with the app. */
+  dataStore?: Store
+  /** Per-app Prometheus metrics; pass one to share it with the FHIR client (metrics.fhirFetch). */
+  metrics?: Metrics
+  queue?: Pick<QueueOptions, 'intervalMs' | 'batchSize' | 'maxRows'>
 }
 
-export interface App { app: FastifyInstance, store: CatalogStore, routes: Array<{ method: string, url: string }> }
+export interface App {
+  app: FastifyInstance
+  store: CatalogStore
+  routes: Array<{ method: string, url: string }>
+  dataStore: Store
+  queue: WriteQueue
+  metrics: Metrics
+}
 
 export async function buildApp (opts: AppOptions): Promise<App> {
   const { config } = opts
@@ -42,6 +61,26 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     throw new Error(`EVIDENCE_PROFILE "${config.EVIDENCE_PROFILE}" is not defined in rules/parameters.json (${[...opts.catalog.profiles.keys()].join(', ')})`)
   }
   const store = new CatalogStore(opts.catalog)
+  const clock = opts.clock ?? (() => new Date())
+  const dataStore = opts.dataStore ?? await openStore(config.DATABASE_URL, clock)
+  let queue: WriteQueue | undefined
+  const metrics = opts.metrics ?? new Metrics({ queueDepth: () => queue?.depth ?? 0 })
+  queue = new WriteQueue(dataStore, {
+    ...opts.queue,
+    // Store errors are logged by message and code only: driver details can echo row values.
+    onError: (err, rows) => {
+      metrics.storeWriteError(rows)
+      const e = err as { message?: string, code?: string }
+      app.log.error({ err: { message: String(e.message ?? err), code: e.code }, rows }, 'store write failed; rows lost')
+    },
+    onDropped: (rows) => { metrics.storeRowsDropped(rows); app.log.warn({ rows }, 'store queue full; rows dropped') },
+    onWritten: (result, rows) => { metrics.storeRowsWritten(rows); metrics.feedbackUnknownCards(result.unknownFeedback) }
+  })
+  const writes = queue
+  app.addHook('onClose', async () => {
+    await writes.close()
+    if (opts.dataStore === undefined) await dataStore.close()
+  })
   const routes: App['routes'] = []
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url })
@@ -53,14 +92,18 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     if (reply.statusCode >= 400) request.log.info({ method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 }, 'request failed')
   })
   discoveryRoutes(app, store)
+  const onEvaluated = hookAudit(app, { catalogs: store, queue, metrics, clock, newId: randomUUID })
   hookRoutes(app, {
     store,
-    clock: opts.clock ?? (() => new Date()),
+    clock,
     newId: opts.newId ?? randomUUID,
     profile: config.EVIDENCE_PROFILE,
-    ...(opts.fetcher === undefined ? {} : { fetcher: opts.fetcher })
+    onEvaluated,
+    ...(opts.fetcher === undefined ? {} : { fetcher: metrics.instrument(opts.fetcher) })
   })
+  feedbackRoutes(app, { catalogs: store, store: dataStore, queue, metrics, clock, newId: randomUUID })
+  metricsRoutes(app, metrics)
   healthRoutes(app, store)
   await app.ready()
-  return { app, store, routes }
+  return { app, store, routes, dataStore, queue, metrics }
 }

@@ -5,15 +5,17 @@ import { fileURLToPath } from 'node:url'
 import { loadCatalog } from './rules/catalog.js'
 import { CatalogError, formatProblem } from './rules/catalog-problems.js'
 import { runAllCases } from './rules/case-runner.js'
+import { FEEDBACK_USAGE, feedbackCommand } from './feedback/cli.js'
 
 const DEFAULT_RULES = fileURLToPath(new URL('../rules/', import.meta.url))
 
 function usage (): number {
-  process.stderr.write('usage: facet-pt-cds rules check [--rules DIR]\n       facet-pt-cds rules test [RULE-ID] [--rules DIR]\n')
+  process.stderr.write(`usage: facet-pt-cds rules check [--rules DIR]\n       facet-pt-cds rules test [RULE-ID] [--rules DIR]\n${FEEDBACK_USAGE.replace('usage: ', '       ')}`)
   return 2
 }
 
 export async function main (argv: string[]): Promise<number> {
+  if (argv[0] === 'feedback') return await feedbackCommand(argv.slice(1), process.env, (s) => process.stdout.write(s))
   const args = [...argv]
   const at = args.indexOf('--rules')
   const dir = at >= 0 ? args.splice(at, 2)[1] ?? DEFAULT_RULES : DEFAULT_RULES
