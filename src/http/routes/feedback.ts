@@ -20,7 +20,7 @@ const Coding = Type.Object({
 export const FeedbackBodySchema = Type.Object({
   feedback: Type.Array(Type.Object({
     card: Type.String({ minLength: 1, maxLength: 200 }),
-    outcome: Type.Union([Type.Literal('accepted'), Type.Literal('overridden')]),
+    outcome: Type.Enum(['accepted', 'overridden']),
     acceptedSuggestions: Type.Optional(Type.Array(Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: true }), { maxItems: 100 })),
     overrideReason: Type.Optional(Type.Object({
       reason: Type.Optional(Coding),
