@@ -63,9 +63,8 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   const store = new CatalogStore(opts.catalog)
   const clock = opts.clock ?? (() => new Date())
   const dataStore = opts.dataStore ?? await openStore(config.DATABASE_URL, clock)
-  let queue: WriteQueue | undefined
-  const metrics = opts.metrics ?? new Metrics({ queueDepth: () => queue?.depth ?? 0 })
-  queue = new WriteQueue(dataStore, {
+  const metrics = opts.metrics ?? new Metrics()
+  const queue = new WriteQueue(dataStore, {
     ...opts.queue,
     // Store errors are logged by message and code only: driver details can echo row values.
     onError: (err, rows) => {
@@ -76,9 +75,9 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     onDropped: (rows) => { metrics.storeRowsDropped(rows); app.log.warn({ rows }, 'store queue full; rows dropped') },
     onWritten: (result, rows) => { metrics.storeRowsWritten(rows); metrics.feedbackUnknownCards(result.unknownFeedback) }
   })
-  const writes = queue
+  metrics.watchQueue(() => queue.depth)
   app.addHook('onClose', async () => {
-    await writes.close()
+    await queue.close()
     if (opts.dataStore === undefined) await dataStore.close()
   })
   const routes: App['routes'] = []

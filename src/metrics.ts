@@ -49,17 +49,22 @@ export class Metrics {
   private readonly storeLost = new Counter({ name: 'cds_store_rows_lost_total', help: 'Rows lost: in a failed batch, or dropped because the queue was full', registers: [this.registry] })
   private readonly storeWritten = new Counter({ name: 'cds_store_rows_written_total', help: 'Rows written to the store', registers: [this.registry] })
 
-  constructor (opts: { queueDepth?: () => number, defaultMetrics?: boolean } = {}) {
-    const depth = opts.queueDepth
+  private queueDepth: () => number = () => 0
+
+  constructor (opts: { defaultMetrics?: boolean } = {}) {
+    const depth = (): number => this.queueDepth()
     // eslint-disable-next-line no-new
     new Gauge({
       name: 'cds_store_queue_depth',
       help: 'Rows waiting to be written to the store',
       registers: [this.registry],
-      collect () { this.set(depth?.() ?? 0) }
+      collect () { this.set(depth()) }
     })
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry })
   }
+
+  /** The gauge cds_store_queue_depth reads this when scraped. */
+  watchQueue (depth: () => number): void { this.queueDepth = depth }
 
   hookRequest (service: string, status: number, seconds: number): void { this.hookSeconds.observe({ service, status: String(status) }, seconds) }
   card (rule: string, indicator: string): void { this.cards.inc({ rule, indicator }) }

@@ -11,6 +11,7 @@ import { type Config, testConfig } from '../src/config.js'
 import { loadCatalog } from '../src/rules/catalog.js'
 import type { Catalog } from '../src/rules/compiled.js'
 import type { FhirFetcher } from '../src/cds/prefetch.js'
+import type { Metrics } from '../src/metrics.js'
 import type { Store } from '../src/store/types.js'
 
 export const RULES_DIR = fileURLToPath(new URL('../rules/', import.meta.url))
@@ -30,7 +31,7 @@ export class LogSink extends Writable {
   get text (): string { return this.lines.join('') }
 }
 
-export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink, fetcher?: FhirFetcher, catalog?: Catalog, dataStore?: Store, clock?: () => Date } = {}): Promise<App> {
+export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink, fetcher?: FhirFetcher, catalog?: Catalog, dataStore?: Store, clock?: () => Date, metrics?: Metrics } = {}): Promise<App> {
   let n = 0
   return await buildApp({
     // A throwaway in-memory SQLite store unless the test names one.
@@ -40,7 +41,8 @@ export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink,
     newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
     ...(opts.logs === undefined ? {} : { logStream: opts.logs }),
     ...(opts.fetcher === undefined ? {} : { fetcher: opts.fetcher }),
-    ...(opts.dataStore === undefined ? {} : { dataStore: opts.dataStore })
+    ...(opts.dataStore === undefined ? {} : { dataStore: opts.dataStore }),
+    ...(opts.metrics === undefined ? {} : { metrics: opts.metrics })
   })
 }
 
