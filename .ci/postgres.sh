@@ -9,12 +9,12 @@ STATE=/tmp/facet-pt-cds-pg.dir
 
 bindir () { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
-if [ "${1:-}" = stop ]; then
+if [ "${1:-}" = stop ] || { [ "${1:-}" = start ] && [ -f "$STATE" ]; }; then
   [ -f "$STATE" ] || exit 0
   dir=$(cat "$STATE")
-  su postgres -s /bin/sh -c "$(bindir)/pg_ctl -D '$dir/data' -m fast -w stop" >/dev/null 2>&1 || true
+  su postgres -s /bin/sh -c "cd /tmp && $(bindir)/pg_ctl -D '$dir/data' -m fast -w stop" >/dev/null 2>&1 || true
   rm -rf "$dir" "$STATE"
-  exit 0
+  [ "${1:-}" = stop ] && exit 0
 fi
 
 if [ -z "$(bindir)" ]; then
@@ -28,7 +28,7 @@ fi
 BIN=$(bindir)
 if [ -z "$BIN" ]; then echo "PostgreSQL is not installed and could not be installed" >&2; exit 1; fi
 if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then echo "no postgres user" >&2; exit 1; fi
-run () { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$1"; else sh -c "$1"; fi; }
+run () { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "cd /tmp && $1"; else sh -c "$1"; fi; }
 
 dir=$(mktemp -d /tmp/facet-pt-cds-pg.XXXXXX)
 chmod 755 "$dir"
