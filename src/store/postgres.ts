@@ -19,12 +19,28 @@ export function numbered (sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`)
 }
 
+/** One multi-row INSERT for many rows of the same single-row `INSERT … VALUES (?, …) ON CONFLICT …`. */
+export function multiRow (sql: string, rows: unknown[][]): { sql: string, params: unknown[] } {
+  const m = /^(.*VALUES )(\([^)]*\))(.*)$/s.exec(sql)
+  if (m === null) throw new Error('not a single-row INSERT … VALUES (…)')
+  return { sql: `${m[1] ?? ''}${rows.map(() => m[2] ?? '').join(', ')}${m[3] ?? ''}`, params: rows.flat() }
+}
+
+const ROWS_PER_INSERT = 200
+
 export function openPostgresStore (url: string, now: () => Date = () => new Date()): Store {
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 })
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {})
   const all = async (sql: string, params: unknown[] = [], client: pg.Pool | pg.PoolClient = pool): Promise<Row[]> =>
     (await client.query(numbered(sql), params)).rows as Row[]
+
+  async function insertAll (c: pg.PoolClient, sql: string, rows: unknown[][]): Promise<void> {
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+      const m = multiRow(sql, rows.slice(i, i + ROWS_PER_INSERT))
+      await all(m.sql, m.params, c)
+    }
+  }
 
   async function inTransaction<T> (fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect()
@@ -56,8 +72,8 @@ export function openPostgresStore (url: string, now: () => Date = () => new Date
       })
     },
     write: async (batch) => await inTransaction(async (c) => {
-      for (const card of batch.cards) await all(INSERT_CARD, cardParams(card), c)
-      for (const a of batch.audits) await all(INSERT_AUDIT, auditParams(a), c)
+      await insertAll(c, INSERT_CARD, batch.cards.map(cardParams))
+      await insertAll(c, INSERT_AUDIT, batch.audits.map(auditParams))
       const known = new Map<string, { ruleId: string, ruleVersion: string, variant: string | null }>()
       const uuids = [...new Set(batch.feedback.map((f) => f.cardUuid))]
       for (let i = 0; i < uuids.length; i += CHUNK) {
@@ -66,13 +82,8 @@ export function openPostgresStore (url: string, now: () => Date = () => new Date
           known.set(String(r.card_uuid), { ruleId: String(r.rule_id), ruleVersion: String(r.rule_version), variant: r.variant === null ? null : String(r.variant) })
         }
       }
-      let unknownFeedback = 0
-      for (const f of batch.feedback) {
-        const card = known.get(f.cardUuid)
-        if (card === undefined) unknownFeedback++
-        await all(INSERT_FEEDBACK, feedbackParams(f, card), c)
-      }
-      return { unknownFeedback }
+      await insertAll(c, INSERT_FEEDBACK, batch.feedback.map((f) => feedbackParams(f, known.get(f.cardUuid))))
+      return { unknownFeedback: batch.feedback.filter((f) => !known.has(f.cardUuid)).length }
     }),
     summary: async (q) => {
       const st = summaryStatements(q)

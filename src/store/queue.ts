@@ -22,6 +22,8 @@ type Item = { kind: 'card', row: IssuedCard } | { kind: 'audit', row: AuditRecor
 
 export class WriteQueue {
   private items: Item[] = []
+  /** Index of the first unwritten item (taking from the front by splice would be O(n) per batch). */
+  private head = 0
   private timer: NodeJS.Timeout | undefined
   private inFlight: Promise<void> | undefined
   private readonly intervalMs: number
@@ -36,7 +38,8 @@ export class WriteQueue {
   }
 
   /** Rows waiting to be written (including the batch being written). */
-  get depth (): number { return this.items.length + this.writing }
+  get depth (): number { return this.pending + this.writing }
+  private get pending (): number { return this.items.length - this.head }
   private writing = 0
 
   cards (rows: IssuedCard[]): void { this.push(rows.map((row) => ({ kind: 'card', row }))) }
@@ -50,8 +53,8 @@ export class WriteQueue {
       this.opts.onDropped?.(items.length - Math.max(room, 0))
       items = items.slice(0, Math.max(room, 0))
     }
-    this.items.push(...items)
-    if (this.items.length >= this.batchSize) this.kick()
+    for (const item of items) this.items.push(item)
+    if (this.pending >= this.batchSize) this.kick()
     else this.schedule()
   }
 
@@ -62,16 +65,18 @@ export class WriteQueue {
   }
 
   private kick (): void {
-    if (this.inFlight !== undefined || this.items.length === 0) return
+    if (this.inFlight !== undefined || this.pending === 0) return
     this.inFlight = this.writeOne().finally(() => {
       this.inFlight = undefined
-      if (this.items.length >= this.batchSize) this.kick()
-      else if (this.items.length > 0) this.schedule()
+      if (this.pending >= this.batchSize) this.kick()
+      else if (this.pending > 0) this.schedule()
     })
   }
 
   private async writeOne (): Promise<void> {
-    const taken = this.items.splice(0, this.batchSize)
+    const taken = this.items.slice(this.head, this.head + this.batchSize)
+    this.head += taken.length
+    if (this.head === this.items.length) { this.items = []; this.head = 0 } else if (this.head > 10_000) { this.items = this.items.slice(this.head); this.head = 0 }
     this.writing = taken.length
     const batch: WriteBatch = { cards: [], audits: [], feedback: [] }
     for (const item of taken) {
@@ -92,7 +97,7 @@ export class WriteQueue {
   /** Writes everything queued so far (and whatever arrives meanwhile) before resolving. */
   async drain (): Promise<void> {
     if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined }
-    while (this.inFlight !== undefined || this.items.length > 0) {
+    while (this.inFlight !== undefined || this.pending > 0) {
       if (this.inFlight === undefined) this.kick()
       await this.inFlight
     }
