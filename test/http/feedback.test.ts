@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { FIXTURES, SHARED_DATA, testApp } from '../helper.js'
+import { FIXTURES, LogSink, SHARED_DATA, testApp } from '../helper.js'
 
 const PATIENT_VIEW = JSON.parse(readFileSync(`${FIXTURES}requests/patient-view-rfa-30-days-no-pt.json`, 'utf8')) as Record<string, any>
 const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
@@ -118,4 +118,14 @@ t.test('summary filters and a bad since', async (t) => {
   }
   const extra = await app.inject({ method: 'GET', url: '/feedback/summary?rule=SAFE-01' })
   t.equal(extra.statusCode, 400, 'unknown query parameter')
+})
+
+t.test('feedback is logged by count and outcome only, never the comment', async (t) => {
+  const logs = new LogSink()
+  const { app } = await testApp({ logs })
+  const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'card-SECRET-uuid', outcome: 'overridden', overrideReason: { userComment: 'Mrs Jane Doe declined, DOB 1950-01-01' }, outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
+  t.equal(res.statusCode, 200)
+  t.match(logs.text, /feedback received/)
+  t.notOk(logs.text.includes('Jane Doe'), 'no comment in the logs')
+  t.notOk(logs.text.includes('1950-01-01'))
 })
