@@ -30,6 +30,9 @@ export class WriteQueue {
   private readonly batchSize: number
   private readonly maxRows: number
   private closed = false
+  /** Rows accepted so far, and rows whose batch has finished (written or failed). */
+  private accepted = 0
+  private finished = 0
 
   constructor (private readonly store: Store, private readonly opts: QueueOptions = {}) {
     this.intervalMs = opts.intervalMs ?? 50
@@ -54,6 +57,7 @@ export class WriteQueue {
       items = items.slice(0, Math.max(room, 0))
     }
     for (const item of items) this.items.push(item)
+    this.accepted += items.length
     if (this.pending >= this.batchSize) this.kick()
     else this.schedule()
   }
@@ -91,6 +95,7 @@ export class WriteQueue {
       this.opts.onError?.(err, taken.length)
     } finally {
       this.writing = 0
+      this.finished += taken.length
     }
   }
 
@@ -98,6 +103,15 @@ export class WriteQueue {
   async drain (): Promise<void> {
     if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined }
     while (this.inFlight !== undefined || this.pending > 0) {
+      if (this.inFlight === undefined) this.kick()
+      await this.inFlight
+    }
+  }
+
+  /** Writes the rows queued before this call (not those arriving meanwhile: bounded under load). */
+  async flush (): Promise<void> {
+    const target = this.accepted
+    while (this.finished < target) {
       if (this.inFlight === undefined) this.kick()
       await this.inFlight
     }

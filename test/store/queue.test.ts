@@ -67,3 +67,18 @@ t.test('a full queue drops and reports instead of growing without bound', async 
   await q.close()
   t.equal(store.batches[0]?.cards.length, 5)
 })
+
+t.test('flush writes what was queued before it, and is not held up by later rows', async (t) => {
+  const store = recordingStore()
+  const q = new WriteQueue(store, { batchSize: 2, intervalMs: 60_000 })
+  q.audit(audit('a1', 200))
+  q.audit(audit('a2', 200))
+  q.audit(audit('a3', 200))
+  const flushed = q.flush()
+  q.audit(audit('late', 200))
+  await flushed
+  const written = store.batches.flatMap((b) => b.audits.map((a) => a.id))
+  t.ok(['a1', 'a2', 'a3'].every((id) => written.includes(id)), 'earlier rows written')
+  await q.drain()
+  t.equal(q.depth, 0)
+})

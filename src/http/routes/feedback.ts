@@ -1,5 +1,5 @@
 // POST /cds-services/{id}/feedback (CDS Hooks 2.0) and GET /feedback/summary: thin adapters to
-// src/feedback; writes go through the queue, the summary drains it first so it reads its writes.
+// src/feedback; writes go through the queue, the summary flushes it first so it reads its writes.
 
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
@@ -53,7 +53,7 @@ export function feedbackRoutes (app: FastifyInstance, deps: FeedbackRouteDeps): 
     schema: { querystring: SummaryQuery }
   }, async (request) => {
     const since = parseSince(request.query.since)
-    await deps.queue.drain()
+    await deps.queue.flush()
     return await deps.store.summary({ ...(since === undefined ? {} : { since }), ...(request.query.service === undefined ? {} : { service: request.query.service }) })
   })
 }
