@@ -25,6 +25,13 @@ import { rulesRoutes } from './http/routes/rules.js'
 import { docsRoutes } from './http/routes/docs.js'
 import { Reloader } from './rules/reload.js'
 import { watchRules } from './rules/watch.js'
+import { hookAudit } from './http/hook-audit.js'
+import { feedbackRoutes } from './http/routes/feedback.js'
+import { metricsRoutes } from './http/routes/metrics.js'
+import { Metrics } from './metrics.js'
+import { openStore } from './store/open.js'
+import { WriteQueue, type QueueOptions } from './store/queue.js'
+import type { Store } from './store/types.js'
 
 export interface AppOptions {
   config: Config
@@ -35,9 +42,21 @@ export interface AppOptions {
   fetcher?: FhirFetcher
   /** Extra overload probe for under-pressure (tests force the 503 path with it). */
   overloadCheck?: () => Promise<boolean>
+  /** Feedback/audit store; default: opened (and migrated) from config.DATABASE_URL and closed with the app. */
+  dataStore?: Store
+  /** Per-app Prometheus metrics; pass one to share it with the FHIR client (metrics.fhirFetch). */
+  metrics?: Metrics
+  queue?: Pick<QueueOptions, 'intervalMs' | 'batchSize' | 'maxRows'>
 }
 
-export interface App { app: FastifyInstance, store: CatalogStore, routes: Array<{ method: string, url: string }> }
+export interface App {
+  app: FastifyInstance
+  store: CatalogStore
+  routes: Array<{ method: string, url: string }>
+  dataStore: Store
+  queue: WriteQueue
+  metrics: Metrics
+}
 
 export async function buildApp (opts: AppOptions): Promise<App> {
   const { config } = opts
@@ -55,6 +74,25 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     throw new Error(`EVIDENCE_PROFILE "${config.EVIDENCE_PROFILE}" is not defined in rules/parameters.json (${[...opts.catalog.profiles.keys()].join(', ')})`)
   }
   const store = new CatalogStore(opts.catalog)
+  const clock = opts.clock ?? (() => new Date())
+  const dataStore = opts.dataStore ?? await openStore(config.DATABASE_URL, clock)
+  const metrics = opts.metrics ?? new Metrics()
+  const queue = new WriteQueue(dataStore, {
+    ...opts.queue,
+    // Store errors are logged by message and code only: driver details can echo row values.
+    onError: (err, rows) => {
+      metrics.storeWriteError(rows)
+      const e = err as { message?: string, code?: string }
+      app.log.error({ err: { message: String(e.message ?? err), code: e.code }, rows }, 'store write failed; rows lost')
+    },
+    onDropped: (rows) => { metrics.storeRowsDropped(rows); app.log.warn({ rows }, 'store queue full; rows dropped') },
+    onWritten: (result, rows) => { metrics.storeRowsWritten(rows); metrics.feedbackUnknownCards(result.unknownFeedback) }
+  })
+  metrics.watchQueue(() => queue.depth)
+  app.addHook('onClose', async () => {
+    await queue.close()
+    if (opts.dataStore === undefined) await dataStore.close()
+  })
   const routes: App['routes'] = []
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url })
@@ -62,7 +100,6 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   // EHRs send FHIR JSON as application/fhir+json; parse it like application/json.
   app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
   registerErrorHandling(app)
-  const clock = opts.clock ?? (() => new Date())
   await registerOverloadProtection(app, { maxEventLoopUtilization: config.OVERLOAD_MAX_ELU, ...(opts.overloadCheck === undefined ? {} : { healthCheck: opts.overloadCheck }) })
   await registerHeadersAndCors(app, config.CORS_ORIGINS)
   if (config.AUTH_MODE === 'jwt') {
@@ -84,13 +121,17 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     if (reply.statusCode >= 400) request.log.info({ method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 }, 'request failed')
   })
   discoveryRoutes(app, store)
+  const onEvaluated = hookAudit(app, { catalogs: store, queue, metrics, clock, newId: randomUUID })
   hookRoutes(app, {
     store,
     clock,
     newId: opts.newId ?? randomUUID,
     profile: config.EVIDENCE_PROFILE,
-    fetcher
+    onEvaluated,
+    fetcher: metrics.instrument(fetcher)
   })
+  feedbackRoutes(app, { catalogs: store, store: dataStore, queue, metrics, clock, newId: randomUUID })
+  metricsRoutes(app, metrics)
   healthRoutes(app, store)
   // Tools for integration engineers and rule authors.
   evaluateRoutes(app, { store, clock, newId: opts.newId ?? randomUUID, profile: config.EVIDENCE_PROFILE })
@@ -105,5 +146,5 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   }
   await docsRoutes(app)
   await app.ready()
-  return { app, store, routes }
+  return { app, store, routes, dataStore, queue, metrics }
 }

@@ -13,6 +13,7 @@ import { CatalogError, formatProblem } from './rules/catalog-problems.js'
 import { runAllCases } from './rules/case-runner.js'
 import type { Catalog } from './rules/compiled.js'
 import { dataRequirements } from './rules/data-requirements.js'
+import { FEEDBACK_USAGE, feedbackCommand } from './feedback/cli.js'
 
 const DEFAULT_RULES = fileURLToPath(new URL('../rules/', import.meta.url))
 const out = (s: string): void => { process.stdout.write(s) }
@@ -40,6 +41,7 @@ const OPTIONS = {
 function usage (message?: string): number {
   if (message !== undefined) err(`facet-pt-cds: ${message}\n`)
   err(USAGE)
+  err(FEEDBACK_USAGE.replace('usage: ', '       '))
   return 2
 }
 
@@ -74,6 +76,7 @@ async function rulesCommand (command: string | undefined, filter: string | undef
 }
 
 export async function main (argv: string[]): Promise<number> {
+  if (argv[0] === 'feedback') return await feedbackCommand(argv.slice(1), process.env, (s) => process.stdout.write(s))
   let parsed
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })

@@ -1,5 +1,6 @@
 // Process entry: reads the environment once, loads the rule catalog (a bad catalog stops the
-// boot with every located problem), listens, and shuts down gracefully on SIGTERM/SIGINT.
+// boot with every located problem), listens, and shuts down gracefully on SIGTERM/SIGINT
+// (app.close() stops accepting calls, then drains the store's write queue and closes it).
 
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
@@ -8,7 +9,7 @@ import { loadCatalog } from './rules/catalog.js'
 
 const config = loadConfig(process.env)
 const catalog = loadCatalog(config.RULES_DIR, new Date())
-const { app } = await buildApp({ config, catalog })
+const { app, dataStore } = await buildApp({ config, catalog })
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err !== undefined) app.log.error({ err }, 'closing after an error')
@@ -17,4 +18,4 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 })
 
 await app.listen({ host: config.HOST, port: config.PORT })
-app.log.info({ rules: catalog.content.rules.length, catalog: catalog.hash, profile: config.EVIDENCE_PROFILE }, 'facet-pt-cds ready')
+app.log.info({ rules: catalog.content.rules.length, catalog: catalog.hash, profile: config.EVIDENCE_PROFILE, store: dataStore.kind }, 'facet-pt-cds ready')

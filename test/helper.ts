@@ -1,6 +1,9 @@
 // Test helpers: the app built from the bundled rules with a fixed clock and counter ids, and a
 // log sink to assert on what reaches the logs.
 
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { buildApp, type App } from '../src/app.js'
@@ -8,6 +11,8 @@ import { type Config, testConfig } from '../src/config.js'
 import { loadCatalog } from '../src/rules/catalog.js'
 import type { Catalog } from '../src/rules/compiled.js'
 import type { FhirFetcher } from '../src/cds/prefetch.js'
+import type { Metrics } from '../src/metrics.js'
+import type { Store } from '../src/store/types.js'
 
 export const RULES_DIR = fileURLToPath(new URL('../rules/', import.meta.url))
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url))
@@ -32,14 +37,27 @@ export const OFFLINE_FETCHER: FhirFetcher = {
   async fetch ({ queries }) { return new Map(queries.map((q) => [q.key, new Error('offline: tests start their own FHIR server')])) }
 }
 
-export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink, fetcher?: FhirFetcher, catalog?: Catalog } = {}): Promise<App> {
+export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink, fetcher?: FhirFetcher, catalog?: Catalog, dataStore?: Store, clock?: () => Date, metrics?: Metrics } = {}): Promise<App> {
   let n = 0
   return await buildApp({
-    config: testConfig({ ...(opts.logs === undefined ? {} : { LOG_LEVEL: 'info' }), ...opts.config }),
+    // A throwaway in-memory SQLite store unless the test names one.
+    config: testConfig({ DATABASE_URL: 'sqlite::memory:', ...(opts.logs === undefined ? {} : { LOG_LEVEL: 'info' }), ...opts.config }),
     catalog: opts.catalog ?? bundledCatalog(),
-    clock: () => NOW,
+    clock: opts.clock ?? (() => NOW),
     newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
     ...(opts.logs === undefined ? {} : { logStream: opts.logs }),
-    fetcher: opts.fetcher ?? OFFLINE_FETCHER
+    fetcher: opts.fetcher ?? OFFLINE_FETCHER,
+    ...(opts.dataStore === undefined ? {} : { dataStore: opts.dataStore }),
+    ...(opts.metrics === undefined ? {} : { metrics: opts.metrics })
   })
 }
+
+/** A temp directory removed when the test ends. */
+export function tempDir (t: { teardown: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'facet-pt-cds-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  return dir
+}
+
+/** The PostgreSQL URL the tests may use (set by .ci/run), or undefined: those tests then skip. */
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL === '' ? undefined : process.env.TEST_POSTGRES_URL

@@ -1,14 +1,16 @@
 // POST /cds-services/{id}: a thin adapter from HTTP to evaluateHook() and back, with one log
 // line per call (service, hookInstance, rules fired, card count, duration; never PHI).
 
-import type { FastifyInstance } from 'fastify'
-import { evaluateHook, serviceOf } from '../../cds/evaluate.js'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { type Evaluation, evaluateHook, serviceOf } from '../../cds/evaluate.js'
 import type { FhirFetcher } from '../../cds/prefetch.js'
 import type { HookRequest, NewId } from '../../cds/types.js'
 import type { CatalogStore } from '../catalog-store.js'
 import { HookRequestSchema, HookResponseSchema, ServiceParams } from '../schemas.js'
 
-export interface HookRouteDeps { store: CatalogStore, clock: () => Date, newId: NewId, profile: string, fetcher?: FhirFetcher }
+export interface HookRouteDeps { store: CatalogStore, clock: () => Date, newId: NewId, profile: string, fetcher?: FhirFetcher, onEvaluated?: OnEvaluated }
+/** Told of each evaluation (audit, issued cards and metrics are recorded when the answer is sent). */
+export type OnEvaluated = (request: FastifyRequest, evaluation: Evaluation) => void
 
 export function hookRoutes (app: FastifyInstance, deps: HookRouteDeps): void {
   app.post<{ Params: { id: string }, Body: HookRequest }>('/cds-services/:id', {
@@ -24,6 +26,7 @@ export function hookRoutes (app: FastifyInstance, deps: HookRouteDeps): void {
       profile: deps.profile,
       ...(deps.fetcher === undefined ? {} : { fetcher: deps.fetcher })
     })
+    deps.onEvaluated?.(request, evaluation)
     request.log.info({
       service: evaluation.service,
       hookInstance: request.body.hookInstance,

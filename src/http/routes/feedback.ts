@@ -1,0 +1,59 @@
+// POST /cds-services/{id}/feedback (CDS Hooks 2.0) and GET /feedback/summary: thin adapters to
+// src/feedback; writes go through the queue, the summary flushes it first so it reads its writes.
+
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { serviceOf } from '../../cds/evaluate.js'
+import { type FeedbackBody, feedbackEntries, parseSince } from '../../feedback/feedback.js'
+import type { Metrics } from '../../metrics.js'
+import type { WriteQueue } from '../../store/queue.js'
+import type { Store } from '../../store/types.js'
+import type { CatalogStore } from '../catalog-store.js'
+import { ServiceParams } from '../schemas.js'
+
+const Coding = Type.Object({
+  system: Type.String({ minLength: 1, maxLength: 500 }),
+  code: Type.String({ minLength: 1, maxLength: 200 }),
+  display: Type.Optional(Type.String({ maxLength: 500 }))
+}, { additionalProperties: true })
+
+export const FeedbackBodySchema = Type.Object({
+  feedback: Type.Array(Type.Object({
+    card: Type.String({ minLength: 1, maxLength: 200 }),
+    outcome: Type.Enum(['accepted', 'overridden']),
+    acceptedSuggestions: Type.Optional(Type.Array(Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: true }), { maxItems: 100 })),
+    overrideReason: Type.Optional(Type.Object({
+      reason: Type.Optional(Coding),
+      userComment: Type.Optional(Type.String({ maxLength: 4000 }))
+    }, { additionalProperties: true })),
+    outcomeTimestamp: Type.String({ minLength: 1, maxLength: 64 })
+  }, { additionalProperties: true }), { minItems: 1, maxItems: 1000 })
+}, { additionalProperties: true })
+
+const SummaryQuery = Type.Object({
+  since: Type.Optional(Type.String({ maxLength: 64 })),
+  service: Type.Optional(Type.String({ minLength: 1, maxLength: 100 }))
+}, { additionalProperties: false })
+
+export interface FeedbackRouteDeps { catalogs: CatalogStore, store: Store, queue: WriteQueue, metrics: Metrics, clock: () => Date, newId: () => string }
+
+export function feedbackRoutes (app: FastifyInstance, deps: FeedbackRouteDeps): void {
+  app.post<{ Params: { id: string }, Body: FeedbackBody }>('/cds-services/:id/feedback', {
+    schema: { params: ServiceParams, body: FeedbackBodySchema },
+    preValidation: async (request) => { serviceOf(deps.catalogs.current(), request.params.id) }
+  }, async (request, reply) => {
+    const entries = feedbackEntries(request.params.id, request.body, { now: deps.clock(), newId: deps.newId })
+    deps.queue.feedback(entries)
+    for (const e of entries) deps.metrics.feedback(e.outcome)
+    request.log.info({ service: request.params.id, entries: entries.length, outcomes: entries.map((e) => e.outcome) }, 'feedback received')
+    return await reply.code(200).send()
+  })
+
+  app.get<{ Querystring: { since?: string, service?: string } }>('/feedback/summary', {
+    schema: { querystring: SummaryQuery }
+  }, async (request) => {
+    const since = parseSince(request.query.since)
+    await deps.queue.flush()
+    return await deps.store.summary({ ...(since === undefined ? {} : { since }), ...(request.query.service === undefined ? {} : { service: request.query.service }) })
+  })
+}

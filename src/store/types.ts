@@ -1,0 +1,99 @@
+// The store's record shapes and the Store interface that SQLite and PostgreSQL both implement.
+// Nothing here holds patient data: ids of services, rules and cards, codes, counts and times only.
+
+/** One card the service issued in a hook answer (card uuid → rule), recorded so feedback links back. */
+export interface IssuedCard {
+  cardUuid: string
+  ruleId: string
+  variant: string | null
+  ruleVersion: string
+  service: string
+  hookInstance: string
+  issuedAt: string
+}
+
+/** One hook call, whatever its outcome (200, 4xx, 412, 5xx). */
+export interface AuditRecord {
+  id: string
+  at: string
+  service: string
+  hook: string | null
+  hookInstance: string | null
+  status: number
+  durationMs: number
+  catalogHash: string
+  /** `RULE-ID@version` (or `RULE-ID/variant@version`) of every rule variant that fired. */
+  rulesFired: string[]
+  cardUuids: string[]
+}
+
+/** One feedback entry as received; the rule is resolved from the issued cards when written. */
+export interface FeedbackEntry {
+  id: string
+  receivedAt: string
+  service: string
+  cardUuid: string
+  outcome: 'accepted' | 'overridden'
+  acceptedSuggestions: string[]
+  reasonSystem: string | null
+  reasonCode: string | null
+  reasonDisplay: string | null
+  userComment: string | null
+  outcomeTimestamp: string
+}
+
+/** What one write carries; written in one transaction, cards before feedback. */
+export interface WriteBatch {
+  cards: IssuedCard[]
+  audits: AuditRecord[]
+  feedback: FeedbackEntry[]
+}
+
+export interface WriteResult {
+  /** Feedback entries whose card uuid this service never issued (stored, flagged known = false). */
+  unknownFeedback: number
+}
+
+export interface SummaryQuery { since?: string, service?: string }
+
+export interface OverrideReasonCount { system: string | null, code: string | null, count: number }
+
+export interface RuleSummary {
+  rule: string
+  versions: string[]
+  shown: number
+  /** Distinct cards with at least one `accepted` / `overridden` feedback. */
+  accepted: number
+  overridden: number
+  /** overridden / (accepted + overridden); null when no card of the rule had feedback. */
+  overrideRate: number | null
+  topOverrideReasons: OverrideReasonCount[]
+}
+
+export interface FeedbackSummary {
+  since: string | null
+  service: string | null
+  rules: RuleSummary[]
+  /** Feedback entries about card uuids this service never issued. */
+  unknownCardFeedback: number
+}
+
+export interface StoredFeedback extends FeedbackEntry {
+  known: boolean
+  ruleId: string | null
+  ruleVersion: string | null
+  variant: string | null
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres'
+  /** Applies the migrations not yet applied (idempotent; safe with several replicas). */
+  migrate: () => Promise<void>
+  write: (batch: WriteBatch) => Promise<WriteResult>
+  summary: (q: SummaryQuery) => Promise<FeedbackSummary>
+  /** For tests and tools: the rows as stored. */
+  feedback: () => Promise<StoredFeedback[]>
+  audits: () => Promise<AuditRecord[]>
+  issuedCards: () => Promise<IssuedCard[]>
+  close: () => Promise<void>
+}

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { openStore } from '../../src/store/open.js'
+import type { Store } from '../../src/store/types.js'
+import { FIXTURES, LogSink, NOW, bundledCatalog, tempDir, testApp } from '../helper.js'
+
+const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
+const URL_ = '/cds-services/facet-pt-order-select'
+const TOKEN = 'fhir-token-SECRET-777'
+
+t.test('every hook call is audited, error outcomes too, without patient data or tokens', async (t) => {
+  let tick = 0 // a clock that moves, so audit rows sort in call order
+  const { app, dataStore } = await testApp({ clock: () => new Date(NOW.getTime() + 1000 * tick++) })
+  const withToken = { ...structuredClone(ORDER_SELECT), fhirAuthorization: { access_token: TOKEN, token_type: 'Bearer', expires_in: 30, scope: 'patient/*.read', subject: 'svc' } }
+  const ok = await app.inject({ method: 'POST', url: URL_, payload: withToken })
+  t.equal(ok.statusCode, 200)
+  const cards = (ok.json() as { cards: Array<Record<string, any>> }).cards
+  const noPatient = structuredClone(ORDER_SELECT)
+  delete noPatient.prefetch.patient
+  delete noPatient.fhirServer
+  noPatient.hookInstance = 'hi-412'
+  t.equal((await app.inject({ method: 'POST', url: URL_, payload: noPatient })).statusCode, 412)
+  t.equal((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hook: 'patient-view', hookInstance: 'hi-400' } })).statusCode, 400)
+  t.equal((await app.inject({ method: 'POST', url: '/cds-services/nope', payload: ORDER_SELECT })).statusCode, 404)
+  t.equal((await app.inject({ method: 'POST', url: URL_, payload: '{not json', headers: { 'content-type': 'application/json' } })).statusCode, 400)
+  await app.inject({ method: 'GET', url: '/feedback/summary' }) // drains the queue
+
+  const audits = await dataStore.audits()
+  t.same(audits.map((a) => a.status), [200, 412, 400, 404, 400])
+  const [first, missing, wrongHook, unknown, broken] = audits
+  t.match(first, {
+    service: 'facet-pt-order-select', hook: 'order-select', hookInstance: ORDER_SELECT.hookInstance, catalogHash: bundledCatalog().hash,
+    cardUuids: cards.map((c) => c.uuid)
+  })
+  const fired = (c: Record<string, any>) => { const e = c.extension['org.facet-pt-cds']; return `${String(e.rule)}${e.variant === undefined ? '' : `/${String(e.variant)}`}@${String(e.version)}` }
+  t.same(first?.rulesFired, cards.map(fired), 'rule id, variant and version of each card')
+  t.ok((first?.durationMs ?? -1) >= 0, 'duration recorded')
+  t.match(missing, { hookInstance: 'hi-412', rulesFired: [], cardUuids: [] })
+  t.match(wrongHook, { hookInstance: 'hi-400', hook: 'patient-view' })
+  t.match(unknown, { service: 'nope' })
+  t.match(broken, { hook: null, hookInstance: null })
+  const everything = JSON.stringify({ audits, cards: await dataStore.issuedCards() })
+  t.notOk(everything.includes(TOKEN), 'no token stored')
+  t.notOk(everything.includes(String(ORDER_SELECT.context.patientId)), 'no patient id stored')
+  t.equal((await dataStore.issuedCards()).length, cards.length, 'only cards of 200 answers are recorded as issued')
+})
+
+/** A store whose writes always fail. */
+function failingStore (): Store & { attempts: number } {
+  const s = {
+    kind: 'sqlite' as const,
+    attempts: 0,
+    migrate: async () => {},
+    write: async () => { s.attempts++; throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR', detail: 'Failing row contains (PHI-LIKE)' }) },
+    summary: async () => ({ since: null, service: null, rules: [], unknownCardFeedback: 0 }),
+    feedback: async () => [],
+    audits: async () => [],
+    issuedCards: async () => [],
+    close: async () => {}
+  }
+  return s
+}
+
+t.test('a failing store never fails the hook answer; the error is logged and counted', async (t) => {
+  const logs = new LogSink()
+  const store = failingStore()
+  const { app, queue } = await testApp({ logs, dataStore: store })
+  const res = await app.inject({ method: 'POST', url: URL_, payload: ORDER_SELECT })
+  t.equal(res.statusCode, 200, 'the answer went out')
+  t.ok((res.json() as { cards: unknown[] }).cards.length > 0)
+  await queue.drain()
+  t.ok(store.attempts >= 1, 'the write was attempted')
+  t.match(logs.text, /store write failed; rows lost/)
+  t.match(logs.text, /SQLITE_IOERR/)
+  t.notOk(logs.text.includes('PHI-LIKE'), 'driver details are not logged')
+  const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
+  t.match(metrics, /cds_store_write_errors_total \d+/)
+  t.notMatch(metrics, /cds_store_write_errors_total 0\b/, 'counted')
+  t.match(metrics, /cds_store_queue_depth 0/, 'nothing left queued')
+})
+
+t.test('closing the app (SIGTERM path) drains the queue: nothing is lost', async (t) => {
+  const file = join(tempDir(t), 'cds.db')
+  const { app } = await testApp({ config: { DATABASE_URL: `sqlite:${file}` } })
+  const calls = 120
+  await Promise.all(Array.from({ length: calls }, async (_, i) => await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: `hi-${i}` } })))
+  await app.close()
+  const reopened = await openStore(`sqlite:${file}`)
+  t.teardown(async () => { await reopened.close() })
+  const audits = await reopened.audits()
+  t.equal(audits.length, calls, 'one audit row per call')
+  t.equal(new Set(audits.map((a) => a.hookInstance)).size, calls)
+  t.equal((await reopened.issuedCards()).length, calls, 'one card per call')
+})

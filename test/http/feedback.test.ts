@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs'
+import t from 'tap'
+import { FIXTURES, LogSink, SHARED_DATA, testApp } from '../helper.js'
+
+const PATIENT_VIEW = JSON.parse(readFileSync(`${FIXTURES}requests/patient-view-rfa-30-days-no-pt.json`, 'utf8')) as Record<string, any>
+const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
+const FEEDBACK_URL = '/cds-services/facet-pt-order-select/feedback'
+const example = (name: string): unknown => JSON.parse(readFileSync(`${SHARED_DATA}${name}`, 'utf8'))
+
+t.test('feedback links back to the rule of the card the service issued', async (t) => {
+  const { app, dataStore } = await testApp()
+  const cards: Array<Record<string, any>> = []
+  for (const [service, payload] of [['facet-pt-order-select', ORDER_SELECT], ['facet-pt-patient-view', PATIENT_VIEW]] as const) {
+    const hook = await app.inject({ method: 'POST', url: `/cds-services/${service}`, payload })
+    t.equal(hook.statusCode, 200)
+    cards.push(...(hook.json() as { cards: Array<Record<string, any>> }).cards)
+  }
+  const [withSuggestion, other] = cards as [Record<string, any>, Record<string, any>]
+  t.ok(cards.length >= 2 && withSuggestion.source.topic.code !== other.source.topic.code, 'two cards of two rules to give feedback on')
+  const res = await app.inject({
+    method: 'POST',
+    url: FEEDBACK_URL,
+    payload: {
+      feedback: [
+        { card: withSuggestion.uuid, outcome: 'accepted', acceptedSuggestions: [{ id: withSuggestion.suggestions?.[0]?.uuid ?? 'suggestion-1' }], outcomeTimestamp: '2026-11-29T10:01:00Z' },
+        { card: other.uuid, outcome: 'overridden', overrideReason: { reason: { code: 'not-clinically-appropriate', system: 'urn:facet-pt-cds:override-reason' }, userComment: 'discussed' }, outcomeTimestamp: '2026-11-29T10:02:00.5+01:00' },
+        { card: 'never-issued', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:03:00Z' }
+      ]
+    }
+  })
+  t.equal(res.statusCode, 200)
+  t.equal(res.body, '', 'empty body')
+
+  const summary = await app.inject({ method: 'GET', url: '/feedback/summary' })
+  t.equal(summary.statusCode, 200)
+  const body = summary.json() as { rules: Array<Record<string, any>>, unknownCardFeedback: number }
+  const rule = (id: string) => body.rules.find((r) => r.rule === id)
+  const a = rule(withSuggestion.extension['org.facet-pt-cds'].rule)
+  const o = rule(other.extension['org.facet-pt-cds'].rule)
+  t.match(a, { shown: 1, accepted: 1, overridden: 0, overrideRate: 0 })
+  t.match(o, { shown: 1, accepted: 0, overridden: 1, overrideRate: 1, topOverrideReasons: [{ code: 'not-clinically-appropriate', count: 1 }] })
+  t.equal(body.rules.reduce((n, r) => n + r.shown, 0), cards.length, 'every issued card is counted as shown')
+  t.equal(body.unknownCardFeedback, 1)
+
+  const stored = await dataStore.feedback()
+  t.equal(stored.length, 3)
+  t.match(stored.find((f) => f.cardUuid === other.uuid), {
+    known: true, ruleId: other.extension['org.facet-pt-cds'].rule, ruleVersion: other.extension['org.facet-pt-cds'].version,
+    outcome: 'overridden', reasonCode: 'not-clinically-appropriate', reasonSystem: 'urn:facet-pt-cds:override-reason', userComment: 'discussed',
+    outcomeTimestamp: '2026-11-29T09:02:00.500Z'
+  })
+  t.match(stored.find((f) => f.cardUuid === 'never-issued'), { known: false, ruleId: null }, 'unknown card stored and flagged')
+  const issued = await dataStore.issuedCards()
+  t.same(issued.map((c) => c.cardUuid).sort(), cards.map((c) => c.uuid).sort(), 'card uuids recorded at hook time')
+  t.same(Object.keys(issued[0] ?? {}).sort(), ['cardUuid', 'hookInstance', 'issuedAt', 'ruleId', 'ruleVersion', 'service', 'variant'], 'no patient data recorded with the card')
+})
+
+t.test('the spec and sandbox examples are accepted', async (t) => {
+  const { app } = await testApp()
+  for (const name of ['cds-hooks-examples/spec2.0-feedback-accepted.json', 'cds-hooks-examples/spec2.0-feedback-overridden-no-reason.json',
+    'cds-hooks-examples/spec2.0-feedback-overridden-with-reason.json', 'sandbox-captured-requests/10_feedback_suggestion-accepted.json']) {
+    const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: example(name) as object })
+    t.equal(res.statusCode, 200, name)
+  }
+})
+
+t.test('invalid feedback gets a located 400; an unknown service 404', async (t) => {
+  const { app, dataStore } = await testApp()
+  const post = async (payload: unknown, url = FEEDBACK_URL) => await app.inject({ method: 'POST', url, payload: payload as object })
+  const expressions = (res: { json: () => any }) => (res.json().issue as Array<{ expression?: string[] }>).map((i) => i.expression?.[0])
+  const ok = { card: 'c', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }
+
+  const accepted = await post({ feedback: [ok, { card: 'c', outcome: 'accepted', outcomeTimestamp: '2026-11-29T10:00:00Z' }] })
+  t.equal(accepted.statusCode, 400)
+  t.equal(accepted.json().resourceType, 'OperationOutcome')
+  t.same(expressions(accepted), ['feedback[1].acceptedSuggestions'], 'cds-fb-2')
+  t.match(accepted.json().issue[0].diagnostics, /required when outcome is accepted/)
+
+  t.same(expressions(await post({ feedback: [{ ...ok, outcome: 'ignored' }] })), ['feedback[0].outcome'])
+  t.same(expressions(await post({ feedback: [{ ...ok, outcomeTimestamp: 'yesterday' }] })), ['feedback[0].outcomeTimestamp'])
+  t.same(expressions(await post({ feedback: [{ ...ok, outcomeTimestamp: '2026-13-40T10:00:00Z' }] })), ['feedback[0].outcomeTimestamp'])
+  t.same(expressions(await post({ feedback: [{ outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }] })), ['feedback[0].card'])
+  t.same(expressions(await post({ feedback: [{ ...ok, overrideReason: { reason: { display: 'no code' } } }] })).sort(), ['feedback[0].overrideReason.reason.code', 'feedback[0].overrideReason.reason.system'])
+  t.same(expressions(await post({ feedback: [] })), ['feedback'])
+  t.same(expressions(await post({})), ['feedback'])
+  const comment = await post({ feedback: [{ ...ok, overrideReason: { userComment: 'reason given in words only' } }] })
+  t.equal(comment.statusCode, 200, 'overrideReason with only a comment is fine')
+
+  const unknown = await post({ feedback: [ok] }, '/cds-services/nope/feedback')
+  t.equal(unknown.statusCode, 404)
+  t.same(expressions(unknown), ['id'])
+  await app.inject({ method: 'GET', url: '/feedback/summary' })
+  t.equal((await dataStore.feedback()).length, 1, 'nothing from rejected requests was stored')
+})
+
+t.test('summary filters and a bad since', async (t) => {
+  let now = new Date('2026-11-01T10:00:00Z')
+  const { app } = await testApp({ clock: () => now })
+  await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', payload: ORDER_SELECT })
+  now = new Date('2026-11-29T10:00:00Z')
+  await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', payload: ORDER_SELECT })
+  const shown = async (q: string) => {
+    const res = await app.inject({ method: 'GET', url: `/feedback/summary${q}` })
+    t.equal(res.statusCode, 200, q)
+    return (res.json() as { rules: Array<{ shown: number }> }).rules.reduce((n, r) => n + r.shown, 0)
+  }
+  const all = await shown('')
+  t.ok(all > 0)
+  t.equal(await shown('?since=2026-11-15'), all / 2, 'only the later call')
+  t.equal(await shown('?since=2026-11-29T10:00:00Z'), all / 2)
+  t.equal(await shown('?service=facet-pt-patient-view'), 0)
+  t.equal(await shown('?service=facet-pt-order-select&since=2026-10-01'), all)
+
+  for (const bad of ['?since=last-week', '?since=2026-11-31x', '?since=']) {
+    const res = await app.inject({ method: 'GET', url: `/feedback/summary${bad}` })
+    t.equal(res.statusCode, 400, bad)
+    t.same(res.json().issue[0].expression, ['since'], `${bad} is located`)
+  }
+  const extra = await app.inject({ method: 'GET', url: '/feedback/summary?rule=SAFE-01' })
+  t.equal(extra.statusCode, 400, 'unknown query parameter')
+})
+
+t.test('feedback is logged by count and outcome only, never the comment', async (t) => {
+  const logs = new LogSink()
+  const { app } = await testApp({ logs })
+  const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'card-SECRET-uuid', outcome: 'overridden', overrideReason: { userComment: 'Mrs Jane Doe declined, DOB 1950-01-01' }, outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
+  t.equal(res.statusCode, 200)
+  t.match(logs.text, /feedback received/)
+  t.notOk(logs.text.includes('Jane Doe'), 'no comment in the logs')
+  t.notOk(logs.text.includes('1950-01-01'))
+})

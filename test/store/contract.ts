@@ -1,0 +1,108 @@
+// The behaviour both stores must show (run against a temp SQLite file and a real PostgreSQL).
+
+import type { Test } from 'tap'
+import type { AuditRecord, FeedbackEntry, IssuedCard, Store } from '../../src/store/types.js'
+
+export const card = (uuid: string, ruleId: string, issuedAt = '2026-11-29T10:00:00.000Z', service = 'facet-pt-order-select'): IssuedCard =>
+  ({ cardUuid: uuid, ruleId, variant: null, ruleVersion: '1.0.0', service, hookInstance: `hi-${uuid}`, issuedAt })
+
+let n = 0
+export const fb = (cardUuid: string, outcome: 'accepted' | 'overridden', extra: Partial<FeedbackEntry> = {}): FeedbackEntry => ({
+  id: `fb-${++n}-${Math.random()}`,
+  receivedAt: '2026-11-29T10:05:00.000Z',
+  service: 'facet-pt-order-select',
+  cardUuid,
+  outcome,
+  acceptedSuggestions: outcome === 'accepted' ? ['s-1'] : [],
+  reasonSystem: null,
+  reasonCode: null,
+  reasonDisplay: null,
+  userComment: null,
+  outcomeTimestamp: '2026-11-29T10:04:00.000Z',
+  ...extra
+})
+
+export const audit = (id: string, status: number): AuditRecord => ({
+  id, at: '2026-11-29T10:00:00.000Z', service: 'facet-pt-order-select', hook: 'order-select', hookInstance: `hi-${id}`, status,
+  durationMs: 1.25, catalogHash: 'abc', rulesFired: status === 200 ? ['SAFE-01@1.0.0'] : [], cardUuids: status === 200 ? ['c1'] : []
+})
+
+const reason = (code: string): Partial<FeedbackEntry> => ({ reasonSystem: 'urn:facet-pt-cds:override-reason', reasonCode: code })
+
+export async function storeContract (t: Test, open: () => Promise<Store>): Promise<void> {
+  const store = await open()
+  t.teardown(async () => { await store.close() })
+
+  await t.test('migrations are idempotent', async (t) => {
+    await store.migrate()
+    await store.migrate()
+    t.same(await store.feedback(), [], 'empty after migrating twice')
+  })
+
+  await t.test('writes cards, audits and feedback; links feedback to rules; flags unknown cards', async (t) => {
+    const r1 = await store.write({
+      cards: [card('c1', 'SAFE-01'), card('c2', 'SAFE-01'), card('c3', 'SUIT-01'), { ...card('c4', 'SAFE-01', '2026-11-01T00:00:00.000Z', 'facet-pt-patient-view'), variant: 'a' }],
+      audits: [audit('a1', 200), audit('a2', 412)],
+      feedback: [fb('c1', 'accepted')]
+    })
+    t.equal(r1.unknownFeedback, 0, 'feedback in the same batch as its card is linked')
+    const r2 = await store.write({
+      cards: [],
+      audits: [],
+      feedback: [
+        fb('c1', 'overridden', reason('not-clinically-appropriate')),
+        fb('c2', 'overridden', { ...reason('not-clinically-appropriate'), userComment: 'held apixaban already', reasonDisplay: 'Not appropriate' }),
+        fb('c3', 'overridden'),
+        fb('c4', 'overridden', { ...reason('patient-declined'), service: 'facet-pt-patient-view' }),
+        fb('nope', 'overridden', reason('x'))
+      ]
+    })
+    t.equal(r2.unknownFeedback, 1, 'one unknown card')
+    const stored = await store.feedback()
+    t.equal(stored.length, 6, 'every entry stored, unknown included')
+    const unknown = stored.find((f) => f.cardUuid === 'nope')
+    t.match(unknown, { known: false, ruleId: null, ruleVersion: null, reasonCode: 'x' }, 'unknown card stored and flagged')
+    const c2 = stored.find((f) => f.cardUuid === 'c2')
+    t.match(c2, { known: true, ruleId: 'SAFE-01', ruleVersion: '1.0.0', outcome: 'overridden', reasonSystem: 'urn:facet-pt-cds:override-reason', reasonCode: 'not-clinically-appropriate', reasonDisplay: 'Not appropriate', userComment: 'held apixaban already' })
+    t.same(stored.find((f) => f.outcome === 'accepted')?.acceptedSuggestions, ['s-1'])
+    t.equal(stored.find((f) => f.cardUuid === 'c4')?.variant, 'a', 'variant linked')
+    const audits = await store.audits()
+    t.same(audits.map((a) => [a.id, a.status, a.rulesFired, a.cardUuids, a.durationMs]), [['a1', 200, ['SAFE-01@1.0.0'], ['c1'], 1.25], ['a2', 412, [], [], 1.25]])
+    t.equal((await store.issuedCards()).length, 4)
+  })
+
+  await t.test('a duplicate card uuid or row id is ignored, not an error', async (t) => {
+    await store.write({ cards: [card('c1', 'SAFE-01')], audits: [audit('a1', 200)], feedback: [] })
+    t.equal((await store.issuedCards()).length, 4)
+    t.equal((await store.audits()).length, 2)
+  })
+
+  await t.test('summary per rule', async (t) => {
+    const all = await store.summary({})
+    t.same(all.rules.map((r) => r.rule), ['SAFE-01', 'SUIT-01'])
+    const safe = all.rules[0]
+    t.match(safe, { rule: 'SAFE-01', versions: ['1.0.0'], shown: 3, accepted: 1, overridden: 3, overrideRate: 0.75 }, 'c1 accepted then overridden counts in both')
+    t.same(safe?.topOverrideReasons, [
+      { system: 'urn:facet-pt-cds:override-reason', code: 'not-clinically-appropriate', count: 2 },
+      { system: 'urn:facet-pt-cds:override-reason', code: 'patient-declined', count: 1 }
+    ])
+    t.match(all.rules[1], { rule: 'SUIT-01', shown: 1, accepted: 0, overridden: 1, overrideRate: 1, topOverrideReasons: [{ system: null, code: null, count: 1 }] })
+    t.equal(all.unknownCardFeedback, 1)
+
+    const orderSelect = await store.summary({ service: 'facet-pt-order-select' })
+    t.match(orderSelect.rules[0], { rule: 'SAFE-01', shown: 2, overridden: 2 }, 'service filter')
+    t.equal(orderSelect.service, 'facet-pt-order-select')
+
+    const recent = await store.summary({ since: '2026-11-29T00:00:00.000Z' })
+    t.match(recent.rules[0], { rule: 'SAFE-01', shown: 2 }, 'cards issued before since are not counted')
+    const future = await store.summary({ since: '2027-01-01T00:00:00.000Z' })
+    t.same(future.rules, [])
+    t.equal(future.unknownCardFeedback, 0)
+  })
+
+  await t.test('a batch is one transaction: a failing row writes nothing', async (t) => {
+    const bad = { ...audit('a9', 200), catalogHash: null as unknown as string }
+    await t.rejects(store.write({ cards: [card('c9', 'SAFE-01')], audits: [bad], feedback: [] }))
+    t.notOk((await store.issuedCards()).some((c) => c.cardUuid === 'c9'), 'the card of the failed batch was rolled back')
+  })
+}
