@@ -26,12 +26,13 @@ export class LogSink extends Writable {
   get text (): string { return this.lines.join('') }
 }
 
-export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink, fetcher?: FhirFetcher, catalog?: Catalog } = {}): Promise<App> {
+export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink, fetcher?: FhirFetcher, catalog?: Catalog, now?: Date } = {}): Promise<App> {
   let n = 0
+  const now = opts.now ?? NOW
   return await buildApp({
     config: testConfig({ ...(opts.logs === undefined ? {} : { LOG_LEVEL: 'info' }), ...opts.config }),
     catalog: opts.catalog ?? bundledCatalog(),
-    clock: () => NOW,
+    clock: () => now,
     newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
     ...(opts.logs === undefined ? {} : { logStream: opts.logs }),
     ...(opts.fetcher === undefined ? {} : { fetcher: opts.fetcher })
