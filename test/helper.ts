@@ -37,13 +37,14 @@ export const OFFLINE_FETCHER: FhirFetcher = {
   async fetch ({ queries }) { return new Map(queries.map((q) => [q.key, new Error('offline: tests start their own FHIR server')])) }
 }
 
-export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink, fetcher?: FhirFetcher, catalog?: Catalog, dataStore?: Store, clock?: () => Date, metrics?: Metrics } = {}): Promise<App> {
+export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink, fetcher?: FhirFetcher, catalog?: Catalog, dataStore?: Store, clock?: () => Date, metrics?: Metrics, now?: Date } = {}): Promise<App> {
   let n = 0
+  const now = opts.now ?? NOW
   return await buildApp({
     // A throwaway in-memory SQLite store unless the test names one.
     config: testConfig({ DATABASE_URL: 'sqlite::memory:', ...(opts.logs === undefined ? {} : { LOG_LEVEL: 'info' }), ...opts.config }),
     catalog: opts.catalog ?? bundledCatalog(),
-    clock: opts.clock ?? (() => NOW),
+    clock: opts.clock ?? (() => now),
     newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
     ...(opts.logs === undefined ? {} : { logStream: opts.logs }),
     fetcher: opts.fetcher ?? OFFLINE_FETCHER,
