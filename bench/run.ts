@@ -49,7 +49,11 @@ const t0 = performance.now()
 const catalog = loadCatalog(new URL('../rules/', import.meta.url).pathname, new Date())
 const catalogMs = Math.round(performance.now() - t0)
 
-const service = await start(['dist/main.js'], { PORT: String(SERVICE_PORT), LOG_LEVEL: 'info' }, SERVICE_PORT)
+// One load generator = one client: the per-client rate limit and overload shedding would turn
+// the measurement into a measurement of those guards, so they are lifted for the benchmark only.
+const SERVICE_ENV = { PORT: String(SERVICE_PORT), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000000', OVERLOAD_MAX_ELU: '1', DATABASE_URL: 'sqlite:./data/bench.db' }
+console.log(`service settings: ${JSON.stringify(SERVICE_ENV)}; ${SECONDS} s per run`)
+const service = await start(['dist/main.js'], SERVICE_ENV, SERVICE_PORT)
 const firstHook = performance.now()
 await fetch(`http://127.0.0.1:${SERVICE_PORT}/cds-services/facet-pt-order-select`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: orderSelect30k() })
 const coldStartMs = Math.round(service.ms + performance.now() - firstHook)

@@ -23,7 +23,9 @@ export function fhirPathFact (name: string, def: FhirPathFactFile, parameters: R
   dayParameters: readonly string[]): FactDefinition {
   const where = def.where === undefined ? undefined : compileExpression(def.where)
   const select = def.select === undefined ? undefined : compileExpression(def.select)
-  const profileKey = JSON.stringify(parameters)
+  // Only the %since_NAME variables an expression names are computed per call.
+  const text = `${def.where ?? ''} ${def.select ?? ''}`
+  const sinceUsed = dayParameters.filter((p) => text.includes(`%since_${p}`))
   return {
     name,
     description: def.description,
@@ -31,11 +33,8 @@ export function fhirPathFact (name: string, def: FhirPathFactFile, parameters: R
     params: { type: 'object', additionalProperties: false },
     returns: def.result === 'exists' ? 'boolean' : def.result === 'count' ? 'number' : 'array of values',
     compute: ({ record, valueSet }) => {
-      const env = record.remember(`fhirpath-env|${profileKey}`, () => {
-        const vars: Record<string, unknown> = { ...parameters, now: record.time.iso, today: record.time.iso.slice(0, 10) }
-        for (const p of dayParameters) vars[`since_${p}`] = isoDate(record.time.day - Number(parameters[p]))
-        return vars
-      })
+      const env: Record<string, unknown> = { ...parameters, now: record.time.iso, today: record.time.iso.slice(0, 10) }
+      for (const p of sinceUsed) env[`since_${p}`] = isoDate(record.time.day - Number(parameters[p]))
       const candidates: readonly Resource[] = def.valueset === undefined
         ? record.ofType(def.resourceType)
         : record.coded(def.resourceType, valueSet(def.valueset)).map((c) => c.resource)

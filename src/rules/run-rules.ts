@@ -31,6 +31,15 @@ export interface VariantOutcome {
 
 export interface RunResult { outcomes: VariantOutcome[] }
 
+// Condition params objects are compiled once and reused across calls: key them once.
+const PARAMS_KEYS = new WeakMap<object, string>()
+function paramsKey (params: Record<string, unknown> | undefined): string {
+  if (params === undefined) return '{}'
+  let key = PARAMS_KEYS.get(params)
+  if (key === undefined) PARAMS_KEYS.set(params, key = JSON.stringify(params))
+  return key
+}
+
 function simplePath (value: unknown, path: string): unknown {
   let cur = value
   for (const key of path.replace(/^\$\.?/, '').split('.').filter(Boolean)) {
@@ -66,7 +75,7 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
     const ctx: FactContext = { record, order, valueSet, hook }
     const cache = new Map<string, unknown>()
     const factValue = (name: string, params: Record<string, unknown> | undefined): unknown => {
-      const key = `${name}|${JSON.stringify(params ?? {})}`
+      const key = `${name}|${paramsKey(params)}`
       if (cache.has(key)) return cache.get(key)
       const def = profile.facts.get(name)
       if (def === undefined) throw new Error(`unknown fact ${name}`)
