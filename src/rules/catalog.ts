@@ -7,7 +7,7 @@ import { readCatalogFiles } from './catalog-files.js'
 import { CatalogError } from './catalog-problems.js'
 import { checkCatalog, leaves } from './catalog-check.js'
 import type { Catalog, CompiledRule, CompiledVariant, ProfileCatalog } from './compiled.js'
-import type { FactDefinition } from './facts/fact.js'
+import { type FactDefinition, factReads } from './facts/fact.js'
 import { FACT_LIBRARY } from './facts/index.js'
 import { fhirPathFact } from './fhirpath-facts.js'
 import { templateRefs } from './template.js'
@@ -72,10 +72,10 @@ function compileRule (rule: RuleFile, file: string, parameters: Record<string, n
     const factCalls = new Map<string, FactCall>()
     // A `let` binding only adds its data needs to the variants whose card shows it.
     const shown = new Set(templateRefs(v.card).map((r) => r.root))
-    const reads = new Set<string>([...lets].filter(([name]) => shown.has(name)).flatMap(([, c]) => facts.get(c.fact)?.reads ?? []))
+    const reads = new Set<string>([...lets].filter(([name]) => shown.has(name)).flatMap(([, c]) => factReads(facts.get(c.fact), c.params)))
     leaves(conditions, (leaf) => {
       if (!factCalls.has(leaf.fact)) factCalls.set(leaf.fact, { fact: leaf.fact, ...(leaf.params === undefined ? {} : { params: leaf.params }) })
-      for (const t of facts.get(leaf.fact)?.reads ?? []) reads.add(t)
+      for (const t of factReads(facts.get(leaf.fact), leaf.params)) reads.add(t)
     })
     return {
       key: v.id === '' ? rule.id : `${rule.id}/${v.id}`,

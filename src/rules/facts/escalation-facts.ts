@@ -113,8 +113,8 @@ export const newNeuroDeficitFact: FactDefinition = {
 
 export const spinePainFact: FactDefinition = {
   name: 'spinePain',
-  description: 'Spine pain on record: an active pain-diagnoses Condition, or a facet/PT order being placed in this call. newOrWorse = such a Condition with onset or recorded date within newWithinDays, or the latest pain score ≥ the previous one + worsenPoints.',
-  reads: ['Condition', 'Observation'],
+  description: 'Spine pain on record: an active pain-diagnoses Condition, or a facet/PT order being placed in this call. newOrWorse = such a Condition with onset or recorded date within newWithinDays, or the latest pain score ≥ the lowest one in the newWithinDays before it (none there: the most recent earlier one) + worsenPoints. Post-procedure readings (partOf → a facet Procedure, taken after it; date-only procedure: all linked readings but the earliest of that day) are ignored on both sides.',
+  reads: ['Condition', 'Observation', 'Procedure'],
   params: { type: 'object', required: ['newWithinDays', 'worsenPoints'], additionalProperties: false, properties: { newWithinDays: POSITIVE, worsenPoints: POSITIVE } },
   returns: '{ found, source, newOrWorse, why }',
   compute: (ctx, params) => {
@@ -124,10 +124,12 @@ export const spinePainFact: FactDefinition = {
     const ordering = ctx.order !== undefined || ctx.record.activeOrders.some((r) => ptVs.some((vs) => vs.match(r.code) !== undefined))
     if (conds.length === 0 && !ordering) return { found: false }
     const recent = conds.filter((c) => onsetDays(c).some((d) => d <= today && today - d <= num(params, 'newWithinDays')))
-    const [latest, previous] = painSeries(ctx.record, ctx.valueSet)
+    const [latest, ...earlier] = painSeries(ctx.record, ctx.valueSet, { excludePostProcedure: true })
+    const inWindow = latest === undefined ? [] : earlier.filter((r) => latest.day - r.day <= num(params, 'newWithinDays'))
+    const previous = inWindow.length === 0 ? earlier[0] : inWindow.reduce((a, b) => (b.value < a.value ? b : a))
     const worse = latest !== undefined && previous !== undefined && latest.value >= previous.value + num(params, 'worsenPoints')
     const why = [recent.length > 0 ? `new diagnosis: ${names(recent).join(', ')}` : undefined,
-      worse ? `pain ${previous!.value} → ${latest!.value}/10 (${latest!.date.slice(0, 10)})` : undefined].filter(Boolean).join('; ')
+      worse ? `pain ${previous!.value} (${previous!.date.slice(0, 10)}) → ${latest!.value}/10 (${latest!.date.slice(0, 10)})` : undefined].filter(Boolean).join('; ')
     return {
       found: true,
       source: conds.length > 0 ? names(conds).join(', ') : 'spine order being placed',

@@ -20,6 +20,8 @@ export interface FactDefinition {
   description: string
   /** Resource types read; when one is unavailable, rules using the fact cannot conclude. */
   reads: readonly string[]
+  /** Further resource types read only when the named boolean param is true. */
+  readsWhen?: Readonly<Record<string, readonly string[]>>
   /** JSON Schema of `params` (checked when the catalog loads). */
   params: Record<string, unknown>
   /** Value sets named by these params must exist. */
@@ -27,6 +29,13 @@ export interface FactDefinition {
   /** What the value looks like (documentation). */
   returns: string
   compute: (ctx: FactContext, params: Record<string, unknown>) => unknown
+}
+
+/** Resource types a call of the fact reads with these params. */
+export function factReads (def: FactDefinition | undefined, params: Record<string, unknown> | undefined): string[] {
+  if (def === undefined) return []
+  const extra = Object.entries(def.readsWhen ?? {}).filter(([k]) => params?.[k] === true).flatMap(([, t]) => t)
+  return [...def.reads, ...extra]
 }
 
 export function num (params: Record<string, unknown>, key: string, fallback?: number): number {

@@ -3,20 +3,23 @@
 import { isoDate } from '../../fhir/dates.js'
 import { round } from '../../fhir/quantity.js'
 import { readings } from './clinical.js'
+import { postProcedureReadings } from './relief.js'
 import { type FactDefinition, POSITIVE, VALUESET, text } from './fact.js'
 
 const HOUR_MS = 3_600_000
 
 export const latestPainScoreFact: FactDefinition = {
   name: 'latestPainScore',
-  description: 'The most recent pain-score Observation (NRS/VAS/PEG pain item, 0–10) of any kind, block-linked readings included; optionally only within lookbackDays of now.',
+  description: 'The most recent pain-score Observation (NRS/VAS/PEG pain item, 0–10) of any kind, block-linked readings included; optionally only within lookbackDays of now. excludePostProcedure: true skips post-procedure readings (partOf → a completed facet Procedure and taken after it; date-only procedure: every linked reading of that day but the earliest).',
   reads: ['Observation'],
-  params: { type: 'object', additionalProperties: false, properties: { lookbackDays: POSITIVE } },
+  readsWhen: { excludePostProcedure: ['Procedure'] },
+  params: { type: 'object', additionalProperties: false, properties: { lookbackDays: POSITIVE, excludePostProcedure: { type: 'boolean' } } },
   returns: '{ found, value, date, daysAgo, code, unreadable }',
   compute: ({ record, valueSet }, params) => {
     const { list, unreadable } = readings(record, valueSet('pain-scores'), '{score}')
     const lookback = typeof params.lookbackDays === 'number' ? params.lookbackDays : Infinity
-    const latest = list.find((r) => record.time.day - r.day <= lookback)
+    const post = params.excludePostProcedure === true ? postProcedureReadings(record, valueSet('pain-scores'), valueSet('facet-procedures')) : undefined
+    const latest = list.find((r) => record.time.day - r.day <= lookback && (post === undefined || !post.has(r.resource)))
     if (latest === undefined) return { found: false, unreadable }
     return { found: true, value: latest.value, date: isoDate(latest.day), daysAgo: record.time.day - latest.day, code: latest.code, unreadable }
   }

@@ -1,15 +1,16 @@
 // Relief after a facet session (FHIR-DATA.md "Relief after a block"): pain scores whose `partOf`
 // points at a line of the session give pre (last at/before) and post (first after); relief
-// duration runs to the first later pain score (linked or not) below a relief threshold.
+// duration runs to the first later pain score (linked or not) below a relief threshold; which
+// linked readings are post-procedure (block effect) for facts that must not read them as pain.
 
 import { instantMs, isoDate } from '../../fhir/dates.js'
-import type { FacetSession } from '../../fhir/facet.js'
+import { type FacetSession, completedSessions } from '../../fhir/facet.js'
 import { round } from '../../fhir/quantity.js'
 import type { EvaluationRecord } from '../../fhir/record.js'
-import { clinicalDate, normaliseReference, obj, refKey, str } from '../../fhir/resource.js'
+import { type Resource, clinicalDate, normaliseReference, obj, refKey, str } from '../../fhir/resource.js'
 import type { ValueSet } from '../../fhir/valueset.js'
 import { asArray } from '../../fhir/valueset.js'
-import { readings } from './clinical.js'
+import { type Reading, readings } from './clinical.js'
 
 export interface SessionRelief {
   documented: boolean
@@ -35,15 +36,47 @@ function sessionMs (session: FacetSession): number {
   return times.length > 0 ? Math.min(...times) : session.day * 86_400_000
 }
 
-/** Relief of one session from its linked pain scores; missing pre or post (or pre of 0) = undocumented. */
-export function sessionRelief (record: EvaluationRecord, painScores: ValueSet, session: FacetSession): SessionRelief {
-  const ms = sessionMs(session)
+/** Pain readings whose `partOf` references a line of the session, newest first. */
+export function linkedReadings (record: EvaluationRecord, painScores: ValueSet, session: FacetSession): Reading[] {
   const refs = new Set(session.lines.map((l) => refKey(l.resource)).filter((r): r is string => r !== undefined))
-  const linked = readings(record, painScores, '{score}').list
+  return readings(record, painScores, '{score}').list
     .filter((r) => asArray(r.resource.partOf as unknown[]).some((p) => {
       const ref = str(obj(p)?.reference)
       return ref !== undefined && refs.has(normaliseReference(ref))
     }))
+}
+
+/**
+ * Post-procedure pain readings of the completed facet sessions (the block's local-anaesthetic
+ * effect, not the patient's pain): readings linked by `partOf` to a session line and taken after
+ * it — after the earliest timed line when a line carries a time; when the session is date-only,
+ * every linked reading on a later day and every one of the procedure day but its earliest.
+ */
+export function postProcedureReadings (record: EvaluationRecord, painScores: ValueSet, facet: ValueSet): ReadonlySet<Resource> {
+  return record.remember(`post-procedure|${painScores.id}|${facet.id}`, () => {
+    const out = new Set<Resource>()
+    for (const session of completedSessions(record, facet)) {
+      const linked = linkedReadings(record, painScores, session)
+      const timed = session.lines.map((l) => clinicalDate(l.resource))
+        .filter((d): d is string => typeof d === 'string' && d.length > 10)
+        .map(instantMs).filter((t): t is number => t !== undefined)
+      if (timed.length > 0) {
+        const ms = Math.min(...timed)
+        for (const r of linked) if (r.ms > ms) out.add(r.resource)
+        continue
+      }
+      const sameDay = linked.filter((r) => r.day === session.day)
+      const earliest = sameDay.at(-1) // newest first
+      for (const r of linked) if (r.day > session.day || (r.day === session.day && r !== earliest)) out.add(r.resource)
+    }
+    return out
+  })
+}
+
+/** Relief of one session from its linked pain scores; missing pre or post (or pre of 0) = undocumented. */
+export function sessionRelief (record: EvaluationRecord, painScores: ValueSet, session: FacetSession): SessionRelief {
+  const ms = sessionMs(session)
+  const linked = linkedReadings(record, painScores, session)
   // readings are newest first
   const pre = linked.find((r) => r.ms <= ms)
   const post = [...linked].reverse().find((r) => r.ms > ms)

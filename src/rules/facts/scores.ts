@@ -1,16 +1,20 @@
 // Pain and disability score series read on one scale (NDI normalised to 0–50), and the PT
-// baseline / latest pair used for response (PT-05, ESC-08) and worsening (ESC-07).
+// baseline / latest pair used for response (PT-05, ESC-08) and worsening (ESC-07); optionally
+// without post-procedure (block-effect) readings (ESC-04, SUIT-03).
 
 import type { EvaluationRecord } from '../../fhir/record.js'
 import { obj, str } from '../../fhir/resource.js'
 import type { ValueSet } from '../../fhir/valueset.js'
 import { type Reading, readings } from './clinical.js'
+import { postProcedureReadings } from './relief.js'
 
 export interface Scored extends Reading { instrument: string }
 
-/** Pain scores (0–10), newest first. */
-export function painSeries (record: EvaluationRecord, valueSet: (id: string) => ValueSet): Scored[] {
-  return readings(record, valueSet('pain-scores'), '{score}').list.map((r) => ({ ...r, instrument: 'NRS' }))
+/** Pain scores (0–10), newest first; `excludePostProcedure` drops readings taken after a linked facet procedure. */
+export function painSeries (record: EvaluationRecord, valueSet: (id: string) => ValueSet, opts: { excludePostProcedure?: boolean } = {}): Scored[] {
+  const list = readings(record, valueSet('pain-scores'), '{score}').list
+  const post = opts.excludePostProcedure === true ? postProcedureReadings(record, valueSet('pain-scores'), valueSet('facet-procedures')) : undefined
+  return list.filter((r) => post === undefined || !post.has(r.resource)).map((r) => ({ ...r, instrument: 'NRS' }))
 }
 
 /** Disability scores with their instrument (ODI 0–100, NDI 0–50 normalised from %, PEG, PROMIS-PI), newest first. */
