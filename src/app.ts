@@ -113,7 +113,7 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   registerBodyLimits(app)
   let fetcher = opts.fetcher
   if (fetcher === undefined) {
-    const client = createFhirClient({ timeoutMs: config.FHIR_TIMEOUT_MS, budgetMs: config.REQUEST_BUDGET_MS })
+    const client = createFhirClient({ timeoutMs: config.FHIR_TIMEOUT_MS, budgetMs: config.REQUEST_BUDGET_MS, onRequest: (ms, ok) => { metrics.fhirFetch(ms, ok) } })
     app.addHook('onClose', async () => { await client.close() })
     fetcher = client
   }

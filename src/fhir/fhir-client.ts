@@ -13,6 +13,8 @@ export interface FhirClientOptions {
   maxPages?: number
   /** Largest response body accepted, in bytes. */
   maxResponseBytes?: number
+  /** Told about every HTTP request to the FHIR server (metrics: Metrics.fhirFetch). */
+  onRequest?: (durationMs: number, ok: boolean) => void
 }
 
 export interface FhirClient extends FhirFetcher {
@@ -57,6 +59,18 @@ export function createFhirClient (opts: FhirClientOptions): FhirClient {
   })
 
   async function getJson (url: URL, headers: Record<string, string>, budget: AbortSignal): Promise<Record<string, unknown>> {
+    const started = performance.now()
+    try {
+      const value = await getJsonOnce(url, headers, budget)
+      opts.onRequest?.(performance.now() - started, true)
+      return value
+    } catch (err) {
+      opts.onRequest?.(performance.now() - started, false)
+      throw err
+    }
+  }
+
+  async function getJsonOnce (url: URL, headers: Record<string, string>, budget: AbortSignal): Promise<Record<string, unknown>> {
     const signal = AbortSignal.any([budget, AbortSignal.timeout(opts.timeoutMs)])
     let res
     try {

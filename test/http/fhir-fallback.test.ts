@@ -108,3 +108,19 @@ t.test('buildApp creates the undici fetcher from the config; token and patient d
     t.notOk(logs.text.includes(secret), `the log never contains ${secret}`)
   }
 })
+
+t.test('the default FHIR client reports every request to /metrics', async (t) => {
+  const fhir = await startMockFhirServer()
+  serveFixture(fhir)
+  const { app } = await buildApp({ config: testConfig({ DATABASE_URL: 'sqlite::memory:', FHIR_TIMEOUT_MS: 2000, REQUEST_BUDGET_MS: 5000 }), catalog: bundledCatalog(), clock: () => NOW })
+  t.teardown(async () => { await app.close(); await fhir.close() })
+  const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  delete body.prefetch.observations
+  delete body.prefetch.medications
+  const res = await app.inject({ method: 'POST', url: URL_, payload: body })
+  t.equal(res.statusCode, 200)
+  const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
+  const count = Number(/cds_fhir_request_duration_seconds_count\{result="ok"\} (\d+)/.exec(metrics)?.[1] ?? 0)
+  t.equal(count, fhir.requests.length, 'one observation per HTTP request (2 observation pages + medications)')
+  t.ok(count >= 3)
+})
