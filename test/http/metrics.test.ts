@@ -17,6 +17,7 @@ t.test('GET /metrics: hook latency, cards, prefetch, feedback, store', async (t)
   const body = structuredClone(ORDER_SELECT)
   body.prefetch.procedures = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }
   delete body.prefetch.appointments
+  delete body.prefetch.medicationStatements
   delete body.fhirServer
   const hook = await app.inject({ method: 'POST', url: URL_, payload: body })
   t.equal(hook.statusCode, 200)
