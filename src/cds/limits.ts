@@ -14,7 +14,22 @@ function pathOfFrame (frame: Frame): string {
   return parts.reduce<string>((acc, p) => typeof p === 'number' ? `${acc}[${p}]` : acc === '' ? p : `${acc}.${p}`, '')
 }
 
-/** Depth of objects and arrays (the body itself is level 1); iterative, so any nesting is safe. */
+/** Fast check without allocation; recursion stops at maxDepth + 1, so the stack stays small. */
+function exceeds (v: object, depth: number, max: number): boolean {
+  if (depth > max) return true
+  if (Array.isArray(v)) {
+    for (const c of v as unknown[]) if (c !== null && typeof c === 'object' && exceeds(c, depth + 1, max)) return true
+  } else {
+    const o = v as Record<string, unknown>
+    for (const k in o) {
+      const c = o[k]
+      if (c !== null && typeof c === 'object' && exceeds(c, depth + 1, max)) return true
+    }
+  }
+  return false
+}
+
+/** Locates the too-deep member (the body itself is level 1); iterative, so any nesting is safe. */
 function checkDepth (body: unknown, maxDepth: number): void {
   const stack: Frame[] = [{ value: body, depth: 1, parent: undefined, key: '' }]
   while (stack.length > 0) {
@@ -42,7 +57,7 @@ export function checkRequestLimits (body: unknown, limits: { maxDepth?: number, 
   const maxDepth = limits.maxDepth ?? MAX_JSON_DEPTH
   const maxEntries = limits.maxEntries ?? MAX_BUNDLE_ENTRIES
   if (body === null || typeof body !== 'object') return
-  checkDepth(body, maxDepth)
+  if (exceeds(body, 1, maxDepth)) checkDepth(body, maxDepth)
   const b = body as { prefetch?: unknown, context?: unknown }
   const issues = []
   if (b.prefetch !== null && typeof b.prefetch === 'object') {

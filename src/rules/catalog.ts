@@ -52,6 +52,17 @@ function compileProfile (content: CatalogContent, name: string): ProfileCatalog 
   return { name, parameters, rules, facts }
 }
 
+/**
+ * Evaluates an `all` in the order it is written: json-rules-engine runs conditions of higher
+ * priority first and stops an `all` at the first false one, so the author's first condition
+ * (usually "is there such a procedure / order at all") gates the rest.
+ */
+function gateFirst (node: ConditionNode): ConditionNode {
+  if (!('all' in node) || node.all.length < 2) return node
+  const n = node.all.length
+  return { all: node.all.map((c, i) => ({ ...c, priority: n - i }) as unknown as ConditionNode) }
+}
+
 /** Replaces every `{"param": NAME}` with the parameter's value. */
 export function resolveParams<T> (value: T, parameters: Record<string, number | boolean>): T {
   if (Array.isArray(value)) return value.map((v: unknown) => resolveParams(v, parameters)) as T
@@ -68,7 +79,7 @@ function compileRule (rule: RuleFile, file: string, parameters: Record<string, n
   const lets = new Map<string, FactCall>(Object.entries(rule.let ?? {}).map(([k, call]) => [k, resolveParams(call, parameters)]))
   const source = rule.variants ?? [{ id: '', conditions: rule.conditions as ConditionNode, card: rule.card as NonNullable<RuleFile['card']> }]
   const variants: CompiledVariant[] = source.map((v) => {
-    const conditions = resolveParams(v.conditions, parameters)
+    const conditions = gateFirst(resolveParams(v.conditions, parameters))
     const factCalls = new Map<string, FactCall>()
     // A `let` binding only adds its data needs to the variants whose card shows it.
     const shown = new Set(templateRefs(v.card).map((r) => r.root))
