@@ -46,7 +46,7 @@ export class Reloader {
     if (!catalog.profiles.has(this.requiredProfile)) {
       problems.push({ file: 'parameters.json', pointer: '/profiles', message: `the evidence profile in force "${this.requiredProfile}" is no longer defined` })
     }
-    const results = await runAllCases(catalog)
+    const results = await runAllCases(catalog, undefined, { paced: true })
     for (const r of results.filter((x) => x.status === 'fail')) {
       const rc = catalog.content.rules.find((x) => x.rule.id === r.rule)
       const index = rc?.cases?.cases.findIndex((x) => x.name === r.name) ?? -1
