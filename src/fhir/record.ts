@@ -73,6 +73,9 @@ export class EvaluationRecord {
         if (r.id !== input.patientId) { dropped++; return false }
         return true
       }
+      // Fast path: the usual `subject: {reference: "Patient/<id>"}` and no other patient member.
+      const subject = (r.subject as { reference?: unknown } | undefined)?.reference
+      if (typeof subject === 'string' && own.has(subject) && r.patient === undefined) return true
       const refs = patientReferences(r)
       if (refs.length > 0 && !refs.some((ref) => own.has(ref) || own.has(normaliseReference(ref)))) { dropped++; return false }
       return true
@@ -134,7 +137,8 @@ export class EvaluationRecord {
         const k = `${r.resourceType}|${system}|${code}`
         let hits = this.byCode.get(k)
         if (hits === undefined) this.byCode.set(k, hits = [])
-        if (!hits.includes(r)) hits.push(r)
+        // A resource's codings are indexed together, so a repeated coding is the last entry.
+        if (hits[hits.length - 1] !== r) hits.push(r)
       }
     }
   }
