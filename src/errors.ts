@@ -15,6 +15,11 @@ export interface IssueLocation {
   diagnostics: string
 }
 
+/** `['context', 'draftOrders', 'entry', 0]` → `context.draftOrders.entry[0]`. */
+export function expressionOf (parts: ReadonlyArray<string | number>): string {
+  return parts.reduce<string>((acc, p) => typeof p === 'number' || /^\d+$/.test(p) ? `${acc}[${p}]` : acc === '' ? p : `${acc}.${p}`, '')
+}
+
 export class DomainError extends Error {
   readonly code: DomainErrorCode
   readonly issues: IssueLocation[]

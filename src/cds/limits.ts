@@ -1,7 +1,7 @@
 // Structural bounds on a request body, checked before anything walks it: nesting depth and the
 // entry count of prefetch Bundles and draftOrders (400 with the location of the excess).
 
-import { DomainError } from '../errors.js'
+import { DomainError, expressionOf } from '../errors.js'
 
 export const MAX_JSON_DEPTH = 64
 export const MAX_BUNDLE_ENTRIES = 10_000
@@ -11,7 +11,7 @@ interface Frame { value: unknown, depth: number, parent: Frame | undefined, key:
 function pathOfFrame (frame: Frame): string {
   const parts: Array<string | number> = []
   for (let f: Frame | undefined = frame; f !== undefined; f = f.parent) if (f.parent !== undefined) parts.unshift(f.key)
-  return parts.reduce<string>((acc, p) => typeof p === 'number' ? `${acc}[${p}]` : acc === '' ? p : `${acc}.${p}`, '')
+  return expressionOf(parts)
 }
 
 /** Fast check without allocation; recursion stops at maxDepth + 1, so the stack stays small. */

@@ -23,8 +23,6 @@ export interface Card {
   extension: { 'org.facet-pt-cds': CardExtension }
 }
 
-export interface HookResponse { cards: Card[] }
-
 export interface HookRequest {
   hook: string
   hookInstance: string

@@ -58,26 +58,17 @@ export class EvaluationRecord {
   private readonly draftSet = new Set<Resource>()
   private readonly memo = new Map<string, unknown>()
   private readonly indexed = new Set<Resource>()
-  private own = new Set<string>()
+  private readonly own: ReadonlySet<string>
 
   constructor (input: RecordInput) {
     this.patientId = input.patientId
     this.time = input.time
     this.unavailableTypes = input.unavailableTypes
-    const own = new Set([`Patient/${input.patientId}`, ...(input.patientAliases ?? [])])
-    this.own = own
+    this.own = new Set([`Patient/${input.patientId}`, ...(input.patientAliases ?? [])])
     let dropped = 0
     const accept = (r: Resource): boolean => {
       if (r.resourceType === 'OperationOutcome' || r.resourceType === 'Bundle') return false
-      if (r.resourceType === 'Patient') {
-        if (r.id !== input.patientId) { dropped++; return false }
-        return true
-      }
-      // Fast path: the usual `subject: {reference: "Patient/<id>"}` and no other patient member.
-      const subject = (r.subject as { reference?: unknown } | undefined)?.reference
-      if (typeof subject === 'string' && own.has(subject) && r.patient === undefined) return true
-      const refs = patientReferences(r)
-      if (refs.length > 0 && !refs.some((ref) => own.has(ref) || own.has(normaliseReference(ref)))) { dropped++; return false }
+      if (r.resourceType === 'Patient' ? r.id !== input.patientId : this.aboutAnotherPatient(r)) { dropped++; return false }
       return true
     }
     const drafts: Resource[] = []
@@ -114,6 +105,15 @@ export class EvaluationRecord {
     this.addContained(r)
   }
 
+  /** True when the resource names a patient and none of its patient references is ours. */
+  private aboutAnotherPatient (r: Resource): boolean {
+    // Fast path: the usual `subject: {reference: "Patient/<id>"}` and no other patient member.
+    const subject = (r.subject as { reference?: unknown } | undefined)?.reference
+    if (typeof subject === 'string' && this.own.has(subject) && r.patient === undefined) return false
+    const refs = patientReferences(r)
+    return refs.length > 0 && !refs.some((ref) => this.own.has(ref) || this.own.has(normaliseReference(ref)))
+  }
+
   /** Contained resources are indexed by type and code, and resolve as `#id` (first wins). */
   private addContained (r: Resource): void {
     if (!Array.isArray(r.contained)) return
@@ -121,8 +121,7 @@ export class EvaluationRecord {
       if (!isResource(c)) continue
       const inner = c
       if (inner.resourceType === 'Patient' || inner.resourceType === 'Bundle') continue
-      const refs = patientReferences(inner)
-      if (refs.length > 0 && !refs.some((ref) => this.own.has(ref) || this.own.has(normaliseReference(ref)))) continue
+      if (this.aboutAnotherPatient(inner)) continue
       if (typeof inner.id === 'string' && inner.id !== '' && !this.byRef.has(`#${inner.id}`)) this.byRef.set(`#${inner.id}`, inner)
       let list = this.byType.get(inner.resourceType)
       if (list === undefined) this.byType.set(inner.resourceType, list = [])

@@ -2,7 +2,7 @@
 // Client mistakes get 4xx with the location; anything unexpected is a 500 with no internals.
 
 import type { FastifyError, FastifyInstance } from 'fastify'
-import { DomainError, type DomainErrorCode, type IssueLocation } from '../errors.js'
+import { DomainError, type DomainErrorCode, type IssueLocation, expressionOf } from '../errors.js'
 import { type IssueCode, operationOutcome } from './outcome.js'
 
 const DOMAIN_STATUS: Record<DomainErrorCode, [number, IssueCode]> = {
@@ -14,16 +14,16 @@ const DOMAIN_STATUS: Record<DomainErrorCode, [number, IssueCode]> = {
 }
 
 /** Ajv's `/context/patientId` → `context.patientId`; array indexes as `[0]`. */
-export function expressionOf (instancePath: string, missing?: string): string {
+function pointerExpression (instancePath: string, missing?: string): string {
   const parts = instancePath.split('/').filter(Boolean)
   if (missing !== undefined) parts.push(missing)
-  return parts.reduce((acc, p) => /^\d+$/.test(p) ? `${acc}[${p}]` : acc === '' ? p : `${acc}.${p}`, '')
+  return expressionOf(parts)
 }
 
 function validationIssues (err: FastifyError): IssueLocation[] {
   return (err.validation ?? []).map((v) => {
     const missing = v.keyword === 'required' ? String((v.params as { missingProperty?: string }).missingProperty) : undefined
-    const expression = expressionOf(v.instancePath, missing)
+    const expression = pointerExpression(v.instancePath, missing)
     return { expression, diagnostics: `${expression === '' ? 'body' : expression} ${missing !== undefined ? 'is required' : v.message ?? 'is invalid'}` }
   })
 }

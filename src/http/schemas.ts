@@ -69,12 +69,3 @@ export const DiscoveryResponseSchema = Type.Object({
   }))
 })
 
-export const OperationOutcomeSchema = Type.Object({
-  resourceType: Type.Literal('OperationOutcome'),
-  issue: Type.Array(Type.Object({
-    severity: Type.String(),
-    code: Type.String(),
-    diagnostics: Type.Optional(Type.String()),
-    expression: Type.Optional(Type.Array(Type.String()))
-  }))
-})

@@ -3,6 +3,7 @@
 // that the rule's card is (or is not) there. Used by the tap suite, the CLI and reload.
 
 import type { Card, HookRequest } from '../cds/types.js'
+import { isDraftRequest } from '../cds/bundle-input.js'
 import { evaluateHook, evaluateRecord } from '../cds/evaluate.js'
 import { type Resource, isResource } from '../fhir/resource.js'
 import type { Catalog, CompiledRule } from './compiled.js'
@@ -58,8 +59,7 @@ export function caseRecord (c: RuleCase, hook: HookName): { patientId: string, r
     all.unshift({ resourceType: 'Patient', id: CASE_PATIENT_ID, birthDate: '1962-03-14', gender: 'female' })
   }
   const patientId = String(all.find((r) => r.resourceType === 'Patient')?.id ?? CASE_PATIENT_ID)
-  const isDraft = (r: Resource): boolean => hook !== 'patient-view' && r.status === 'draft' &&
-    ['ServiceRequest', 'MedicationRequest', 'DeviceRequest', 'NutritionOrder', 'VisionPrescription'].includes(r.resourceType)
+  const isDraft = (r: Resource): boolean => hook !== 'patient-view' && isDraftRequest(r)
   return { patientId, resources: all.filter((r) => !isDraft(r)), draftOrders: all.filter(isDraft) }
 }
 

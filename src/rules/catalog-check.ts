@@ -124,6 +124,7 @@ function checkRule (rc: RuleContent, content: CatalogContent, defaults: Record<s
   variants.forEach((v, i) => {
     const vp = rule.variants === undefined ? '' : `/variants/${i}`
     if (seenVariant.has(v.id)) at(`${vp}/id`, `duplicate variant id "${v.id}"`)
+    for (const h of ('hooks' in v ? v.hooks ?? [] : [])) if (!rule.hooks.includes(h)) at(`${vp}/hooks`, `hook "${h}" is not one of the rule's hooks`)
     seenVariant.add(v.id)
     leaves(v.conditions, (leaf, pointer) => {
       checkCall(leaf, `${vp}/conditions${pointer}`)

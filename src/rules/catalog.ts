@@ -92,6 +92,7 @@ function compileRule (rule: RuleFile, file: string, parameters: Record<string, n
       key: v.id === '' ? rule.id : `${rule.id}/${v.id}`,
       ruleId: rule.id,
       ...(v.id === '' ? {} : { variantId: v.id }),
+      ...('hooks' in v && v.hooks !== undefined ? { hooks: v.hooks } : {}),
       conditions,
       card: v.card,
       factCalls,

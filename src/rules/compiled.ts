@@ -3,13 +3,15 @@
 
 import type { ValueSet } from '../fhir/valueset.js'
 import type { FactDefinition } from './facts/fact.js'
-import type { CardTemplate, CatalogContent, ConditionNode, FactCall, RuleFile, ServiceFile } from './types.js'
+import type { CardTemplate, CatalogContent, ConditionNode, FactCall, HookName, RuleFile, ServiceFile } from './types.js'
 
 export interface CompiledVariant {
   /** `SUIT-03/a`, or the rule id for single-variant rules. */
   key: string
   ruleId: string
   variantId?: string
+  /** Hooks this variant runs on when fewer than its rule's (e.g. SUIT-11(c): order-sign). */
+  hooks?: HookName[]
   conditions: ConditionNode
   card: CardTemplate
   /** First call of each fact in the conditions (templates show these values). */

@@ -72,7 +72,7 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
   const done = new Set<string>()
 
   for (const order of groups) {
-    const ctx: FactContext = { record, order, valueSet, hook }
+    const ctx: FactContext = { record, order, valueSet }
     const cache = new Map<string, unknown>()
     const factValue = (name: string, params: Record<string, unknown> | undefined): unknown => {
       const key = `${name}|${paramsKey(params)}`
@@ -93,7 +93,8 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
         if (done.has(variant.key)) continue
         const base = { key: variant.key, rule, variant, value: valueOf(rule, variant), ...(order === undefined ? {} : { order }) }
         const needsOrder = isOrderHook && rule.rule.orders !== undefined
-        if (needsOrder && !(rule.rule.orders ?? []).some((k) => kinds.has(k))) {
+        const wrongHook = variant.hooks !== undefined && !variant.hooks.includes(hook)
+        if (wrongHook || (needsOrder && !(rule.rule.orders ?? []).some((k) => kinds.has(k)))) {
           if (order === groups[0]) outcomes.push({ ...base, outcome: 'not-applicable' })
           done.add(variant.key)
           continue

@@ -34,6 +34,8 @@ export interface CardTemplate {
 
 export interface VariantFile {
   id: string
+  /** Only these of the rule's hooks (default: all of them). */
+  hooks?: HookName[]
   title?: string
   conditions: ConditionNode
   card: CardTemplate

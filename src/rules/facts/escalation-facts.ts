@@ -4,7 +4,7 @@
 
 import { completedSessions, type FacetSession } from '../../fhir/facet.js'
 import { dayNumber, isoDate } from '../../fhir/dates.js'
-import { isFinalObservation } from '../../fhir/quantity.js'
+import { isFinalObservation, round } from '../../fhir/quantity.js'
 import { obj, str } from '../../fhir/resource.js'
 import { activeConditions, medications, names, readings } from './clinical.js'
 import { type FactContext, type FactDefinition, POSITIVE, num } from './fact.js'
@@ -164,7 +164,6 @@ export const weightLossFact: FactDefinition = {
     const earlier = list.slice(1)
     if (latest === undefined || earlier.length === 0) return { found: false }
     const top = earlier.reduce((a, b) => (b.kg > a.kg ? b : a))
-    const r = (v: number): number => Math.round(v * 10) / 10
-    return { found: true, lossPct: r((top.kg - latest.kg) / top.kg * 100), fromKg: r(top.kg), fromDate: isoDate(top.day), toKg: r(latest.kg), toDate: isoDate(latest.day) }
+    return { found: true, lossPct: round((top.kg - latest.kg) / top.kg * 100), fromKg: round(top.kg), fromDate: isoDate(top.day), toKg: round(latest.kg), toDate: isoDate(latest.day) }
   }
 }

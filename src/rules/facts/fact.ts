@@ -4,15 +4,12 @@
 import type { EvaluationRecord } from '../../fhir/record.js'
 import type { FacetSession } from '../../fhir/facet.js'
 import type { ValueSet } from '../../fhir/valueset.js'
-import type { HookName } from '../types.js'
 
 export interface FactContext {
   record: EvaluationRecord
   /** The order session being evaluated (order hooks), if any. */
   order: FacetSession | undefined
   valueSet: (id: string) => ValueSet
-  /** The hook being answered (set by the rule runner). */
-  hook?: HookName
 }
 
 export interface FactDefinition {

@@ -5,7 +5,7 @@ import { conservativeCareFact, facetFollowUpFact } from './care-facts.js'
 import { conditionPresentFact, painDurationFact } from './condition-facts.js'
 import type { FactDefinition } from './fact.js'
 import { diagnosticBlocksFact, facetSessionsFact, firstFacetOrderFact, lastSessionFact, priorDiagnosticReliefFact, priorRfaFact, priorTherapeuticFact, procedureDoneFact } from './facet-history-facts.js'
-import { allergyPresentFact, hookFact, implantedDeviceFact, orderSedationFact, orderSteroidFact, pregnancyEvidenceFact, rfaUnsuitableFact, settingFact } from './order-safety-facts.js'
+import { allergyPresentFact, implantedDeviceFact, orderSedationFact, orderSteroidFact, pregnancyEvidenceFact, rfaUnsuitableFact, settingFact } from './order-safety-facts.js'
 import { antithromboticsFact, medicationStartedFact } from './medication-facts.js'
 import { latestPainScoreFact, observationsFact } from './observation-facts.js'
 import { dateWindowFact, orderFact, patientFact } from './record-facts.js'
@@ -53,7 +53,6 @@ export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   allergyPresentFact,
   pregnancyEvidenceFact,
   rfaUnsuitableFact,
-  hookFact,
   settingFact
 ].map((f) => [f.name, f]))
 

@@ -3,7 +3,7 @@
 import { isoDate } from '../../fhir/dates.js'
 import { round } from '../../fhir/quantity.js'
 import { readings } from './clinical.js'
-import { postProcedureReadings } from './relief.js'
+import { painSeries } from './scores.js'
 import { type FactDefinition, POSITIVE, VALUESET, text } from './fact.js'
 
 const HOUR_MS = 3_600_000
@@ -16,10 +16,10 @@ export const latestPainScoreFact: FactDefinition = {
   params: { type: 'object', additionalProperties: false, properties: { lookbackDays: POSITIVE, excludePostProcedure: { type: 'boolean' } } },
   returns: '{ found, value, date, daysAgo, code, unreadable }',
   compute: ({ record, valueSet }, params) => {
-    const { list, unreadable } = readings(record, valueSet('pain-scores'), '{score}')
+    const { unreadable } = readings(record, valueSet('pain-scores'), '{score}')
     const lookback = typeof params.lookbackDays === 'number' ? params.lookbackDays : Infinity
-    const post = params.excludePostProcedure === true ? postProcedureReadings(record, valueSet('pain-scores'), valueSet('facet-procedures')) : undefined
-    const latest = list.find((r) => record.time.day - r.day <= lookback && (post === undefined || !post.has(r.resource)))
+    const latest = painSeries(record, valueSet, { excludePostProcedure: params.excludePostProcedure === true })
+      .find((r) => record.time.day - r.day <= lookback)
     if (latest === undefined) return { found: false, unreadable }
     return { found: true, value: latest.value, date: isoDate(latest.day), daysAgo: record.time.day - latest.day, code: latest.code, unreadable }
   }

@@ -171,15 +171,6 @@ export const rfaUnsuitableFact: FactDefinition = {
   }
 }
 
-export const hookFact: FactDefinition = {
-  name: 'hook',
-  description: 'The CDS hook being answered (order-select, order-sign or patient-view), for a variant that runs on fewer hooks than its rule (e.g. SUIT-11(c) on order-sign only).',
-  reads: [],
-  params: { type: 'object', additionalProperties: false },
-  returns: '{ found, name }',
-  compute: (ctx) => ctx.hook === undefined ? { found: false } : { found: true, name: ctx.hook }
-}
-
 
 export const settingFact: FactDefinition = {
   name: 'setting',

@@ -2,9 +2,10 @@
 // response and non-response below MCID (PT-05), reused by the pathway-exhausted check (ESC-08).
 
 import { isoDate } from '../../fhir/dates.js'
+import { round } from '../../fhir/quantity.js'
 import { type FactDefinition, POSITIVE, num } from './fact.js'
 import { ptEpisode } from './pt-episode.js'
-import { baselineAt, disabilityBaseline, disabilitySeries, painSeries, pairFrom, round1 } from './scores.js'
+import { baselineAt, disabilityBaseline, disabilitySeries, painSeries, pairFrom } from './scores.js'
 
 export const ptResponseFact: FactDefinition = {
   name: 'ptResponse',
@@ -28,8 +29,8 @@ export const ptResponseFact: FactDefinition = {
     const p = pairFrom(pains, baselineAt(pains, start, lookback))
     let pain: Record<string, unknown> = { found: false, baselineDate: p === undefined ? null : p.baseline.date.slice(0, 10) }
     if (p?.latest !== undefined) {
-      const reduction = round1(p.baseline.value - p.latest.value)
-      const mcid = round1(Math.max(num(params, 'nrsMcidPoints'), num(params, 'nrsMcidPct') / 100 * p.baseline.value))
+      const reduction = round(p.baseline.value - p.latest.value)
+      const mcid = round(Math.max(num(params, 'nrsMcidPoints'), num(params, 'nrsMcidPct') / 100 * p.baseline.value))
       pain = {
         found: true,
         baseline: p.baseline.value,
@@ -38,7 +39,7 @@ export const ptResponseFact: FactDefinition = {
         latestDate: p.latest.date.slice(0, 10),
         latestDayInEpisode: p.latest.day - start,
         reduction,
-        reductionPct: p.baseline.value === 0 ? 0 : round1(reduction / p.baseline.value * 100),
+        reductionPct: p.baseline.value === 0 ? 0 : round(reduction / p.baseline.value * 100),
         mcid,
         belowMcid: reduction < mcid
       }
@@ -48,15 +49,15 @@ export const ptResponseFact: FactDefinition = {
     const d = pairFrom(dis, disabilityBaseline(dis, start, lookback))
     let disability: Record<string, unknown> = { found: false, instrument: d?.baseline.instrument ?? null }
     if (d?.latest !== undefined) {
-      const reduction = round1(d.baseline.value - d.latest.value)
+      const reduction = round(d.baseline.value - d.latest.value)
       const mcid = d.baseline.instrument === 'NDI' ? num(params, 'ndiMcidPoints') : num(params, 'odiMcidPoints')
       disability = {
         found: true,
         instrument: d.baseline.instrument,
         scale: d.baseline.instrument === 'NDI' ? '0–50' : '0–100',
-        baseline: round1(d.baseline.value),
+        baseline: round(d.baseline.value),
         baselineDate: d.baseline.date.slice(0, 10),
-        latest: round1(d.latest.value),
+        latest: round(d.latest.value),
         latestDate: d.latest.date.slice(0, 10),
         reduction,
         mcid,
@@ -71,7 +72,7 @@ export const ptResponseFact: FactDefinition = {
       found: true,
       start: isoDate(start),
       days: today - start,
-      weeks: round1((today - start) / 7),
+      weeks: round((today - start) / 7),
       visits: ep.visitDays.length,
       pain,
       disability,

@@ -56,4 +56,3 @@ export function disabilityBaseline (series: readonly Scored[], startDay: number,
   return undefined
 }
 
-export const round1 = (v: number): number => Math.round(v * 10) / 10
