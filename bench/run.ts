@@ -81,11 +81,13 @@ try {
   }
 } finally {
   const rss = rssMb(service.child.pid)
+  // The bare server's RSS after the same runs: what V8 and Fastify alone keep after this load.
+  const ceilingRss = rssMb(ceiling.child.pid)
   service.child.kill('SIGTERM')
   ceiling.child.kill('SIGTERM')
-  const summary = { date: new Date().toISOString(), seconds: SECONDS, node: process.version, catalogLoadCompileMs: catalogMs, rules: catalog.content.rules.length, coldStartToFirstAnswerMs: coldStartMs, serviceRssMbAfter: rss, rows }
+  const summary = { date: new Date().toISOString(), seconds: SECONDS, node: process.version, catalogLoadCompileMs: catalogMs, rules: catalog.content.rules.length, coldStartToFirstAnswerMs: coldStartMs, serviceRssMbAfter: rss, ceilingRssMbAfter: ceilingRss, rows }
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
   writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(summary, null, 2)}\n`)
-  console.log(`catalog load + compile ${catalogMs} ms (${catalog.content.rules.length} rules) · cold start to first answer ${coldStartMs} ms · service RSS after runs ${rss} MB`)
+  console.log(`catalog load + compile ${catalogMs} ms (${catalog.content.rules.length} rules) · cold start to first answer ${coldStartMs} ms · service RSS after runs ${rss} MB (bare ceiling server ${ceilingRss} MB)`)
   console.log('written: bench/results/latest.json')
 }

@@ -10,7 +10,6 @@ import type { Config } from './config.js'
 import type { Catalog } from './rules/compiled.js'
 import { CatalogStore } from './http/catalog-store.js'
 import { authSettingsProblems, parseTrustedIssuers } from './auth/trusted-issuers.js'
-import { createJwtVerifier } from './auth/verify-jwt.js'
 import { createFhirClient } from './fhir/fhir-client.js'
 import { registerJwtAuth } from './http/auth.js'
 import { registerErrorHandling } from './http/error-handler.js'
@@ -105,6 +104,8 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   if (config.AUTH_MODE === 'jwt') {
     const problems = authSettingsProblems(config)
     if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`)
+    // jose is loaded only when calls are authenticated.
+    const { createJwtVerifier } = await import('./auth/verify-jwt.js')
     registerJwtAuth(app, createJwtVerifier({ issuers: parseTrustedIssuers(config.TRUSTED_ISSUERS), publicBaseUrl: config.PUBLIC_BASE_URL, clock }))
   } else {
     app.log.warn('AUTH_MODE=off: CDS Hooks calls are not authenticated; use only for local development')

@@ -49,7 +49,7 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
     const v = env[key]
     if (v !== undefined && v !== '') input[key] = v
   }
-  const ajv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: true })
+  const ajv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: true, validateSchema: false })
   const validate = ajv.compile(ConfigSchema)
   if (!validate(input)) {
     throw new ConfigError(`invalid configuration: ${(validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'config'} ${e.message ?? ''}`).join('; ')}`)

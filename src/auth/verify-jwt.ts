@@ -2,17 +2,12 @@
 // ES384/RS384, aud = public URL of the endpoint, exp/iat with skew, jti replay cache.
 
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from 'jose'
+import { AuthError } from './auth-error.js'
 import type { TrustedIssuers } from './trusted-issuers.js'
 
 export const ALGORITHMS = ['ES384', 'RS384']
 
-/** Why a token was refused; the reason is for the log only, never for the response. */
-export class AuthError extends Error {
-  constructor (readonly reason: string) {
-    super(reason)
-    this.name = 'AuthError'
-  }
-}
+export { AuthError }
 
 export interface VerifiedCaller {
   iss: string

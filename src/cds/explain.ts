@@ -39,26 +39,36 @@ export interface Explanation { variants: ExplainedVariant[], factsWithoutData: N
 
 type Node = Record<string, unknown>
 
-function walk (node: unknown, pointer: string, out: ExplainedCondition[]): void {
+/**
+ * Walks the variant's compiled conditions (fact names, params, thresholds) and overlays the
+ * engine's result tree, which has the same shape (leaves named by call id) — or only its first
+ * condition when the rest was never evaluated.
+ */
+function walk (node: unknown, result: unknown, pointer: string, out: ExplainedCondition[]): void {
   if (node === null || typeof node !== 'object') return
   const n = node as Node
+  const r = (result !== null && typeof result === 'object' ? result : {}) as Node
   for (const op of ['all', 'any'] as const) {
-    if (Array.isArray(n[op])) { (n[op] as unknown[]).forEach((c, i) => walk(c, `${pointer}/${op}/${i}`, out)); return }
+    if (Array.isArray(n[op])) {
+      const rs = Array.isArray(r[op]) ? r[op] as unknown[] : []
+      ;(n[op] as unknown[]).forEach((c, i) => { walk(c, rs[i], `${pointer}/${op}/${i}`, out) })
+      return
+    }
   }
-  if (n.not !== undefined) { walk(n.not, `${pointer}/not`, out); return }
+  if (n.not !== undefined) { walk(n.not, r.not, `${pointer}/not`, out); return }
   if (typeof n.fact !== 'string') return
   const leaf: ExplainedCondition = { pointer: pointer === '' ? '/' : pointer, fact: n.fact, operator: String(n.operator), value: n.value }
   if (n.params !== undefined && n.params !== null && typeof n.params === 'object' && Object.keys(n.params).length > 0) leaf.params = n.params as Record<string, unknown>
   if (typeof n.path === 'string') leaf.path = n.path
-  if ('factResult' in n) leaf.factResult = n.factResult
-  if (typeof n.result === 'boolean') leaf.result = n.result
+  if ('factResult' in r) leaf.factResult = r.factResult
+  if (typeof r.result === 'boolean') leaf.result = r.result
   out.push(leaf)
 }
 
 function explainVariant (o: VariantOutcome): ExplainedVariant {
   const conditions: ExplainedCondition[] = []
   // Not-run variants (not-applicable, data-unavailable) show their compiled conditions without values.
-  walk(o.conditions ?? o.variant.conditions, '', conditions)
+  walk(o.variant.conditions, o.conditions, '', conditions)
   if (o.outcome === 'fired' || o.outcome === 'not-fired') {
     for (const c of conditions) {
       const call = o.variant.factCalls.get(c.fact)

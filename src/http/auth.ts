@@ -2,7 +2,8 @@
 // CDS Hooks client JWT. A refusal is a 401 OperationOutcome with no reason; the reason is logged.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { AuthError, type JwtVerifier, type VerifiedCaller } from '../auth/verify-jwt.js'
+import { AuthError } from '../auth/auth-error.js'
+import type { JwtVerifier, VerifiedCaller } from '../auth/verify-jwt.js'
 import { operationOutcome } from './outcome.js'
 
 declare module 'fastify' {

@@ -25,6 +25,8 @@ export function hookAudit (app: FastifyInstance, deps: HookAuditDeps): (request:
   app.addHook('onResponse', async (request, reply) => {
     if (request.routeOptions.url !== HOOK_ROUTE || request.method !== 'POST') return
     const evaluation = evaluations.get(request)
+    // The evaluation holds the whole record: release it now rather than when the request is collected.
+    evaluations.delete(request)
     const catalog = deps.catalogs.current()
     const rawId = (request.params as { id?: string }).id ?? ''
     const service = catalog.services.has(rawId) ? rawId : 'unknown'

@@ -8,7 +8,8 @@ import { FORBIDDEN_FHIRPATH, compileExpression } from './fhirpath-facts.js'
 import { templateRefs } from './template.js'
 import type { CatalogContent, ConditionNode, FactCall, RuleContent } from './types.js'
 
-const ajv = new Ajv({ allErrors: true, strict: false })
+// Param schemas are code (the fact library), compiled without re-validating them against the meta-schema.
+const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false })
 const paramValidators = new Map<string, ValidateFunction>()
 
 /** Calls every leaf condition of a tree. */

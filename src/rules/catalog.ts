@@ -6,12 +6,12 @@ import { ValueSet } from '../fhir/valueset.js'
 import { readCatalogFiles } from './catalog-files.js'
 import { CatalogError } from './catalog-problems.js'
 import { checkCatalog, leaves } from './catalog-check.js'
-import type { Catalog, CompiledRule, CompiledVariant, ProfileCatalog } from './compiled.js'
+import type { Catalog, CompiledCall, CompiledRule, CompiledVariant, EngineConditions, ProfileCatalog } from './compiled.js'
 import { type FactDefinition, factReads } from './facts/fact.js'
 import { FACT_LIBRARY } from './facts/index.js'
 import { fhirPathFact } from './fhirpath-facts.js'
 import { templateRefs } from './template.js'
-import type { CatalogContent, ConditionNode, FactCall, RuleFile } from './types.js'
+import type { CatalogContent, ConditionNode, RuleFile } from './types.js'
 
 export function loadCatalog (dir: string, loadedAt: Date): Catalog {
   const { content, problems, hash } = readCatalogFiles(dir)
@@ -46,10 +46,60 @@ function compileProfile (content: CatalogContent, name: string): ProfileCatalog 
   const facts = new Map<string, FactDefinition>(FACT_LIBRARY)
   const dayParameters = Object.entries(content.parameters.parameters).filter(([, p]) => p.unit === 'd').map(([k]) => k)
   for (const [factName, def] of Object.entries(content.facts.facts)) facts.set(factName, fhirPathFact(factName, def, parameters, dayParameters))
+  const calls = new CallTable()
   const rules = content.rules
-    .map((rc) => compileRule(rc.rule, rc.file, parameters, facts))
+    .map((rc) => compileRule(rc.rule, rc.file, parameters, facts, calls))
     .sort((a, b) => a.rule.id.localeCompare(b.rule.id))
-  return { name, parameters, rules, facts }
+  return { name, parameters, rules, facts, calls: calls.byId }
+}
+
+/** Gives each distinct (fact, params) call of a profile one id: `fact` or `fact#2`, `fact#3`… */
+class CallTable {
+  readonly byId = new Map<string, CompiledCall>()
+  private readonly byKey = new Map<string, CompiledCall>()
+  private readonly perFact = new Map<string, number>()
+
+  call (fact: string, params: Record<string, unknown> | undefined): CompiledCall {
+    const key = `${fact}|${JSON.stringify(params ?? {})}`
+    let call = this.byKey.get(key)
+    if (call === undefined) {
+      const n = (this.perFact.get(fact) ?? 0) + 1
+      this.perFact.set(fact, n)
+      call = { id: n === 1 ? fact : `${fact}#${n}`, fact, ...(params === undefined ? {} : { params }) }
+      this.byKey.set(key, call)
+      this.byId.set(call.id, call)
+    }
+    return call
+  }
+}
+
+function callIds (node: EngineConditions, out = new Set<string>()): string[] {
+  if (typeof node.fact === 'string') out.add(node.fact)
+  for (const op of ['all', 'any'] as const) if (Array.isArray(node[op])) for (const c of node[op] as EngineConditions[]) callIds(c, out)
+  if (node.not !== undefined) callIds(node.not as EngineConditions, out)
+  return [...out]
+}
+
+/** The engine form of a variant's conditions and, for a top-level `all`, of its gate. */
+function engineTrees (conditions: ConditionNode, calls: CallTable): Pick<CompiledVariant, 'engineConditions' | 'engineCalls' | 'engineGate' | 'engineGateKey' | 'engineGateCalls'> {
+  const engineConditions = engineForm(conditions, calls)
+  if (!('all' in conditions) || conditions.all.length < 2) return { engineConditions, engineCalls: callIds(engineConditions) }
+  // Alone in its `all`, the gate needs no priority: variants with the same gate share one engine rule.
+  const { priority: _priority, ...first } = engineForm(conditions.all[0] as ConditionNode, calls)
+  const engineGate = { all: [first] }
+  return { engineConditions, engineCalls: callIds(engineConditions), engineGate, engineGateKey: `gate:${JSON.stringify(engineGate)}`, engineGateCalls: callIds(engineGate) }
+}
+
+/** The tree as the engine runs it: same shape (and pointers), leaves name their call id. */
+function engineForm (node: ConditionNode, calls: CallTable): EngineConditions {
+  const priority = (node as { priority?: number }).priority
+  const extra = priority === undefined ? {} : { priority }
+  if ('all' in node) return { all: node.all.map((c) => engineForm(c, calls)), ...extra }
+  if ('any' in node) return { any: node.any.map((c) => engineForm(c, calls)), ...extra }
+  if ('not' in node) return { not: engineForm(node.not, calls), ...extra }
+  const leaf: EngineConditions = { fact: calls.call(node.fact, node.params).id, operator: node.operator, value: node.value, ...extra }
+  if (node.path !== undefined) leaf.path = node.path
+  return leaf
 }
 
 /**
@@ -75,17 +125,20 @@ export function resolveParams<T> (value: T, parameters: Record<string, number | 
 }
 
 function compileRule (rule: RuleFile, file: string, parameters: Record<string, number | boolean>,
-  facts: ReadonlyMap<string, FactDefinition>): CompiledRule {
-  const lets = new Map<string, FactCall>(Object.entries(rule.let ?? {}).map(([k, call]) => [k, resolveParams(call, parameters)]))
+  facts: ReadonlyMap<string, FactDefinition>, calls: CallTable): CompiledRule {
+  const lets = new Map<string, CompiledCall>(Object.entries(rule.let ?? {}).map(([k, c]) => {
+    const resolved = resolveParams(c, parameters)
+    return [k, calls.call(resolved.fact, resolved.params)]
+  }))
   const source = rule.variants ?? [{ id: '', conditions: rule.conditions as ConditionNode, card: rule.card as NonNullable<RuleFile['card']> }]
   const variants: CompiledVariant[] = source.map((v) => {
     const conditions = gateFirst(resolveParams(v.conditions, parameters))
-    const factCalls = new Map<string, FactCall>()
+    const factCalls = new Map<string, CompiledCall>()
     // A `let` binding only adds its data needs to the variants whose card shows it.
     const shown = new Set(templateRefs(v.card).map((r) => r.root))
     const reads = new Set<string>([...lets].filter(([name]) => shown.has(name)).flatMap(([, c]) => factReads(facts.get(c.fact), c.params)))
     leaves(conditions, (leaf) => {
-      if (!factCalls.has(leaf.fact)) factCalls.set(leaf.fact, { fact: leaf.fact, ...(leaf.params === undefined ? {} : { params: leaf.params }) })
+      if (!factCalls.has(leaf.fact)) factCalls.set(leaf.fact, calls.call(leaf.fact, leaf.params))
       for (const t of factReads(facts.get(leaf.fact), leaf.params)) reads.add(t)
     })
     return {
@@ -94,6 +147,7 @@ function compileRule (rule: RuleFile, file: string, parameters: Record<string, n
       ...(v.id === '' ? {} : { variantId: v.id }),
       ...('hooks' in v && v.hooks !== undefined ? { hooks: v.hooks } : {}),
       conditions,
+      ...engineTrees(conditions, calls),
       card: v.card,
       factCalls,
       reads

@@ -15,8 +15,14 @@ type Compiled = (resource: unknown, env: Record<string, unknown>) => unknown[]
 
 export const FORBIDDEN_FHIRPATH = [/\bnow\s*\(/, /\btoday\s*\(/, /\bresolve\s*\(/, /\bmemberOf\s*\(/, /%terminologies/]
 
+// The catalog check and every evidence profile compile the same expressions: compile each once.
+// Compiled expressions are pure functions of (resource, env); the memo holds one per distinct text.
+const COMPILED = new Map<string, Compiled>()
+
 export function compileExpression (expression: string): Compiled {
-  return fhirpath.compile(expression, r4) as unknown as Compiled
+  let compiled = COMPILED.get(expression)
+  if (compiled === undefined) COMPILED.set(expression, compiled = fhirpath.compile(expression, r4) as unknown as Compiled)
+  return compiled
 }
 
 export function fhirPathFact (name: string, def: FhirPathFactFile, parameters: Record<string, number | boolean>,

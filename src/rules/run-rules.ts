@@ -1,13 +1,14 @@
-// Runs the compiled rules for one call on a fresh json-rules-engine Engine (a shared Engine is
-// unsafe under concurrency). Facts are computed lazily, at most once per (fact, params) per
-// order session. Rules whose facts need data the EHR could not supply are not run; they are
-// reported as data-unavailable instead of being read as "criteria not met".
+// Runs the compiled rules for one call on fresh json-rules-engine Engines (a shared Engine is
+// unsafe under concurrency): gates first, then the whole trees whose gate held. Facts are
+// computed lazily, at most once per (fact, params) per order session. Rules whose facts need
+// data the EHR could not supply are not run; they are reported as data-unavailable instead of
+// being read as "criteria not met".
 
 import { Engine, type RuleResult } from 'json-rules-engine'
 import { orderedSessions, type FacetSession } from '../fhir/facet.js'
 import type { EvaluationRecord } from '../fhir/record.js'
 import type { ValueSet } from '../fhir/valueset.js'
-import type { Catalog, CompiledRule, CompiledVariant, ProfileCatalog } from './compiled.js'
+import type { Catalog, CompiledCall, CompiledRule, CompiledVariant, EngineConditions, ProfileCatalog } from './compiled.js'
 import type { FactContext } from './facts/fact.js'
 import type { HookName, OrderKind } from './types.js'
 
@@ -31,22 +32,70 @@ export interface VariantOutcome {
 
 export interface RunResult { outcomes: VariantOutcome[] }
 
-// Condition params objects are compiled once and reused across calls: key them once.
-const PARAMS_KEYS = new WeakMap<object, string>()
-function paramsKey (params: Record<string, unknown> | undefined): string {
-  if (params === undefined) return '{}'
-  let key = PARAMS_KEYS.get(params)
-  if (key === undefined) PARAMS_KEYS.set(params, key = JSON.stringify(params))
-  return key
-}
-
+// Paths are a handful of `$.member.member` strings: split each once.
+const PATHS = new Map<string, string[]>()
 function simplePath (value: unknown, path: string): unknown {
+  let keys = PATHS.get(path)
+  if (keys === undefined) PATHS.set(path, keys = path.replace(/^\$\.?/, '').split('.').filter(Boolean))
   let cur = value
-  for (const key of path.replace(/^\$\.?/, '').split('.').filter(Boolean)) {
+  for (const key of keys) {
     if (cur === null || typeof cur !== 'object') return undefined
     cur = (cur as Record<string, unknown>)[key]
   }
   return cur
+}
+
+interface EngineTree { name: string, conditions: EngineConditions, calls: readonly string[] }
+type EngineResults = Map<string, { fired: boolean, conditions: unknown }>
+
+/** Runs named condition trees on a fresh Engine; returns each tree's result by name. */
+async function runEngine (trees: readonly EngineTree[], factValue: (call: CompiledCall) => unknown,
+  calls: ReadonlyMap<string, CompiledCall>): Promise<EngineResults> {
+  const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: simplePath })
+  const ids = new Set<string>()
+  for (const tree of trees) for (const id of tree.calls) ids.add(id)
+  // Our own per-call cache (factValue) replaces the almanac's, which hashes params on every lookup.
+  for (const id of ids) {
+    const call = calls.get(id)
+    if (call === undefined) throw new Error(`unknown fact call ${id}`)
+    engine.addFact(id, () => factValue(call), { cache: false })
+  }
+  for (const { name, conditions } of trees) engine.addRule({ name, conditions: conditions as never, event: { type: name } })
+  const result = await engine.run()
+  const byName: EngineResults = new Map()
+  const read = (r: RuleResult, fired: boolean): void => { byName.set(String(r.name), { fired, conditions: (r as unknown as { conditions?: unknown }).conditions }) }
+  for (const r of result.results) read(r, true)
+  for (const r of result.failureResults) read(r, false)
+  return byName
+}
+
+/**
+ * Two passes over json-rules-engine. First: each distinct gate (the first condition of a
+ * variant's top-level `all`) once, and the whole tree of variants without a gate. Second: the
+ * whole tree of the variants whose gate held. Outcomes are those of one pass over the whole
+ * trees (the engine evaluates the gate first and stops an `all` on false), at a fraction of
+ * the cost: the engine builds and deep-copies every tree it is given, and most gates fail.
+ */
+async function runVariants (variants: readonly CompiledVariant[], factValue: (call: CompiledCall) => unknown,
+  calls: ReadonlyMap<string, CompiledCall>): Promise<EngineResults> {
+  const firstPass = new Map<string, EngineTree>()
+  const gateOf = new Map<string, string>()
+  for (const v of variants) {
+    if (v.engineGate === undefined || v.engineGateKey === undefined) { firstPass.set(v.key, { name: v.key, conditions: v.engineConditions, calls: v.engineCalls }); continue }
+    const name = v.engineGateKey
+    gateOf.set(v.key, name)
+    if (!firstPass.has(name)) firstPass.set(name, { name, conditions: v.engineGate, calls: v.engineGateCalls ?? [] })
+  }
+  const first = await runEngine([...firstPass.values()], factValue, calls)
+  const held = variants.filter((v) => first.get(gateOf.get(v.key) ?? '')?.fired === true)
+  const second = held.length === 0 ? new Map() : await runEngine(held.map((v) => ({ name: v.key, conditions: v.engineConditions, calls: v.engineCalls })), factValue, calls)
+  const results: EngineResults = new Map()
+  for (const v of variants) {
+    const gate = gateOf.get(v.key)
+    const hit = second.get(v.key) ?? first.get(gate ?? v.key)
+    if (hit !== undefined) results.set(v.key, hit)
+  }
+  return results
 }
 
 function orderKinds (record: EvaluationRecord, catalog: Catalog, sessions: FacetSession[]): Set<OrderKind> {
@@ -74,18 +123,17 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
   for (const order of groups) {
     const ctx: FactContext = { record, order, valueSet }
     const cache = new Map<string, unknown>()
-    const factValue = (name: string, params: Record<string, unknown> | undefined): unknown => {
-      const key = `${name}|${paramsKey(params)}`
-      if (cache.has(key)) return cache.get(key)
-      const def = profile.facts.get(name)
-      if (def === undefined) throw new Error(`unknown fact ${name}`)
-      const value = def.compute(ctx, params ?? {})
-      cache.set(key, value)
+    const factValue = (call: CompiledCall): unknown => {
+      if (cache.has(call.id)) return cache.get(call.id)
+      const def = profile.facts.get(call.fact)
+      if (def === undefined) throw new Error(`unknown fact ${call.fact}`)
+      const value = def.compute(ctx, call.params ?? {})
+      cache.set(call.id, value)
       return value
     }
     const valueOf = (rule: CompiledRule, variant: CompiledVariant) => (root: string): unknown => {
       const call = rule.lets.get(root) ?? variant.factCalls.get(root)
-      return call === undefined ? undefined : factValue(call.fact, call.params)
+      return call === undefined ? undefined : factValue(call)
     }
     const runnable: Array<{ rule: CompiledRule, variant: CompiledVariant }> = []
     for (const rule of hookRules) {
@@ -109,19 +157,9 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
       }
     }
     if (runnable.length === 0) continue
-    const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: simplePath })
-    const factNames = new Set(runnable.flatMap(({ variant }) => [...variant.factCalls.keys()]))
-    // Our own per-call cache (factValue) replaces the almanac's, which hashes params on every lookup.
-    for (const name of factNames) engine.addFact(name, (params: Record<string, unknown>) => factValue(name, params), { cache: false })
-    for (const { variant } of runnable) {
-      engine.addRule({ name: variant.key, conditions: variant.conditions as never, event: { type: variant.key } })
-    }
-    const result = await engine.run()
-    const byKey = new Map<string, { fired: boolean, r: RuleResult }>()
-    for (const r of result.results) byKey.set(String(r.name), { fired: true, r })
-    for (const r of result.failureResults) byKey.set(String(r.name), { fired: false, r })
+    const results = await runVariants(runnable.map(({ variant }) => variant), factValue, profile.calls)
     for (const { rule, variant } of runnable) {
-      const hit = byKey.get(variant.key)
+      const hit = results.get(variant.key)
       const fired = hit?.fired === true
       // A card fires once per rule variant; later order sessions only add variants not yet fired.
       if (fired || order === groups[groups.length - 1]) done.add(variant.key)
@@ -132,7 +170,7 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
         variant,
         outcome: fired ? 'fired' : 'not-fired',
         ...(order === undefined ? {} : { order }),
-        conditions: (hit?.r as unknown as { conditions?: unknown } | undefined)?.conditions,
+        conditions: hit?.conditions,
         value: valueOf(rule, variant)
       })
     }

@@ -1,0 +1,54 @@
+// The two-pass run (gates first, whole trees only where the gate held) must decide exactly what
+// one json-rules-engine pass over every whole tree decides. Checked on every scenario and
+// request fixture, variant by variant, against a plain single-pass Engine over the same facts.
+
+import { readdirSync, readFileSync } from 'node:fs'
+import { Engine } from 'json-rules-engine'
+import t from 'tap'
+import { evaluateHook } from '../../src/cds/evaluate.js'
+import type { HookRequest } from '../../src/cds/types.js'
+import type { ValueSet } from '../../src/fhir/valueset.js'
+import { bundledCatalog, FIXTURES } from '../helper.js'
+
+const catalog = bundledCatalog()
+const profile = catalog.profiles.get(catalog.defaultProfile)
+if (profile === undefined) throw new Error('no default profile')
+const valueSet = (id: string): ValueSet => {
+  const vs = catalog.valueSets.get(id)
+  if (vs === undefined) throw new Error(`value set ${id}`)
+  return vs
+}
+
+const inputs: Array<{ name: string, service: string, now: string, request: HookRequest }> = []
+for (const f of readdirSync(`${FIXTURES}scenarios`).filter((n) => n.endsWith('.json'))) {
+  const s = JSON.parse(readFileSync(`${FIXTURES}scenarios/${f}`, 'utf8')) as { service: string, now?: string, request: HookRequest }
+  inputs.push({ name: f, service: s.service, now: s.now ?? '2026-11-29T10:00:00Z', request: s.request })
+}
+for (const f of readdirSync(`${FIXTURES}requests`).filter((n) => n.endsWith('.json'))) {
+  const request = JSON.parse(readFileSync(`${FIXTURES}requests/${f}`, 'utf8')) as HookRequest
+  inputs.push({ name: f, service: f.startsWith('patient-view') ? 'facet-pt-patient-view' : request.hook === 'order-sign' ? 'facet-pt-order-sign' : 'facet-pt-order-select', now: '2026-11-29T10:00:00Z', request })
+}
+
+t.ok(inputs.length >= 10, 'scenarios and request fixtures found')
+let compared = 0
+let gated = 0
+for (const input of inputs) {
+  t.test(input.name, async (t) => {
+    const ev = await evaluateHook(input.service, input.request, { catalog, now: new Date(input.now), newId: () => 'id', profile: profile.name })
+    for (const o of ev.run.outcomes) {
+      if (o.outcome !== 'fired' && o.outcome !== 'not-fired' && o.outcome !== 'suppressed') continue
+      const engine = new Engine([], { allowUndefinedFacts: false })
+      for (const id of o.variant.engineCalls) {
+        const call = profile.calls.get(id)
+        if (call === undefined) throw new Error(`call ${id}`)
+        engine.addFact(id, () => profile.facts.get(call.fact)?.compute({ record: ev.record, order: o.order, valueSet }, call.params ?? {}))
+      }
+      engine.addRule({ name: o.key, conditions: o.variant.engineConditions as never, event: { type: o.key } })
+      const { results } = await engine.run()
+      t.equal(o.outcome !== 'not-fired', results.length === 1, `${o.key}: ${o.outcome}`)
+      compared++
+      if (o.variant.engineGate !== undefined) gated++
+    }
+  })
+}
+t.teardown(() => { console.log(`# compared ${compared} variant outcomes (${gated} with a gate)`) })
