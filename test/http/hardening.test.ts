@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { ConfigError, loadConfig, testConfig } from '../../src/config.js'
+import { securityHeaders } from '../../src/http/hardening.js'
 import { FIXTURES, NOW, bundledCatalog, testApp } from '../helper.js'
 
 const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
@@ -60,6 +61,23 @@ t.test('secure headers', async (t) => {
   t.equal(res.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'")
   t.ok(res.headers['strict-transport-security'])
   t.equal(res.headers['x-powered-by'], undefined)
+  // Computed once by helmet, applied to every answer: hook answers and every error answer too.
+  const expected = securityHeaders()
+  t.match(expected, { 'x-frame-options': 'SAMEORIGIN', 'referrer-policy': 'no-referrer', 'cross-origin-opener-policy': 'same-origin' })
+  const answers = [
+    res,
+    await app.inject({ method: 'POST', url: URL_, payload: ORDER_SELECT }),
+    await app.inject({ method: 'GET', url: '/no-such-route' }),
+    await app.inject({ method: 'POST', url: URL_, payload: { hook: 'order-select' } })
+  ]
+  t.same(answers.map((a) => a.statusCode), [200, 200, 404, 400])
+  for (const a of answers) {
+    for (const [name, value] of Object.entries(expected)) t.equal(a.headers[name], value, `${a.statusCode} ${name}`)
+  }
+})
+
+t.test('securityHeaders: a helmet option error stops the start', async (t) => {
+  t.throws(() => securityHeaders({ contentSecurityPolicy: { directives: { defaultSrc: ['none'] } } }), /helmet|none/)
 })
 
 t.test('413: body over BODY_LIMIT_BYTES', async (t) => {
