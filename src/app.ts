@@ -67,7 +67,8 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     return503OnClosing: true,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } }
+    // Route schemas are TypeBox-built (valid by construction): skip compiling the meta-schema at start.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, validateSchema: false } }
   })
   if (!opts.catalog.profiles.has(config.EVIDENCE_PROFILE)) {
     throw new Error(`EVIDENCE_PROFILE "${config.EVIDENCE_PROFILE}" is not defined in rules/parameters.json (${[...opts.catalog.profiles.keys()].join(', ')})`)

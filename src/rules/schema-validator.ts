@@ -14,7 +14,7 @@ export interface SchemaProblem { pointer: string, message: string }
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 
 function build (): Record<ContentKind, ValidateFunction> {
-  const ajv = new Ajv({ allErrors: true, strict: false })
+  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false })
   addFormats(ajv)
   const load = (kind: ContentKind): ValidateFunction =>
     ajv.compile(JSON.parse(readFileSync(`${SCHEMA_DIR}${kind}.schema.json`, 'utf8')) as object)
