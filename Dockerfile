@@ -8,7 +8,7 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json openapi.yaml ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
@@ -21,6 +21,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY openapi.yaml ./openapi.yaml
 COPY schemas ./schemas
 # The rules are baked into the image (versioned with it); mount a volume over /app/rules, or
 # point RULES_DIR at a mounted directory (e.g. a ConfigMap), to run other content.
