@@ -8,7 +8,9 @@ import { loadConfig } from './config.js'
 import { loadCatalog } from './rules/catalog.js'
 
 const config = loadConfig(process.env)
+const loadStarted = performance.now()
 const catalog = loadCatalog(config.RULES_DIR, new Date())
+const catalogLoadMs = Math.round(performance.now() - loadStarted)
 const { app, dataStore } = await buildApp({ config, catalog })
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
@@ -18,4 +20,4 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 })
 
 await app.listen({ host: config.HOST, port: config.PORT })
-app.log.info({ rules: catalog.content.rules.length, catalog: catalog.hash, profile: config.EVIDENCE_PROFILE, store: dataStore.kind }, 'facet-pt-cds ready')
+app.log.info({ rules: catalog.content.rules.length, catalog: catalog.hash, catalogLoadMs, profile: config.EVIDENCE_PROFILE, store: dataStore.kind }, 'facet-pt-cds ready')

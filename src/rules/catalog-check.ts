@@ -1,16 +1,13 @@
 // Cross-file checks of the clinical content: ids, parameters, facts and their params, value
 // sets, template placeholders, FHIRPath restrictions and the presence of rule cases.
 
-import { Ajv, type ValidateFunction } from 'ajv'
 import type { CatalogProblem } from './catalog-problems.js'
 import { FACT_LIBRARY } from './facts/index.js'
 import { FORBIDDEN_FHIRPATH, compileExpression } from './fhirpath-facts.js'
 import { templateRefs } from './template.js'
+import { paramsValidator } from './validators.js'
 import type { CatalogContent, ConditionNode, FactCall, RuleContent } from './types.js'
 
-// Param schemas are code (the fact library), compiled without re-validating them against the meta-schema.
-const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false })
-const paramValidators = new Map<string, ValidateFunction>()
 
 /** Calls every leaf condition of a tree. */
 export function leaves (node: ConditionNode, visit: (leaf: Extract<ConditionNode, { fact: string }>, pointer: string) => void, pointer = ''): void {
@@ -108,8 +105,7 @@ function checkRule (rc: RuleContent, content: CatalogContent, defaults: Record<s
       if (call.params !== undefined && Object.keys(call.params).length > 0) at(`${pointer}/params`, `FHIRPath fact "${call.fact}" takes no params`)
       return
     }
-    let validate = paramValidators.get(lib.name)
-    if (validate === undefined) paramValidators.set(lib.name, validate = ajv.compile(lib.params))
+    const validate = paramsValidator(lib.name)
     const sample = sampleParams(call.params, defaults)
     if (!validate(sample)) {
       for (const e of validate.errors ?? []) at(`${pointer}/params${e.instancePath}`, `fact "${call.fact}": ${e.message ?? 'invalid'}`)
