@@ -9,6 +9,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json openapi.yaml ./
+COPY schemas ./schemas
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
