@@ -82,7 +82,8 @@ function callIds (node: EngineConditions, out = new Set<string>()): string[] {
 
 /** The engine form of a variant's conditions and, for a top-level `all`, of its gate. */
 function engineTrees (conditions: ConditionNode, calls: CallTable): Pick<CompiledVariant, 'engineConditions' | 'engineCalls' | 'engineGate' | 'engineGateKey' | 'engineGateCalls'> {
-  const engineConditions = engineForm(conditions, calls)
+  // Roots carry no priority: run-rules evaluates every tree of a pass side by side in one `any`.
+  const { priority: _rootPriority, ...engineConditions } = engineForm(conditions, calls)
   if (!('all' in conditions) || conditions.all.length < 2) return { engineConditions, engineCalls: callIds(engineConditions) }
   // Alone in its `all`, the gate needs no priority: variants with the same gate share one engine rule.
   const { priority: _priority, ...first } = engineForm(conditions.all[0] as ConditionNode, calls)

@@ -4,7 +4,7 @@
 // data the EHR could not supply are not run; they are reported as data-unavailable instead of
 // being read as "criteria not met".
 
-import { Engine, type RuleResult } from 'json-rules-engine'
+import { Engine } from 'json-rules-engine'
 import { orderedSessions, type FacetSession } from '../fhir/facet.js'
 import type { EvaluationRecord } from '../fhir/record.js'
 import type { ValueSet } from '../fhir/valueset.js'
@@ -48,7 +48,12 @@ function simplePath (value: unknown, path: string): unknown {
 interface EngineTree { name: string, conditions: EngineConditions, calls: readonly string[] }
 type EngineResults = Map<string, { fired: boolean, conditions: unknown }>
 
-/** Runs named condition trees on a fresh Engine; returns each tree's result by name. */
+/**
+ * Runs named condition trees on a fresh Engine as one rule, `{"any": [tree, …]}`: the trees have
+ * the same priority, so the engine evaluates every one of them (an `any` only skips sets of
+ * lower priority) and records each tree's result on its node. One rule instead of one per tree
+ * spares the engine a rule result, a deep copy and two events per tree.
+ */
 async function runEngine (trees: readonly EngineTree[], factValue: (call: CompiledCall) => unknown,
   calls: ReadonlyMap<string, CompiledCall>): Promise<EngineResults> {
   const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: simplePath })
@@ -60,12 +65,12 @@ async function runEngine (trees: readonly EngineTree[], factValue: (call: Compil
     if (call === undefined) throw new Error(`unknown fact call ${id}`)
     engine.addFact(id, () => factValue(call), { cache: false })
   }
-  for (const { name, conditions } of trees) engine.addRule({ name, conditions: conditions as never, event: { type: name } })
+  engine.addRule({ name: 'pass', conditions: { any: trees.map((t) => t.conditions) } as never, event: { type: 'pass' } })
   const result = await engine.run()
+  const ruleResult = (result.results[0] ?? result.failureResults[0]) as unknown as { conditions?: { any?: Array<{ result?: unknown }> } } | undefined
+  const nodes = ruleResult?.conditions?.any ?? []
   const byName: EngineResults = new Map()
-  const read = (r: RuleResult, fired: boolean): void => { byName.set(String(r.name), { fired, conditions: (r as unknown as { conditions?: unknown }).conditions }) }
-  for (const r of result.results) read(r, true)
-  for (const r of result.failureResults) read(r, false)
+  trees.forEach((tree, i) => { byName.set(tree.name, { fired: nodes[i]?.result === true, conditions: nodes[i] }) })
   return byName
 }
 
