@@ -4,9 +4,27 @@
 const DAY_MS = 86_400_000
 const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/
 
+// Facts read the same few dates over and over within and across calls: parse each text once.
+// Pure functions of the text; the memos are bounded (cleared when full).
+const MEMO_MAX = 20_000
+const DAYS = new Map<string, number | undefined>()
+const INSTANTS = new Map<string, number | undefined>()
+const ISO_DATES = new Map<number, string>()
+
+function memo<K, V> (cache: Map<K, V>, key: K, compute: (key: K) => V): V {
+  if (cache.has(key)) return cache.get(key) as V
+  if (cache.size >= MEMO_MAX) cache.clear()
+  const value = compute(key)
+  cache.set(key, value)
+  return value
+}
+
 /** Days since 1970-01-01 of the calendar date written in a FHIR date or dateTime, or undefined. */
 export function dayNumber (value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined
+  return typeof value === 'string' ? memo(DAYS, value, parseDay) : undefined
+}
+
+function parseDay (value: string): number | undefined {
   const m = DATE_RE.exec(value)
   if (m === null) return undefined
   const year = Number(m[1])
@@ -19,14 +37,18 @@ export function dayNumber (value: unknown): number | undefined {
 
 /** Instant in epoch milliseconds (date-only values are taken at 00:00 UTC), or undefined. */
 export function instantMs (value: unknown): number | undefined {
-  if (typeof value !== 'string' || !DATE_RE.test(value)) return undefined
+  return typeof value === 'string' ? memo(INSTANTS, value, parseInstant) : undefined
+}
+
+function parseInstant (value: string): number | undefined {
+  if (!DATE_RE.test(value)) return undefined
   const ms = Date.parse(value.length === 4 ? `${value}-01-01` : value.length === 7 ? `${value}-01` : value)
   return Number.isFinite(ms) ? ms : undefined
 }
 
 /** ISO calendar date (YYYY-MM-DD) of a day number. */
 export function isoDate (day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10)
+  return memo(ISO_DATES, day, (d) => new Date(d * DAY_MS).toISOString().slice(0, 10))
 }
 
 /** The evaluation clock: a fixed instant for one call. */
