@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { Engine } from 'json-rules-engine'
 import t from 'tap'
 import { evaluateHook } from '../../src/cds/evaluate.js'
+import { explainRun } from '../../src/cds/explain.js'
 import type { HookRequest } from '../../src/cds/types.js'
 import type { ValueSet } from '../../src/fhir/valueset.js'
 import { bundledCatalog, FIXTURES } from '../helper.js'
@@ -51,4 +52,25 @@ for (const input of inputs) {
     }
   })
 }
+t.test('explain: a variant whose gate failed shows every condition, only the gate evaluated', async (t) => {
+  let seen = 0
+  for (const input of inputs) {
+    const ev = await evaluateHook(input.service, input.request, { catalog, now: new Date(input.now), newId: () => 'id', profile: profile.name })
+    const explained = explainRun(ev.run)
+    ev.run.outcomes.forEach((o, i) => {
+      const gateOnly = (o.conditions as { all?: unknown[] } | undefined)?.all?.length === 1
+      if (o.outcome !== 'not-fired' || o.variant.engineGate === undefined || !gateOnly) return
+      const conditions = explained.variants[i]?.conditions ?? []
+      const leaves = JSON.stringify(o.variant.conditions).match(/"fact":/g)?.length ?? 0
+      t.equal(conditions.length, leaves, `${o.key}: every leaf listed`)
+      const inGate = (pointer: string): boolean => pointer === '/all/0' || pointer.startsWith('/all/0/')
+      t.equal(conditions[0]?.result, false, `${o.key}: the gate failed`)
+      t.ok(conditions.filter((c) => inGate(c.pointer)).some((c) => typeof c.result === 'boolean'), `${o.key}: the gate evaluated`)
+      t.ok(conditions.filter((c) => !inGate(c.pointer)).every((c) => c.result === undefined && !('factResult' in c)), `${o.key}: the rest not evaluated`)
+      seen++
+    })
+  }
+  t.ok(seen >= 10, `checked ${seen} gate-failed variants`)
+})
+
 t.teardown(() => { console.log(`# compared ${compared} variant outcomes (${gated} with a gate)`) })
