@@ -4,12 +4,14 @@
 
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { freshBenchDatabase } from './bench-db.js'
 
 const PORT = 3903
 const base = `http://127.0.0.1:${PORT}`
 // One sequential client sends ~2,100 calls: the per-client rate limit is lifted, as in bench/run.ts.
+const db = freshBenchDatabase()
 const child = spawn(process.execPath, ['dist/main.js'], {
-  env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000000', DATABASE_URL: 'sqlite:./data/bench.db' },
+  env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000000', DATABASE_URL: db.url },
   stdio: ['ignore', 'ignore', 'inherit']
 })
 try {
@@ -39,4 +41,6 @@ try {
   await measure('patient-view fixture', '/cds-services/facet-pt-patient-view', fixture('patient-view-rfa-30-days-no-pt.json'), 1000)
 } finally {
   child.kill('SIGTERM')
+  await new Promise((resolve) => child.once('exit', resolve))
+  db.remove()
 }

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import { loadCatalog } from '../src/rules/catalog.js'
 import { orderSelect300k, orderSelect30k, patientView } from './bodies.js'
+import { freshBenchDatabase } from './bench-db.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const SERVICE_PORT = 3901
@@ -69,7 +70,8 @@ const catalog = loadCatalog(new URL('../rules/', import.meta.url).pathname, new 
 
 // One load generator = one client: the per-client rate limit and overload shedding would turn
 // the measurement into a measurement of those guards, so they are lifted for the benchmark only.
-const SERVICE_ENV = { PORT: String(SERVICE_PORT), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000000', OVERLOAD_MAX_ELU: '1', DATABASE_URL: 'sqlite:./data/bench.db' }
+const db = freshBenchDatabase()
+const SERVICE_ENV = { PORT: String(SERVICE_PORT), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000000', OVERLOAD_MAX_ELU: '1', DATABASE_URL: db.url }
 console.log(`service settings: ${JSON.stringify(SERVICE_ENV)}; ${SECONDS} s per run`)
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
 
@@ -124,4 +126,6 @@ try {
   writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(summary, null, 2)}\n`)
   console.log(`catalog load + compile ${catalogMs} ms (${catalog.content.rules.length} rules) · cold start to first answer ${coldStartMs} ms · service RSS after runs ${rss} MB (bare ceiling server ${ceilingRss} MB)`)
   console.log('written: bench/results/latest.json')
+  if (service !== undefined) await new Promise((resolve) => service?.child.once('exit', resolve))
+  db.remove()
 }
