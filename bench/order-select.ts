@@ -2,25 +2,16 @@
 // posting the ~30 KB order-select fixture and the patient-view fixture one after another over
 // loopback. Prints p50/p99/mean; not part of npm test. Run: npm run bench:latency
 
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { freshBenchDatabase } from './bench-db.js'
+import { start, stop } from './service-process.js'
 
 const PORT = 3903
 const base = `http://127.0.0.1:${PORT}`
-// One sequential client sends ~2,100 calls: the per-client rate limit is lifted, as in bench/run.ts.
 const db = freshBenchDatabase()
-const child = spawn(process.execPath, ['dist/main.js'], {
-  env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000000', DATABASE_URL: db.url },
-  stdio: ['ignore', 'ignore', 'inherit']
-})
+// One sequential client sends ~2,100 calls: the per-client rate limit is lifted, as in bench/run.ts.
+const { child } = await start(['dist/main.js'], { PORT: String(PORT), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000000', DATABASE_URL: db.url }, PORT)
 try {
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(`${base}/cds-services`)).ok) break } catch {}
-    if (i > 300) throw new Error('the service did not start')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-
   async function measure (label: string, url: string, body: string, n: number): Promise<void> {
     const times: number[] = []
     for (let i = 0; i < n + 50; i++) {
@@ -40,7 +31,6 @@ try {
   await measure('order-select (30 KB fixture)', '/cds-services/facet-pt-order-select', fixture('order-select-lumbar-diagnostic-mbb-on-apixaban.json'), 1000)
   await measure('patient-view fixture', '/cds-services/facet-pt-patient-view', fixture('patient-view-rfa-30-days-no-pt.json'), 1000)
 } finally {
-  child.kill('SIGTERM')
-  await new Promise((resolve) => child.once('exit', resolve))
+  await stop(child)
   db.remove()
 }

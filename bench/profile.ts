@@ -3,38 +3,30 @@
 // is summarised by owner (our source directories, each npm package, Node internals, GC) and by
 // function, as a share of busy (non-idle) time. Run: npm run bench:profile
 
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { orderSelect300k, orderSelect30k } from './bodies.js'
 import { freshBenchDatabase } from './bench-db.js'
+import { start, stop } from './service-process.js'
 
 const PORT = 3904
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
 const body = process.env.BODY === '300k' ? orderSelect300k() : orderSelect30k()
 const dir = mkdtempSync(join(tmpdir(), 'facet-pt-cds-profile-'))
 const db = freshBenchDatabase()
-const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, 'dist/main.js'], {
-  env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000000', OVERLOAD_MAX_ELU: '1', DATABASE_URL: db.url },
-  stdio: ['ignore', 'ignore', 'inherit']
-})
+const { child } = await start(['--cpu-prof', `--cpu-prof-dir=${dir}`, 'dist/main.js'],
+  { PORT: String(PORT), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000000', OVERLOAD_MAX_ELU: '1', DATABASE_URL: db.url }, PORT)
 const url = `http://127.0.0.1:${PORT}/cds-services/facet-pt-order-select`
 try {
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(`http://127.0.0.1:${PORT}/cds-services`)).ok) break } catch {}
-    if (i > 300) throw new Error('the service did not start')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
   const load = async (duration: number): Promise<autocannon.Result> =>
     await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 10, duration })
   await load(2) // warm-up (JIT), also in the profile
   const r = await load(SECONDS)
   console.log(`${Math.round(body.length / 1024)} KB order-select, c=10, ${SECONDS} s under the profiler: ${Math.round(r.requests.average)} req/s (the profiler slows the service)`)
 } finally {
-  child.kill('SIGINT') // graceful close: Node writes the profile on exit
-  await new Promise((resolve) => child.once('exit', resolve))
+  await stop(child, 'SIGINT') // graceful close: Node writes the profile on exit
   db.remove()
 }
 

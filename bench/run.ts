@@ -2,55 +2,15 @@
 // that only parses the JSON (the practical ceiling). Prints req/s, p50, p99 and the ratio to the
 // ceiling; writes bench/results/latest.json. Run: npm run bench (BENCH_SECONDS=10 for longer runs).
 
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import autocannon from 'autocannon'
-import { loadCatalog } from '../src/rules/catalog.js'
 import { orderSelect300k, orderSelect30k, patientView } from './bodies.js'
 import { freshBenchDatabase } from './bench-db.js'
+import { rssMb, start, stop } from './service-process.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const SERVICE_PORT = 3901
 const CEILING_PORT = 3902
-
-async function start (args: string[], env: Record<string, string>, port: number): Promise<{ child: ChildProcess, ms: number, ready: Promise<Record<string, unknown>> }> {
-  const t0 = performance.now()
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
-  // The service's "ready" log line carries its own catalog load time.
-  const ready = new Promise<Record<string, unknown>>((resolve) => {
-    let buffered = ''
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString()
-      for (const line of buffered.split('\n')) {
-        try {
-          const entry = JSON.parse(line) as Record<string, unknown>
-          if (entry.msg === 'facet-pt-cds ready') {
-            // From here on the log is only drained, not read: the load generator shares the CPU.
-            child.stdout?.removeAllListeners('data')
-            child.stdout?.resume()
-            resolve(entry)
-            return
-          }
-        } catch {}
-      }
-      buffered = buffered.slice(buffered.lastIndexOf('\n') + 1)
-    })
-  })
-  for (let i = 0; i < 300; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/cds-services`)
-      if (res.ok) return { child, ms: performance.now() - t0, ready }
-    } catch {}
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  child.kill()
-  throw new Error(`server on ${port} did not start`)
-}
-
-function rssMb (pid: number | undefined): number {
-  const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8')
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024)
-}
 
 interface Row { case: string, connections: number, server: string, reqPerSec: number, p50: number, p99: number, errors: number, non2xx: number }
 
@@ -66,8 +26,6 @@ async function load (port: number, path: string, body: string | undefined, conne
   return { reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx }
 }
 
-const catalog = loadCatalog(new URL('../rules/', import.meta.url).pathname, new Date())
-
 // One load generator = one client: the per-client rate limit and overload shedding would turn
 // the measurement into a measurement of those guards, so they are lifted for the benchmark only.
 const db = freshBenchDatabase()
@@ -79,15 +37,17 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 // the median of three fresh processes — single figures swing by ±150 ms on a shared 2-core VM.
 const colds: number[] = []
 const loads: number[] = []
+let rules = 0
 let service: Awaited<ReturnType<typeof start>> | undefined
 for (let i = 0; i < 3; i++) {
-  service?.child.kill('SIGTERM')
-  if (service !== undefined) await new Promise((r) => service?.child.once('exit', r))
+  if (service !== undefined) await stop(service.child)
   service = await start(['dist/main.js'], SERVICE_ENV, SERVICE_PORT)
   const firstHook = performance.now()
   await fetch(`http://127.0.0.1:${SERVICE_PORT}/cds-services/facet-pt-order-select`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: orderSelect30k() })
   colds.push(Math.round(service.ms + performance.now() - firstHook))
-  loads.push(Number((await service.ready).catalogLoadMs))
+  const ready = await service.ready
+  loads.push(Number(ready.catalogLoadMs))
+  rules = Number(ready.rules)
 }
 if (service === undefined) throw new Error('service did not start')
 const coldStartMs = median(colds)
@@ -119,13 +79,11 @@ try {
   const rss = rssMb(service?.child.pid)
   // The bare server's RSS after the same runs: what V8 and Fastify alone keep after this load.
   const ceilingRss = rssMb(ceiling.child.pid)
-  service?.child.kill('SIGTERM')
-  ceiling.child.kill('SIGTERM')
-  const summary = { date: new Date().toISOString(), seconds: SECONDS, node: process.version, catalogLoadCompileMs: catalogMs, rules: catalog.content.rules.length, coldStartToFirstAnswerMs: coldStartMs, serviceRssMbAfter: rss, ceilingRssMbAfter: ceilingRss, rows }
+  await Promise.all([service === undefined ? undefined : stop(service.child), stop(ceiling.child)])
+  const summary = { date: new Date().toISOString(), seconds: SECONDS, node: process.version, catalogLoadCompileMs: catalogMs, rules, coldStartToFirstAnswerMs: coldStartMs, serviceRssMbAfter: rss, ceilingRssMbAfter: ceilingRss, rows }
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
   writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(summary, null, 2)}\n`)
-  console.log(`catalog load + compile ${catalogMs} ms (${catalog.content.rules.length} rules) · cold start to first answer ${coldStartMs} ms · service RSS after runs ${rss} MB (bare ceiling server ${ceilingRss} MB)`)
+  console.log(`catalog load + compile ${catalogMs} ms (${rules} rules) · cold start to first answer ${coldStartMs} ms · service RSS after runs ${rss} MB (bare ceiling server ${ceilingRss} MB)`)
   console.log('written: bench/results/latest.json')
-  if (service !== undefined) await new Promise((resolve) => service?.child.once('exit', resolve))
   db.remove()
 }

@@ -3,13 +3,13 @@
 // 40 s. Reports failed requests, RSS trend and latency per 10 s window. Run: npm run soak
 // (SOAK_SECONDS to change the length). Loopback only.
 
-import { type ChildProcess, spawn } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { orderSelect30k, patientView } from './bodies.js'
+import { rssMb, start as startService, stop } from './service-process.js'
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60)
 const PORT = 3911
@@ -23,15 +23,9 @@ const slow = createServer((_req, res) => { slowHits++; setTimeout(() => { res.wr
 await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve))
 const slowUrl = `http://127.0.0.1:${(slow.address() as { port: number }).port}/fhir`
 
-const child: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
-  env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'warn', RULES_DIR: join(dir, 'rules'), DATABASE_URL: `sqlite:${join(dir, 'soak.db')}`, RATE_LIMIT_MAX: '100000000' },
-  stdio: ['ignore', 'ignore', 'inherit']
-})
-for (let i = 0; i < 500; i++) {
-  try { if ((await fetch(`${base}/readyz`)).ok) break } catch {}
-  await new Promise((r) => setTimeout(r, 10))
-}
-const rss = (): number => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${String(child.pid)}/status`, 'utf8'))?.[1] ?? 0) / 1024)
+const { child } = await startService(['dist/main.js'],
+  { PORT: String(PORT), LOG_LEVEL: 'warn', RULES_DIR: join(dir, 'rules'), DATABASE_URL: `sqlite:${join(dir, 'soak.db')}`, RATE_LIMIT_MAX: '100000000' }, PORT)
+const rss = (): number => rssMb(child.pid)
 const headers = { 'content-type': 'application/json' }
 const mix = [
   { method: 'POST' as const, path: '/cds-services/facet-pt-order-select', headers, body: orderSelect30k() },
@@ -98,7 +92,7 @@ const sxy = half.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0)
 const sxx = half.reduce((a, [x]) => a + (x - mx) ** 2, 0)
 const slope = sxx === 0 ? 0 : sxy / sxx * 60
 console.log(`RSS MB: ${memory.map(([, m]) => m).join(' ')} · second-half trend ${slope.toFixed(1)} MB/min`)
-child.kill('SIGTERM')
+await stop(child)
 slow.close()
 const failed = result.errors + result.timeouts + result.non2xx + failedReloads + (slowResult === undefined ? 0 : slowResult.errors + slowResult.non2xx)
 console.log(failed === 0 ? 'soak: zero failed requests' : `soak: ${failed} failed requests`)

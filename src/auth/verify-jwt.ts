@@ -7,8 +7,6 @@ import type { TrustedIssuers } from './trusted-issuers.js'
 
 export const ALGORITHMS = ['ES384', 'RS384']
 
-export { AuthError }
-
 export interface VerifiedCaller {
   iss: string
   jti: string

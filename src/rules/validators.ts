@@ -38,8 +38,7 @@ function newAjv (code?: object): Ajv {
 }
 
 /** The validators of a standalone module, when it was generated from these very schemas. */
-export function standaloneValidators (file = STANDALONE): Map<string, ValidateFunction> | undefined {
-  const schemas = sources()
+export function standaloneValidators (file = STANDALONE, schemas = sources()): Map<string, ValidateFunction> | undefined {
   try {
     const mod = createRequire(import.meta.url)(file) as { hash?: string } & Record<string, ValidateFunction>
     if (mod.hash === hashOf(schemas)) return new Map([...schemas.keys()].map((k) => [k, mod[k] as ValidateFunction]))
@@ -50,12 +49,15 @@ export function standaloneValidators (file = STANDALONE): Map<string, ValidateFu
 }
 
 /** Every validator compiled now. */
-export function compiledValidators (): Map<string, ValidateFunction> {
+export function compiledValidators (schemas = sources()): Map<string, ValidateFunction> {
   const ajv = newAjv()
-  return new Map([...sources()].map(([k, s]) => [k, ajv.compile(s)]))
+  return new Map([...schemas].map(([k, s]) => [k, ajv.compile(s)]))
 }
 
-const load = (): Map<string, ValidateFunction> => standaloneValidators() ?? compiledValidators()
+function load (): Map<string, ValidateFunction> {
+  const schemas = sources()
+  return standaloneValidators(STANDALONE, schemas) ?? compiledValidators(schemas)
+}
 
 let validators: Map<string, ValidateFunction> | undefined
 
