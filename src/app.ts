@@ -6,15 +6,17 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { FhirFetcher } from './cds/prefetch.js'
 import type { NewId } from './cds/types.js'
-import type { Config } from './config.js'
+import { type Config, rateLimitOf } from './config.js'
 import type { Catalog } from './rules/compiled.js'
 import { CatalogStore } from './http/catalog-store.js'
 import { authSettingsProblems, parseTrustedIssuers } from './auth/trusted-issuers.js'
 import { createFhirClient } from './fhir/fhir-client.js'
 import { registerJwtAuth } from './http/auth.js'
 import { registerErrorHandling } from './http/error-handler.js'
-import { registerHeadersAndCors, registerOverloadProtection, registerRateLimit } from './http/hardening.js'
+import { RefusalLog, registerHeadersAndCors, registerOverloadProtection, registerRateLimit } from './http/hardening.js'
 import { registerBodyLimits } from './http/limits.js'
+import { clientErrorHandler, registerJsonParsers } from './http/body-guard.js'
+import type { Semaphore } from './http/semaphore.js'
 import { loggerOptions } from './http/logger.js'
 import { discoveryRoutes } from './http/routes/discovery.js'
 import { healthRoutes } from './http/routes/health.js'
@@ -41,6 +43,8 @@ export interface AppOptions {
   fetcher?: FhirFetcher
   /** Extra overload probe for under-pressure (tests force the 503 path with it). */
   overloadCheck?: () => Promise<boolean>
+  /** The event-loop delay the shedding reads (tests set it; default: measured by under-pressure). */
+  overloadDelayMs?: () => number
   /** Feedback/audit store; default: opened (and migrated) from config.DATABASE_URL and closed with the app. */
   dataStore?: Store
   /** Per-app Prometheus metrics; pass one to share it with the FHIR client (metrics.fhirFetch). */
@@ -55,6 +59,8 @@ export interface App {
   dataStore: Store
   queue: WriteQueue
   metrics: Metrics
+  /** The gate of large JSON bodies (parsed and evaluated a few at a time). */
+  largeBodies: Semaphore
 }
 
 export async function buildApp (opts: AppOptions): Promise<App> {
@@ -64,6 +70,10 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeout: config.REQUEST_TIMEOUT_MS,
+    // Node checks these timeouts on this interval (default 30 s): a trickling body is cut within 1 s of the
+    // limit. headersTimeout must not exceed requestTimeout, or Node enforces neither before 60 s.
+    http: { connectionsCheckingInterval: 1000, requestTimeout: config.REQUEST_TIMEOUT_MS, headersTimeout: Math.min(config.REQUEST_TIMEOUT_MS, 60_000) },
+    clientErrorHandler,
     return503OnClosing: true,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -97,10 +107,18 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url })
   })
-  // EHRs send FHIR JSON as application/fhir+json; parse it like application/json.
-  app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
+  // EHRs send FHIR JSON as application/fhir+json; parse it like application/json (depth pre-check, large-body gate).
+  const largeBodies = registerJsonParsers(app, { largeBodyBytes: config.LARGE_BODY_BYTES, concurrency: config.LARGE_BODY_CONCURRENCY, waitMs: config.REQUEST_TIMEOUT_MS })
   registerErrorHandling(app)
-  await registerOverloadProtection(app, { maxEventLoopUtilization: config.OVERLOAD_MAX_ELU, ...(opts.overloadCheck === undefined ? {} : { healthCheck: opts.overloadCheck }) })
+  const refusals = new RefusalLog(app.log)
+  await registerOverloadProtection(app, {
+    maxDelayMs: config.OVERLOAD_MAX_DELAY_MS,
+    toolsFraction: config.OVERLOAD_TOOLS_FRACTION,
+    metrics,
+    refusals,
+    ...(opts.overloadCheck === undefined ? {} : { healthCheck: opts.overloadCheck }),
+    ...(opts.overloadDelayMs === undefined ? {} : { delayMs: opts.overloadDelayMs })
+  })
   await registerHeadersAndCors(app, config.CORS_ORIGINS)
   if (config.AUTH_MODE === 'jwt') {
     const problems = authSettingsProblems(config)
@@ -111,7 +129,7 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   } else {
     app.log.warn('AUTH_MODE=off: CDS Hooks calls are not authenticated; use only for local development')
   }
-  await registerRateLimit(app, config.RATE_LIMIT_MAX)
+  await registerRateLimit(app, { ...rateLimitOf(config), metrics, refusals })
   registerBodyLimits(app)
   let fetcher = opts.fetcher
   if (fetcher === undefined) {
@@ -148,5 +166,5 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   }
   await docsRoutes(app)
   await app.ready()
-  return { app, store, routes, dataStore, queue, metrics }
+  return { app, store, routes, dataStore, queue, metrics, largeBodies }
 }

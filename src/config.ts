@@ -24,10 +24,28 @@ export const ConfigSchema = Type.Object({
   CORS_ORIGINS: Type.String({ default: '' }),
   FHIR_TIMEOUT_MS: Type.Integer({ default: 250, minimum: 10 }),
   REQUEST_BUDGET_MS: Type.Integer({ default: 400, minimum: 10 }),
-  /** Requests per minute per client (verified JWT issuer + tenant when AUTH_MODE=jwt, else IP). */
-  RATE_LIMIT_MAX: Type.Integer({ default: 600, minimum: 1 }),
-  /** Shed load (503) above this event-loop utilization over the last second; 1 = never. */
-  OVERLOAD_MAX_ELU: Type.Number({ default: 0.98, minimum: 0.5, maximum: 1 }),
+  // --- traffic: rate limit (token bucket per caller) and load shedding ---
+  /**
+   * Sustained calls per second per caller (JWT `iss`, + `tenant` for issuers configured with tenants;
+   * the client address when AUTH_MODE=off). 0 = the default for the mode: 100/s with jwt, 5,000/s off.
+   */
+  RATE_LIMIT_PER_SECOND: Type.Number({ default: 0, minimum: 0 }),
+  /** Calls a caller may send at once above the sustained rate; 0 = twice the per-second rate. */
+  RATE_LIMIT_BURST: Type.Integer({ default: 0, minimum: 0 }),
+  /**
+   * Shed hook calls (503 + Retry-After) while the event loop's mean delay over the last second is
+   * above this: a call queued behind that much cannot be answered within REQUEST_BUDGET_MS. 0 = never.
+   */
+  OVERLOAD_MAX_DELAY_MS: Type.Integer({ default: 400, minimum: 0 }),
+  /** /evaluate and /rules/* (tools, not EHR calls) are shed at this fraction of the hook threshold. */
+  OVERLOAD_TOOLS_FRACTION: Type.Number({ default: 0.25, exclusiveMinimum: 0, maximum: 1 }),
+  /** Bodies from this size up are checked for nesting depth before they are parsed, and parsed a few at a time. */
+  LARGE_BODY_BYTES: Type.Integer({ default: 65_536, minimum: 1024 }),
+  /** How many large bodies may be parsed and evaluated at once; the others wait (bounded by REQUEST_TIMEOUT_MS). */
+  LARGE_BODY_CONCURRENCY: Type.Integer({ default: 4, minimum: 1 }),
+  /** POST /rules/validate: body size cap (413) and cases per posted rule or catalog (422). */
+  VALIDATE_BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024 }),
+  VALIDATE_MAX_CASES: Type.Integer({ default: 2_000, minimum: 1 }),
   // --- issue 5: rule authoring tools ---
   /** Bearer token for POST /rules/reload when AUTH_MODE=jwt; empty = reload disabled there. */
   ADMIN_TOKEN: Type.String({ default: '' }),
@@ -42,7 +60,17 @@ export type Config = Static<typeof ConfigSchema>
 export class ConfigError extends Error {}
 
 /** Parses the settings we own from an environment; unknown variables are ignored. */
+/** Settings that were replaced: naming one is an error, not silently ignored. */
+const REPLACED: Record<string, string> = {
+  RATE_LIMIT_MAX: 'RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST (a token bucket per caller)',
+  OVERLOAD_MAX_ELU: 'OVERLOAD_MAX_DELAY_MS (shedding follows event-loop delay, not utilisation)'
+}
+
 export function loadConfig (env: Record<string, string | undefined>): Config {
+  const replaced = Object.keys(REPLACED).filter((k) => env[k] !== undefined && env[k] !== '')
+  if (replaced.length > 0) {
+    throw new ConfigError(`invalid configuration: ${replaced.map((k) => `${k} was replaced by ${REPLACED[k] ?? ''}`).join('; ')}`)
+  }
   const keys = Object.keys(ConfigSchema.properties)
   const input: Record<string, unknown> = {}
   for (const key of keys) {
@@ -59,7 +87,14 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
   return input as Config
 }
 
-/** Tests and benchmarks drive the app from the same event loop (inject), so load shedding is off. */
+/** The token bucket in force: explicit settings, else the defaults of the auth mode. */
+export function rateLimitOf (config: Config): { perSecond: number, burst: number } {
+  const perSecond = config.RATE_LIMIT_PER_SECOND > 0 ? config.RATE_LIMIT_PER_SECOND : config.AUTH_MODE === 'jwt' ? 100 : 5_000
+  const burst = config.RATE_LIMIT_BURST > 0 ? config.RATE_LIMIT_BURST : Math.max(1, Math.ceil(perSecond * 2))
+  return { perSecond, burst }
+}
+
+/** Tests drive the app from the same event loop (inject), so load shedding is off. */
 export function testConfig (overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), LOG_LEVEL: 'silent', OVERLOAD_MAX_ELU: 1, ...overrides }
+  return { ...loadConfig({}), LOG_LEVEL: 'silent', OVERLOAD_MAX_DELAY_MS: 0, ...overrides }
 }

@@ -49,6 +49,13 @@ export class Metrics {
   private readonly storeLost = new Counter({ name: 'cds_store_rows_lost_total', help: 'Rows lost: in a failed batch, or dropped because the queue was full', registers: [this.registry] })
   private readonly storeWritten = new Counter({ name: 'cds_store_rows_written_total', help: 'Rows written to the store', registers: [this.registry] })
 
+  private readonly refusedCalls = new Counter({
+    name: 'cds_requests_refused_total',
+    help: 'Calls refused before they ran: rate_limited (429) or overloaded (503), by route group',
+    labelNames: ['reason', 'route'] as const,
+    registers: [this.registry]
+  })
+
   private queueDepth: () => number = () => 0
 
   constructor (opts: { defaultMetrics?: boolean } = {}) {
@@ -67,6 +74,8 @@ export class Metrics {
   watchQueue (depth: () => number): void { this.queueDepth = depth }
 
   hookRequest (service: string, status: number, seconds: number): void { this.hookSeconds.observe({ service, status: String(status) }, seconds) }
+  /** A call refused with 429 (rate_limited) or 503 (overloaded); route is a group (hook, tools, feedback, other). */
+  refused (reason: 'rate_limited' | 'overloaded', route: string): void { this.refusedCalls.inc({ reason, route }) }
   card (rule: string, indicator: string): void { this.cards.inc({ rule, indicator }) }
   prefetch (service: string, key: string, state: PrefetchState): void { this.prefetchKeys.inc({ service, key, state }) }
   /** One request to the EHR's FHIR server (prefetch fallback). */

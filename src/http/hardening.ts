@@ -1,36 +1,93 @@
-// The protective plugins: overload shedding (under-pressure), secure headers (helmet), CORS
-// allow-list, per-client rate limit (keyed on the verified JWT issuer/tenant, else the IP).
+// The protective plugins: overload shedding on event-loop delay (under-pressure), secure headers
+// (helmet), CORS allow-list, per-caller token-bucket rate limit (verified JWT issuer/tenant, else IP).
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import cors from '@fastify/cors'
 import helmet, { type HelmetOptions } from 'helmet'
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { isInfrastructure } from './auth.js'
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Metrics } from '../metrics.js'
+import { isInfrastructure, pathOf } from './auth.js'
 import { operationOutcome } from './outcome.js'
+import { TokenBuckets } from './token-bucket.js'
 
 export const RETRY_AFTER_SECONDS = 5
 
-export interface OverloadOptions {
-  maxEventLoopUtilization: number
-  /** An extra readiness probe (none in production; tests use it to force the overloaded state). */
-  healthCheck?: () => Promise<boolean>
+/** Which kind of caller a route serves: EHR hook calls are shed last. */
+export function routeGroup (url: string): 'hook' | 'feedback' | 'tools' | 'other' {
+  const path = pathOf(url)
+  if (path.startsWith('/cds-services/')) return path.endsWith('/feedback') ? 'feedback' : 'hook'
+  if (path === '/evaluate' || path.startsWith('/rules')) return 'tools'
+  return 'other'
 }
 
+/**
+ * Refusals are logged once per window per reason (with how many there were), never per call:
+ * a flood of 429s must not become a flood of log lines.
+ */
+export class RefusalLog {
+  private readonly last = new Map<string, { at: number, count: number }>()
+  constructor (private readonly log: FastifyBaseLogger, private readonly windowMs = 10_000, private readonly now = Date.now) {}
+
+  note (reason: string, detail: Record<string, unknown>): void {
+    const t = this.now()
+    const seen = this.last.get(reason)
+    if (seen !== undefined && t - seen.at < this.windowMs) { seen.count++; return }
+    this.last.set(reason, { at: t, count: 0 })
+    this.log.warn({ reason, ...detail, refusedSinceLastLog: seen?.count ?? 0 }, 'calls refused')
+  }
+}
+
+export interface OverloadOptions {
+  /** Hook calls are shed while the event loop's mean delay (last second) exceeds this; 0 = never. */
+  maxDelayMs: number
+  /** /evaluate and /rules/* are shed at this fraction of maxDelayMs. */
+  toolsFraction: number
+  metrics: Metrics
+  refusals: RefusalLog
+  /** An extra readiness probe (none in production; tests use it to force the overloaded state). */
+  healthCheck?: () => Promise<boolean>
+  /** The delay measurement (default: under-pressure's mean event-loop delay over the last second). */
+  delayMs?: () => number
+}
+
+/** Whether a call of this route group is shed at this event-loop delay: tools first, probes never. */
+export function shouldShed (group: ReturnType<typeof routeGroup>, delayMs: number, maxDelayMs: number, toolsFraction: number): boolean {
+  if (maxDelayMs <= 0) return false
+  return delayMs > (group === 'tools' ? maxDelayMs * toolsFraction : maxDelayMs)
+}
+
+function shed (request: FastifyRequest, reply: FastifyReply, opts: OverloadOptions, cause: string): void {
+  const route = routeGroup(request.url)
+  opts.metrics.refused('overloaded', route)
+  opts.refusals.note('overloaded', { cause, route })
+  reply.code(503).header('retry-after', RETRY_AFTER_SECONDS).type('application/fhir+json')
+    .send(operationOutcome('transient', [{ expression: '', diagnostics: `service overloaded, retry in ${RETRY_AFTER_SECONDS} s` }]))
+}
+
+/**
+ * Load shedding on event-loop delay, as under-pressure measures it: a busy loop that still answers
+ * in time is not overloaded; a loop that is behind sheds tools first, hook calls only past the
+ * budget, probes and metrics never.
+ */
 export async function registerOverloadProtection (app: FastifyInstance, opts: OverloadOptions): Promise<void> {
   await app.register(underPressure, {
-    // 1 (or more) disables the check: utilization never exceeds 1.
-    maxEventLoopUtilization: opts.maxEventLoopUtilization >= 1 ? 0 : opts.maxEventLoopUtilization,
-    // Utilization over the last sample (1 s), not since start: a busy past must not shed load now.
-    eventLoopUtilizationMode: 'interval',
-    retryAfter: RETRY_AFTER_SECONDS,
     ...(opts.healthCheck === undefined ? {} : { healthCheck: opts.healthCheck, healthCheckInterval: 60_000 }),
     pressureHandler: (request, reply, type) => {
-      request.log.warn({ type }, 'overloaded: request shed')
-      reply.code(503).header('retry-after', RETRY_AFTER_SECONDS).type('application/fhir+json')
-        .send(operationOutcome('transient', [{ expression: '', diagnostics: `service overloaded, retry in ${RETRY_AFTER_SECONDS} s` }]))
+      if (!isInfrastructure(request)) shed(request, reply, opts, type)
     }
+  })
+  if (opts.maxDelayMs <= 0) return
+  const delayMs = opts.delayMs ?? (() => app.memoryUsage().eventLoopDelay)
+  app.addHook('onRequest', (request, reply, done) => {
+    if (reply.sent || isInfrastructure(request)) { done(); return }
+    const delay = delayMs()
+    if (shouldShed(routeGroup(request.url), delay, opts.maxDelayMs, opts.toolsFraction)) {
+      shed(request, reply, opts, `eventLoopDelay ${Math.round(delay)} ms`)
+      return
+    }
+    done()
   })
 }
 
@@ -83,15 +140,28 @@ export function clientKey (request: FastifyRequest): string {
   return `ip:${request.ip}`
 }
 
-export async function registerRateLimit (app: FastifyInstance, maxPerMinute: number): Promise<void> {
+export interface RateLimitOptions { perSecond: number, burst: number, metrics: Metrics, refusals: RefusalLog }
+
+/** A token bucket per caller (sustained rate + burst); 429 with Retry-After when it is empty. */
+export async function registerRateLimit (app: FastifyInstance, opts: RateLimitOptions): Promise<TokenBuckets> {
+  const buckets = new TokenBuckets({ perSecond: opts.perSecond, burst: opts.burst })
   await app.register(rateLimit, {
     global: true,
-    max: maxPerMinute,
-    timeWindow: 60_000,
+    max: buckets.burst,
+    timeWindow: buckets.windowMs,
+    store: buckets.storeClass(),
     // After the onRequest auth hook, so the verified caller is known; before the body is parsed.
     hook: 'preParsing',
     keyGenerator: clientKey,
     allowList: (request) => isInfrastructure(request),
-    errorResponseBuilder: (_request, context) => Object.assign(new Error(`rate limit exceeded: ${context.max} requests per minute; retry in ${context.after}`), { statusCode: context.statusCode })
+    onExceeded: (request, key) => {
+      const route = routeGroup(request.url)
+      opts.metrics.refused('rate_limited', route)
+      opts.refusals.note('rate_limited', { caller: key.startsWith('iss:') ? key : 'client address', route })
+    },
+    errorResponseBuilder: (_request, context) => Object.assign(
+      new Error(`rate limit exceeded: ${opts.perSecond} calls per second (burst ${buckets.burst}); retry in ${context.after}`),
+      { statusCode: context.statusCode })
   })
+  return buckets
 }

@@ -120,7 +120,7 @@ t.test('the JWT, the FHIR token and patient data never reach the logs', async (t
 })
 
 t.test('rate limit is per verified issuer', async (t) => {
-  const { app: limited } = await jwtApp({ RATE_LIMIT_MAX: 2 })
+  const { app: limited } = await jwtApp({ RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 2 })
   t.teardown(async () => { await limited.close() })
   const get = async (token: string) => await limited.inject({ method: 'GET', url: '/cds-services', headers: { authorization: bearer(token) } })
   t.equal((await get(await signToken(issuer, NOW))).statusCode, 200)
