@@ -25,6 +25,7 @@ import { evaluateRoutes } from './http/routes/evaluate.js'
 import { rulesRoutes } from './http/routes/rules.js'
 import { docsRoutes } from './http/routes/docs.js'
 import { Reloader } from './rules/reload.js'
+import { PostedValidator } from './rules/validate-pool.js'
 import { watchRules } from './rules/watch.js'
 import { hookAudit } from './http/hook-audit.js'
 import { feedbackRoutes } from './http/routes/feedback.js'
@@ -156,7 +157,9 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   // Tools for integration engineers and rule authors.
   evaluateRoutes(app, { store, clock, newId: opts.newId ?? randomUUID, profile: config.EVIDENCE_PROFILE })
   const reloader = new Reloader(config.RULES_DIR, store, clock, config.EVIDENCE_PROFILE)
-  rulesRoutes(app, { store, clock, profile: config.EVIDENCE_PROFILE, config, reloader })
+  const validator = new PostedValidator()
+  app.addHook('onClose', async () => { await validator.close() })
+  rulesRoutes(app, { store, clock, profile: config.EVIDENCE_PROFILE, config, reloader, validator })
   if (config.RULES_WATCH) {
     const watcher = watchRules(config.RULES_DIR, reloader, (r) => {
       if (r instanceof Error) app.log.error({ err: r }, 'rules watch failed')

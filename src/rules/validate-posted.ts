@@ -92,7 +92,26 @@ function summariseCases (results: CaseResult[], content: CatalogContent, c: Coll
   }
 }
 
-export async function validatePosted (body: unknown, running: Catalog, now: Date): Promise<ValidationReport> {
+/** Cases in a posted body (one rule, `{rule, cases}`, or a catalog), with where each batch sits. */
+export function postedCaseCounts (body: unknown): Array<{ expression: string, count: number }> {
+  if (!isObj(body)) return []
+  const casesOf = (v: unknown): number => Array.isArray(v) ? v.length : isObj(v) && Array.isArray(v.cases) ? v.cases.length : 0
+  if (isCatalogBody(body)) {
+    return (body.rules as unknown[]).map((r, i) => ({ expression: `rules[${i}].cases`, count: isObj(r) ? casesOf(r.cases) : 0 }))
+  }
+  return [{ expression: 'cases', count: casesOf(body.cases) }]
+}
+
+/** Refuses (422, located) a body with more cases than `max` in all: validating them would take too long. */
+export function checkCaseCap (body: unknown, max: number): void {
+  const counts = postedCaseCounts(body)
+  const total = counts.reduce((n, c) => n + c.count, 0)
+  if (total <= max) return
+  throw new DomainError('invalid-rules', `${total} cases posted; at most ${max} are validated at once`,
+    counts.filter((c) => c.count > 0).map((c) => ({ expression: c.expression, diagnostics: `${c.count} cases here; ${total} in all exceeds VALIDATE_MAX_CASES = ${max}` })))
+}
+
+export async function validatePosted (body: unknown, running: Pick<Catalog, 'content'>, now: Date): Promise<ValidationReport> {
   if (!isObj(body)) {
     throw new DomainError('invalid-request', 'the body must be a JSON object', [{ expression: 'body', diagnostics: 'post one rule ({"id": …} or {"rule": {…}, "cases": {…}}) or a whole catalog ({services, parameters, valueSets, facts, rules})' }])
   }

@@ -174,6 +174,40 @@ t.test('reload is protected under AUTH_MODE=jwt', async (t) => {
   t.equal((await open.app.inject({ method: 'POST', url: '/rules/reload' })).statusCode, 200, 'AUTH_MODE=off: open for local use')
 })
 
+t.test('validate: admin only with jwt, body and case caps, off the event loop', async (t) => {
+  const guarded = await testApp({ config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: 's3cret-admin-token', TRUSTED_ISSUERS: JWT_ISSUERS } })
+  t.teardown(async () => { await guarded.app.close() })
+  const post = async (app: typeof guarded.app, payload: unknown, authorization?: string) => await app.inject({
+    method: 'POST', url: '/rules/validate', payload: JSON.stringify(payload), headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) }
+  })
+  t.equal((await post(guarded.app, { rule: SUIT01, cases: SUIT01_CASES })).statusCode, 401, 'a CDS client token is not enough: no admin token, 401')
+  const admin = await post(guarded.app, { rule: SUIT01, cases: SUIT01_CASES }, 'Bearer s3cret-admin-token')
+  t.equal(admin.statusCode, 200)
+  t.equal(admin.json().valid, true)
+
+  const { app } = await testApp({ config: { VALIDATE_BODY_LIMIT_BYTES: 200_000, VALIDATE_MAX_CASES: 50 } })
+  t.teardown(async () => { await app.close() })
+  const huge = await post(app, { rule: { ...SUIT01, description: 'x'.repeat(250_000) }, cases: SUIT01_CASES })
+  t.equal(huge.statusCode, 413, 'over VALIDATE_BODY_LIMIT_BYTES')
+  t.equal(huge.json().resourceType, 'OperationOutcome')
+  const many = { rule: SUIT01, cases: { ...SUIT01_CASES, cases: Array.from({ length: 51 }, (_, i) => ({ ...SUIT01_CASES.cases[0], name: `case ${i}` })) } }
+  const tooMany = await post(app, many)
+  t.equal(tooMany.statusCode, 422, 'over VALIDATE_MAX_CASES')
+  t.same(tooMany.json().issue[0].expression, ['cases'])
+  t.match(tooMany.json().issue[0].diagnostics, /51 cases here; 51 in all exceeds VALIDATE_MAX_CASES = 50/)
+  const whole = { rules: [{ rule: SUIT01, cases: SUIT01_CASES.cases.slice(0, 2) }, { rule: SUIT01, cases: many.cases.cases }], parameters: {} }
+  t.same((await post(app, whole)).json().issue.map((i: any) => i.expression[0]), ['rules[0].cases', 'rules[1].cases'], 'located per posted rule')
+
+  // A validation running in the worker does not hold up hook calls on the main thread.
+  const order = readJson(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`)
+  const allowed = { rule: SUIT01, cases: { ...SUIT01_CASES, cases: Array.from({ length: 50 }, (_, i) => ({ ...SUIT01_CASES.cases[i % SUIT01_CASES.cases.length], name: `case ${i}` })) } }
+  const validating = post(app, allowed)
+  const hooks = await Promise.all(Array.from({ length: 20 }, async () => await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', payload: order })))
+  t.same(hooks.map((h) => h.statusCode), hooks.map(() => 200), 'hook calls answered meanwhile')
+  const report = (await validating).json()
+  t.equal(report.cases.passed, 50, 'and the validation completes with all its cases')
+})
+
 t.test('a call in flight finishes on the catalog it started with', async (t) => {
   const request = readJson(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`)
   const medications = request.prefetch.medications

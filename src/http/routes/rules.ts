@@ -1,5 +1,5 @@
-// Rule catalog endpoints: GET /rules (catalog in force), POST /rules/validate (a posted rule or
-// catalog), POST /rules/reload (admin: re-read, test, swap only if all pass). Thin adapters.
+// Rule catalog endpoints: GET /rules (catalog in force), POST /rules/validate (admin: a posted rule
+// or catalog, in a worker thread), POST /rules/reload (admin: re-read, test, swap only if all pass).
 
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -9,25 +9,33 @@ import { DomainError } from '../../errors.js'
 import { catalogSummary } from '../../rules/catalog-info.js'
 import { formatProblem } from '../../rules/catalog-problems.js'
 import type { Reloader } from '../../rules/reload.js'
-import { validatePosted } from '../../rules/validate-posted.js'
+import type { PostedValidator } from '../../rules/validate-pool.js'
+import { checkCaseCap } from '../../rules/validate-posted.js'
 import type { CatalogStore } from '../catalog-store.js'
 import { operationOutcome } from '../outcome.js'
 
-export interface RulesRouteDeps { store: CatalogStore, clock: () => Date, profile: string, config: Config, reloader: Reloader }
+export interface RulesRouteDeps {
+  store: CatalogStore
+  clock: () => Date
+  profile: string
+  config: Config
+  reloader: Reloader
+  validator: PostedValidator
+}
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
 
-/** AUTH_MODE=jwt: reload needs `Authorization: Bearer <ADMIN_TOKEN>`; no token configured = disabled. */
-async function guardReload (config: Config, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+/** AUTH_MODE=jwt: reload and validate need `Authorization: Bearer <ADMIN_TOKEN>`; no token configured = disabled. */
+async function guardAdmin (what: string, config: Config, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   if (config.AUTH_MODE !== 'jwt') return undefined
   if (config.ADMIN_TOKEN === '') {
-    return await reply.code(403).type('application/fhir+json').send(operationOutcome('security', [{ expression: 'url', diagnostics: 'rule reload is disabled: AUTH_MODE=jwt and no ADMIN_TOKEN is configured' }]))
+    return await reply.code(403).type('application/fhir+json').send(operationOutcome('security', [{ expression: 'url', diagnostics: `${what} is disabled: AUTH_MODE=jwt and no ADMIN_TOKEN is configured` }]))
   }
   const header = request.headers.authorization ?? ''
   const m = /^Bearer\s+(\S+)$/i.exec(header)
   // Compare digests: equal length, constant time, and the token length is not leaked.
   if (m === null || !timingSafeEqual(digest(m[1] as string), digest(config.ADMIN_TOKEN))) {
-    return await reply.code(401).header('www-authenticate', 'Bearer').type('application/fhir+json').send(operationOutcome('login', [{ expression: 'Authorization', diagnostics: 'rule reload needs Authorization: Bearer <ADMIN_TOKEN>' }]))
+    return await reply.code(401).header('www-authenticate', 'Bearer').type('application/fhir+json').send(operationOutcome('login', [{ expression: 'Authorization', diagnostics: `${what} needs Authorization: Bearer <ADMIN_TOKEN>` }]))
   }
   return undefined
 }
@@ -44,11 +52,17 @@ export function rulesRoutes (app: FastifyInstance, deps: RulesRouteDeps): void {
     return catalogSummary(catalog, name)
   })
 
-  app.post('/rules/validate', async (request) => await validatePosted(request.body, deps.store.current(), deps.clock()))
+  // Admin only in jwt mode; a capped body and case count; validated in a worker thread, off the event loop.
+  app.post('/rules/validate', { config: { jwtAuth: false }, bodyLimit: deps.config.VALIDATE_BODY_LIMIT_BYTES }, async (request, reply) => {
+    const denied = await guardAdmin('rule validation', deps.config, request, reply)
+    if (denied !== undefined) return denied
+    checkCaseCap(request.body, deps.config.VALIDATE_MAX_CASES)
+    return await deps.validator.validate(request.body, deps.store.current(), deps.clock())
+  })
 
   // Reload is guarded by ADMIN_TOKEN (not a CDS client JWT) when AUTH_MODE=jwt.
   app.post('/rules/reload', { config: { jwtAuth: false } }, async (request, reply) => {
-    const denied = await guardReload(deps.config, request, reply)
+    const denied = await guardAdmin('rule reload', deps.config, request, reply)
     if (denied !== undefined) return denied
     const report = await deps.reloader.reload()
     request.log.info({ swapped: report.swapped, unchanged: report.unchanged, hash: report.hash, previousHash: report.previousHash, problems: report.problems.length, cases: report.cases }, 'rules reload')
