@@ -10,7 +10,7 @@ const PORT = 3903
 const base = `http://127.0.0.1:${PORT}`
 const db = freshBenchDatabase()
 // One sequential client sends ~2,100 calls: the per-client rate limit is lifted, as in bench/run.ts.
-const { child } = await start(['dist/main.js'], { PORT: String(PORT), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000000', DATABASE_URL: db.url }, PORT)
+const { child } = await start(['dist/main.js'], { PORT: String(PORT), LOG_LEVEL: 'info', RATE_LIMIT_PER_SECOND: '100000000', DATABASE_URL: db.url }, PORT)
 try {
   async function measure (label: string, url: string, body: string, n: number): Promise<void> {
     const times: number[] = []

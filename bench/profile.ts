@@ -17,7 +17,7 @@ const body = process.env.BODY === '300k' ? orderSelect300k() : orderSelect30k()
 const dir = mkdtempSync(join(tmpdir(), 'facet-pt-cds-profile-'))
 const db = freshBenchDatabase()
 const { child } = await start(['--cpu-prof', `--cpu-prof-dir=${dir}`, 'dist/main.js'],
-  { PORT: String(PORT), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000000', OVERLOAD_MAX_ELU: '1', DATABASE_URL: db.url }, PORT)
+  { PORT: String(PORT), LOG_LEVEL: 'info', RATE_LIMIT_PER_SECOND: '100000000', OVERLOAD_MAX_DELAY_MS: '0', DATABASE_URL: db.url }, PORT)
 const url = `http://127.0.0.1:${PORT}/cds-services/facet-pt-order-select`
 try {
   const load = async (duration: number): Promise<autocannon.Result> =>

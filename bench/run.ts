@@ -29,7 +29,7 @@ async function load (port: number, path: string, body: string | undefined, conne
 // One load generator = one client: the per-client rate limit and overload shedding would turn
 // the measurement into a measurement of those guards, so they are lifted for the benchmark only.
 const db = freshBenchDatabase()
-const SERVICE_ENV = { PORT: String(SERVICE_PORT), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000000', OVERLOAD_MAX_ELU: '1', DATABASE_URL: db.url }
+const SERVICE_ENV = { PORT: String(SERVICE_PORT), LOG_LEVEL: 'info', RATE_LIMIT_PER_SECOND: '100000000', OVERLOAD_MAX_DELAY_MS: '0', DATABASE_URL: db.url }
 console.log(`service settings: ${JSON.stringify(SERVICE_ENV)}; ${SECONDS} s per run`)
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
 

@@ -24,7 +24,7 @@ await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve))
 const slowUrl = `http://127.0.0.1:${(slow.address() as { port: number }).port}/fhir`
 
 const { child } = await startService(['dist/main.js'],
-  { PORT: String(PORT), LOG_LEVEL: 'warn', RULES_DIR: join(dir, 'rules'), DATABASE_URL: `sqlite:${join(dir, 'soak.db')}`, RATE_LIMIT_MAX: '100000000' }, PORT)
+  { PORT: String(PORT), LOG_LEVEL: 'warn', RULES_DIR: join(dir, 'rules'), DATABASE_URL: `sqlite:${join(dir, 'soak.db')}`, RATE_LIMIT_PER_SECOND: '100000000' }, PORT)
 const rss = (): number => rssMb(child.pid)
 const headers = { 'content-type': 'application/json' }
 const mix = [

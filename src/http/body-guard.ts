@@ -64,7 +64,13 @@ export function registerJsonParsers (app: FastifyInstance, opts: BodyGuardOption
     }
     gate.acquire(opts.waitMs).then((releaseSlot) => {
       request.releaseLargeBody = releaseSlot
-      if (request.raw.destroyed) { release(request); return }
+      // The client left while this body waited (its abort hook has run): give the slot back now.
+      // (request.raw.destroyed is no test: a fully read IncomingMessage is auto-destroyed.)
+      if (request.raw.socket?.destroyed ?? false) {
+        release(request)
+        done(clientError(400, 'the client closed the connection'))
+        return
+      }
       parse(request, body as unknown as string, done)
     }, () => {
       done(clientError(503, `too many large requests at once; retry in a few seconds (over ${opts.largeBodyBytes} bytes: ${opts.concurrency} at a time)`))

@@ -149,14 +149,22 @@ async function rawExchange (port: number, send: (write: (s: string) => void) => 
 }
 
 t.test('protocol-level errors are OperationOutcomes: 431 for huge headers, 408 for a trickling body', async (t) => {
-  const { app } = await testApp({ config: { REQUEST_TIMEOUT_MS: 1000 } })
+  const { app, largeBodies } = await testApp({ config: { REQUEST_TIMEOUT_MS: 1000, LARGE_BODY_BYTES: 4096 } })
   t.teardown(async () => { await app.close() })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const port = (app.server.address() as { port: number }).port
-  const big = await rawExchange(port, (w) => { w(`GET /cds-services HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'a'.repeat(60_000)}\r\n\r\n`) })
-  t.match(big.text, /^HTTP\/1\.1 431 /)
-  t.match(big.text, /content-type: application\/fhir\+json/i)
-  t.equal(JSON.parse(big.text.slice(big.text.indexOf('\r\n\r\n') + 4)).resourceType, 'OperationOutcome')
+  // Over a real socket (inject does not auto-destroy the request stream as Node does).
+  const big = structuredClone(ORDER_SELECT)
+  big.extension = { 'org.example.padding': 'x'.repeat(10_000) }
+  const bigs = await Promise.all([1, 2, 3].map(async () => await fetch(`http://127.0.0.1:${port}${HOOK}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(big), signal: AbortSignal.timeout(20_000)
+  })))
+  t.same(bigs.map((r) => r.status), [200, 200, 200], 'large bodies over HTTP pass the gate')
+  t.equal(largeBodies.inUse, 0)
+  const huge = await rawExchange(port, (w) => { w(`GET /cds-services HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'a'.repeat(60_000)}\r\n\r\n`) })
+  t.match(huge.text, /^HTTP\/1\.1 431 /)
+  t.match(huge.text, /content-type: application\/fhir\+json/i)
+  t.equal(JSON.parse(huge.text.slice(huge.text.indexOf('\r\n\r\n') + 4)).resourceType, 'OperationOutcome')
   let timer: NodeJS.Timeout | undefined
   const slow = await rawExchange(port, (w) => {
     w(`POST ${HOOK} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`)
