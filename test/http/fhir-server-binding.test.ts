@@ -61,7 +61,7 @@ t.test('AUTH_MODE=jwt: only the base URLs listed for the caller\'s issuer', asyn
       [plain.iss]: plain.jwksUrl
     })
   })
-  const call = async (issuer: typeof bound, payload: unknown) => await cds.inject({
+  const call = async (issuer: typeof bound, payload: Record<string, any>) => await cds.inject({
     method: 'POST', url: PATH, payload, headers: { authorization: `Bearer ${await signToken(issuer, NOW, { aud: `${BASE}${PATH}` })}` }
   })
 
