@@ -18,16 +18,21 @@ interface PolicySettings { AUTH_MODE: string, TRUSTED_ISSUERS: string, FHIR_SERV
 export function createFhirServerPolicy (settings: PolicySettings): FhirServerPolicy {
   const jwt = settings.AUTH_MODE === 'jwt'
   const byIssuer = new Map<string, ReadonlySet<string>>()
-  if (jwt) for (const [iss, entry] of parseTrustedIssuers(settings.TRUSTED_ISSUERS)) byIssuer.set(iss, new Set(entry.fhirServers))
+  if (jwt) {
+    for (const [iss, entry] of parseTrustedIssuers(settings.TRUSTED_ISSUERS)) byIssuer.set(iss, new Set(entry.fhirServers))
+  }
   const allow = jwt ? [] : parseFhirServerAllow(settings.FHIR_SERVER_ALLOW)
   const allowSet = new Set(allow)
   const listed = jwt ? [...byIssuer.values()].flatMap((s) => [...s]) : allow
   const warnings: string[] = []
   if (!jwt && allow.length === 0) {
-    warnings.push('AUTH_MODE=off and FHIR_SERVER_ALLOW unset: a hook call may name any fhirServer and the service will send its access token there')
+    warnings.push('AUTH_MODE=off and FHIR_SERVER_ALLOW unset: a hook call may name any fhirServer ' +
+      'and the service will send its access token there')
   }
   const insecure = [...new Set(listed.filter((k) => k.startsWith('http:')))]
-  if (insecure.length > 0) warnings.push(`${insecure.length} listed fhirServer base URL(s) use plain http: the FHIR access token crosses the network unencrypted`)
+  if (insecure.length > 0) {
+    warnings.push(`${insecure.length} listed fhirServer base URL(s) use plain http: the FHIR access token crosses the network unencrypted`)
+  }
 
   return {
     warnings,
@@ -40,7 +45,9 @@ export function createFhirServerPolicy (settings: PolicySettings): FhirServerPol
       }
       if (jwt) {
         const servers = iss === undefined ? undefined : byIssuer.get(iss)
-        if (servers === undefined || servers.size === 0) return 'fhirServer is not accepted: no FHIR server is configured for this client\'s issuer'
+        if (servers === undefined || servers.size === 0) {
+          return 'fhirServer is not accepted: no FHIR server is configured for this client\'s issuer'
+        }
         return servers.has(key) ? undefined : 'fhirServer is not one of the FHIR servers configured for this client\'s issuer'
       }
       if (allowSet.size === 0 || allowSet.has(key)) return undefined

@@ -50,8 +50,13 @@ function issuerEntry (iss: string, value: unknown): TrustedIssuer {
   const { jwks, fhirServers, ...rest } = value as Record<string, unknown>
   const unknown = Object.keys(rest)
   if (unknown.length > 0) throw new Error(`${where} has unknown members: ${unknown.join(', ')} (allowed: jwks, fhirServers)`)
-  if (fhirServers !== undefined && !Array.isArray(fhirServers)) throw new Error(`${where}.fhirServers must be an array of FHIR base URLs`)
-  return { jwks: jwksUrl(`${where}.jwks`, jwks), fhirServers: parseFhirServerList(`${where}.fhirServers`, (fhirServers ?? []) as unknown[]) }
+  if (fhirServers !== undefined && !Array.isArray(fhirServers)) {
+    throw new Error(`${where}.fhirServers must be an array of FHIR base URLs`)
+  }
+  return {
+    jwks: jwksUrl(`${where}.jwks`, jwks),
+    fhirServers: parseFhirServerList(`${where}.fhirServers`, (fhirServers ?? []) as unknown[])
+  }
 }
 
 export function parseTrustedIssuers (text: string): TrustedIssuers {
@@ -99,7 +104,8 @@ export function authSettingsProblems (settings: AuthSettings): string[] {
     problems.push((err as Error).message)
   }
   if (settings.AUTH_MODE === 'jwt' && allow.trim() !== '') {
-    problems.push('FHIR_SERVER_ALLOW applies only with AUTH_MODE=off; with AUTH_MODE=jwt list each issuer\'s fhirServers in TRUSTED_ISSUERS')
+    problems.push('FHIR_SERVER_ALLOW applies only with AUTH_MODE=off; ' +
+      'with AUTH_MODE=jwt list each issuer\'s fhirServers in TRUSTED_ISSUERS')
   }
   if (settings.AUTH_MODE === 'jwt' && problems.length === 0 && issuers.size === 0) {
     problems.push('AUTH_MODE=jwt needs at least one issuer in TRUSTED_ISSUERS')

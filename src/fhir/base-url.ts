@@ -19,7 +19,9 @@ export function parseFhirBase (text: string): FhirBase {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('must be an http(s) URL')
   if (url.username !== '' || url.password !== '') throw new Error('must not hold credentials')
-  if (url.search !== '' || url.hash !== '' || text.includes('?') || text.includes('#')) throw new Error('must not have a query or fragment')
+  if (url.search !== '' || url.hash !== '' || text.includes('?') || text.includes('#')) {
+    throw new Error('must not have a query or fragment')
+  }
   const path = url.pathname.replace(/\/+$/, '')
   url.pathname = `${path}/`
   return { url, key: `${url.protocol}//${url.host}${path}` }

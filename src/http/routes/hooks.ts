@@ -31,8 +31,11 @@ export function hookRoutes (app: FastifyInstance, deps: HookRouteDeps): void {
   }, async (request) => {
     const started = performance.now()
     const { fhirServer } = request.body
+    // Before anything is fetched: the FHIR token goes only to a server this caller may name.
     const refusal = fhirServer === undefined ? undefined : deps.fhirServerPolicy?.refusal(fhirServer, request.caller?.iss)
-    if (refusal !== undefined) throw new DomainError('invalid-request', refusal, [{ expression: 'fhirServer', diagnostics: refusal }])
+    if (refusal !== undefined) {
+      throw new DomainError('invalid-request', refusal, [{ expression: 'fhirServer', diagnostics: refusal }])
+    }
     const evaluation = await evaluateHook(request.params.id, request.body, {
       catalog: deps.store.current(),
       now: deps.clock(),
