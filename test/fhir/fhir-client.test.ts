@@ -104,6 +104,13 @@ t.test('link[next] and queries are followed only under the fhirServer base: no r
   t.same(fhir.requests.map((r) => r.url).sort(), Object.keys(nexts).map((k) => `/fhir/${k}`).sort(), 'only the first pages were requested')
   t.equal(elsewhere.requests.length, 0, 'the other origin never saw a request (nor the token)')
   t.notOk(fhir.requests.some((r) => !r.url.startsWith('/fhir/')), 'nothing outside /fhir/ on the same origin')
+
+  // A redirect is not followed either (it would carry the token off the base).
+  fhir.requests.length = 0
+  fhir.routes.set('Moved', (res) => { res.writeHead(302, { location: `${elsewhere.base}/Patient/p1` }); res.end() })
+  const moved = await client.fetch({ fhirServer: fhir.base, authorization: AUTH, queries: [{ key: 'moved', url: 'Moved' }] })
+  t.match((moved.get('moved') as Error).message, /answered 302/)
+  t.equal(elsewhere.requests.length, 0, 'the redirect target was never requested')
 })
 
 t.test('the body read is bounded: byte cap (declared or streamed) and the deadline', async (t) => {
