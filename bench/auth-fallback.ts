@@ -10,7 +10,7 @@ import { buildApp } from '../src/app.js'
 import { testConfig } from '../src/config.js'
 import { loadCatalog } from '../src/rules/catalog.js'
 import { signToken, startIssuer } from '../test/mocks/jwks-server.js'
-import { json, searchset, startMockFhirServer } from '../test/mocks/fhir-server.js'
+import { hugeBundle, json, searchset, stallMidBody, startMockFhirServer, type Handler } from '../test/mocks/fhir-server.js'
 
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] as number
 const fmt = (xs: number[]): string => `p50 ${pct(xs, 0.5).toFixed(3)} ms, p99 ${pct(xs, 0.99).toFixed(3)} ms, mean ${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)} ms`
@@ -55,6 +55,31 @@ for (let i = 0; i < 220; i++) {
 }
 console.log(`FHIR fallback fetch only (8 queries in parallel, observations in 2 pages, loopback): ${fmt(fetchTimes)}`)
 await client.close()
+
+// Issue 11: paging that follows the data, and bodies bounded by the byte cap and the deadline
+// (defaults: FHIR_TIMEOUT_MS 250, REQUEST_BUDGET_MS 400, FHIR_MAX_RESPONSE_BYTES 4 MiB).
+const twelve = obs.slice(0, 12)
+const byTwo: Handler = (res, url) => {
+  const n = Number(url.searchParams.get('page') ?? '1')
+  json(searchset(twelve.slice(2 * n - 2, 2 * n), n < 6 ? `${fhir.base}/ByTwo?page=${n + 1}` : undefined))(res, url)
+}
+fhir.routes.set('ByTwo', byTwo)
+fhir.routes.set('Huge', hugeBundle(50 * 1024 * 1024, { bytes: 0 }))
+fhir.routes.set('Stall', stallMidBody)
+const bounded = createFhirClient({ timeoutMs: 250, budgetMs: 400 })
+for (const [label, url, runs] of [['12 Observations, 2 a page (6 pages)', 'ByTwo?page=1', 200], ['a 50 MB response (cut at 4 MiB)', 'Huge', 20], ['a body that stalls after its headers (ended at the 250 ms request bound)', 'Stall', 5]] as const) {
+  const times: number[] = []
+  let outcome = ''
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    const out = await bounded.fetch({ fhirServer: fhir.base, authorization: undefined, queries: [{ key: 'k', url }] })
+    times.push(performance.now() - t0)
+    const v = out.get('k')
+    outcome = v instanceof Error ? v.message : `${(v as { entry?: unknown[] }).entry?.length ?? 0} resources`
+  }
+  console.log(`FHIR fetch, ${label}: ${fmt(times)} → ${outcome}`)
+}
+await bounded.close()
 
 const catalog = loadCatalog(new URL('../rules/', import.meta.url).pathname, new Date())
 const { app } = await buildApp({ config: testConfig({ FHIR_TIMEOUT_MS: 250, REQUEST_BUDGET_MS: 400 }), catalog })

@@ -11,6 +11,7 @@ import type { Catalog } from './rules/compiled.js'
 import { CatalogStore } from './http/catalog-store.js'
 import { authSettingsProblems, parseTrustedIssuers } from './auth/trusted-issuers.js'
 import { createFhirClient } from './fhir/fhir-client.js'
+import { createFhirServerPolicy } from './auth/fhir-server-policy.js'
 import { registerJwtAuth } from './http/auth.js'
 import { registerErrorHandling } from './http/error-handler.js'
 import { RefusalLog, registerHeadersAndCors, registerOverloadProtection, registerRateLimit } from './http/hardening.js'
@@ -134,13 +135,21 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   registerBodyLimits(app)
   let fetcher = opts.fetcher
   if (fetcher === undefined) {
-    const client = createFhirClient({ timeoutMs: config.FHIR_TIMEOUT_MS, budgetMs: config.REQUEST_BUDGET_MS, onRequest: (ms, ok) => { metrics.fhirFetch(ms, ok) } })
+    const client = createFhirClient({
+      timeoutMs: config.FHIR_TIMEOUT_MS,
+      budgetMs: config.REQUEST_BUDGET_MS,
+      maxResponseBytes: config.FHIR_MAX_RESPONSE_BYTES,
+      maxResourcesPerKey: config.FHIR_MAX_RESOURCES_PER_KEY,
+      onRequest: (ms, ok) => { metrics.fhirFetch(ms, ok) }
+    })
     app.addHook('onClose', async () => { await client.close() })
     fetcher = client
   }
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode >= 400) request.log.info({ method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 100) / 100 }, 'request failed')
   })
+  const fhirServerPolicy = createFhirServerPolicy(config)
+  for (const warning of fhirServerPolicy.warnings) app.log.warn(warning)
   discoveryRoutes(app, store)
   const onEvaluated = hookAudit(app, { catalogs: store, queue, metrics, clock, newId: randomUUID })
   hookRoutes(app, {
@@ -149,7 +158,8 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     newId: opts.newId ?? randomUUID,
     profile: config.EVIDENCE_PROFILE,
     onEvaluated,
-    fetcher: metrics.instrument(fetcher)
+    fetcher: metrics.instrument(fetcher),
+    fhirServerPolicy
   })
   feedbackRoutes(app, { catalogs: store, store: dataStore, queue, metrics, clock, newId: randomUUID })
   metricsRoutes(app, metrics)

@@ -16,7 +16,7 @@ export const ConfigSchema = Type.Object({
   REQUEST_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
   // --- issue 4: authentication, CORS, FHIR fallback, limits ---
   AUTH_MODE: Type.Union([Type.Literal('jwt'), Type.Literal('off')], { default: 'off' }),
-  /** JSON object: accepted `iss` → its JWKS URL. */
+  /** JSON object: accepted `iss` → its JWKS URL, or → {jwks, fhirServers: [FHIR base URLs its calls may name]}. */
   TRUSTED_ISSUERS: Type.String({ default: '{}' }),
   /** The `aud` expected is PUBLIC_BASE_URL + the request path. */
   PUBLIC_BASE_URL: Type.String({ default: 'http://127.0.0.1:3000' }),
@@ -51,6 +51,17 @@ export const ConfigSchema = Type.Object({
   ADMIN_TOKEN: Type.String({ default: '' }),
   /** Re-read rules/ when files change (validated, cases run, swapped only if all pass). */
   RULES_WATCH: Type.Boolean({ default: false }),
+  // --- FHIR server binding and paging ---
+  /**
+   * AUTH_MODE=off only: comma-separated FHIR base URLs a hook call may name as `fhirServer`
+   * (exact match after normalising scheme/host case, default port, trailing slash); empty = any.
+   * With AUTH_MODE=jwt the list is per issuer: TRUSTED_ISSUERS {"<iss>": {"fhirServers": […]}}.
+   */
+  FHIR_SERVER_ALLOW: Type.String({ default: '' }),
+  /** Largest FHIR response body read (bytes); a larger one is cut off and its key is unavailable. */
+  FHIR_MAX_RESPONSE_BYTES: Type.Integer({ default: 4_194_304, minimum: 1024 }),
+  /** Resources read per prefetch key across its `link[next]` pages; more makes the key unavailable. */
+  FHIR_MAX_RESOURCES_PER_KEY: Type.Integer({ default: 10_000, minimum: 1 }),
   // --- issue 6: feedback and audit store ---
   DATABASE_URL: Type.String({ default: 'sqlite:./data/facet-pt-cds.db', minLength: 1 })
 }, { additionalProperties: false })

@@ -83,7 +83,7 @@ export function createJwtVerifier (opts: JwtVerifierOptions): JwtVerifier {
     }
     if (typeof header.alg !== 'string' || !ALGORITHMS.includes(header.alg)) throw new AuthError(`alg ${String(header.alg)} not allowed`)
     const iss = unverified.iss
-    const jwksUrl = typeof iss === 'string' ? opts.issuers.get(iss) : undefined
+    const jwksUrl = typeof iss === 'string' ? opts.issuers.get(iss)?.jwks : undefined
     if (iss === undefined || jwksUrl === undefined) throw new AuthError('issuer not trusted')
     if (header.jku !== undefined && header.jku !== jwksUrl) throw new AuthError('jku is not the JWKS URL configured for the issuer')
     const now = opts.clock()

@@ -1,17 +1,25 @@
 // The FHIR-server fallback (implements the FhirFetcher seam of src/cds/prefetch.ts) with undici:
-// parallel queries, bounded same-origin paging, per-request and whole-call time budgets.
+// parallel queries; `link[next]` followed until the result is complete, the budget runs out or
+// the per-key resource cap is reached, and only under the fhirServer base URL (same origin and
+// path); per-request and whole-call time budgets that also bound reading bodies; a byte cap
+// per response.
 
 import { Agent, request } from 'undici'
 import type { FhirFetcher } from '../cds/prefetch.js'
+import { type FhirBase, isUnderBase, parseFhirBase } from './base-url.js'
+import { BodyTooLargeError, readBodyText } from './read-body.js'
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+export const DEFAULT_MAX_RESOURCES_PER_KEY = 10_000
 
 export interface FhirClientOptions {
   /** Bound of one HTTP request (headers and body). */
   timeoutMs: number
-  /** Bound of the whole fetch of one hook call (all queries and pages). */
+  /** Bound of the whole fetch of one hook call (all queries, pages and bodies). */
   budgetMs: number
-  /** Pages read per query, the first included; a longer result stays marked as incomplete. */
-  maxPages?: number
-  /** Largest response body accepted, in bytes. */
+  /** Resources read per query across its pages; past it the result keeps its `next` link (incomplete). */
+  maxResourcesPerKey?: number
+  /** Largest response body read, in bytes; a larger one is cut off and is an error for its key. */
   maxResponseBytes?: number
   /** Told about every HTTP request to the FHIR server (metrics: Metrics.fhirFetch). */
   onRequest?: (durationMs: number, ok: boolean) => void
@@ -29,17 +37,6 @@ export class FhirFetchError extends Error {
   }
 }
 
-function baseUrl (fhirServer: string): URL {
-  let base: URL
-  try {
-    base = new URL(fhirServer.endsWith('/') ? fhirServer : `${fhirServer}/`)
-  } catch {
-    throw new FhirFetchError('fhirServer is not a URL')
-  }
-  if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new FhirFetchError('fhirServer must be http(s)')
-  return base
-}
-
 function nextLink (bundle: Record<string, unknown>): string | undefined {
   if (!Array.isArray(bundle.link)) return undefined
   for (const l of bundle.link as unknown[]) {
@@ -49,13 +46,27 @@ function nextLink (bundle: Record<string, unknown>): string | undefined {
   return undefined
 }
 
+/** `url` resolved against the base; an error unless it stays under the base (origin and path). */
+function underBase (base: FhirBase, url: string, what: string): URL {
+  let target: URL
+  try {
+    target = new URL(url, base.url)
+  } catch {
+    throw new FhirFetchError(`${what} is not a URL`)
+  }
+  if (!isUnderBase(target, base)) throw new FhirFetchError(`${what} leaves the fhirServer base URL`)
+  return target
+}
+
 export function createFhirClient (opts: FhirClientOptions): FhirClient {
-  const maxPages = opts.maxPages ?? 5
+  const maxResources = opts.maxResourcesPerKey ?? DEFAULT_MAX_RESOURCES_PER_KEY
+  const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+  // No redirects are followed (undici's request follows none without an interceptor).
   const agent = new Agent({
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
     connectTimeout: opts.timeoutMs,
-    maxResponseSize: opts.maxResponseBytes ?? 20 * 1024 * 1024
+    maxResponseSize: maxBytes
   })
 
   async function getJson (url: URL, headers: Record<string, string>, budget: AbortSignal): Promise<Record<string, unknown>> {
@@ -71,6 +82,7 @@ export function createFhirClient (opts: FhirClientOptions): FhirClient {
   }
 
   async function getJsonOnce (url: URL, headers: Record<string, string>, budget: AbortSignal): Promise<Record<string, unknown>> {
+    if (budget.aborted) throw new FhirFetchError('request budget exhausted')
     const signal = AbortSignal.any([budget, AbortSignal.timeout(opts.timeoutMs)])
     let res
     try {
@@ -80,13 +92,22 @@ export function createFhirClient (opts: FhirClientOptions): FhirClient {
       if (signal.aborted) throw new FhirFetchError('FHIR request timed out')
       throw new FhirFetchError(`FHIR request failed (${(err as { code?: string }).code ?? 'network error'})`)
     }
+    if (res.statusCode < 200 || res.statusCode > 299) {
+      res.body.on('error', () => {}).destroy()
+      throw new FhirFetchError(`FHIR server answered ${res.statusCode}`)
+    }
     let text: string
     try {
-      text = await res.body.text()
-    } catch {
-      throw new FhirFetchError(budget.aborted ? 'request budget exhausted' : 'FHIR response body could not be read (timeout or too large)')
+      text = await readBodyText(res.body, maxBytes, res.headers['content-length'])
+    } catch (err) {
+      if (budget.aborted) throw new FhirFetchError('request budget exhausted')
+      if (err instanceof BodyTooLargeError || (err as { code?: string }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+        throw new FhirFetchError(`FHIR response larger than ${maxBytes} bytes (FHIR_MAX_RESPONSE_BYTES)`)
+      }
+      throw new FhirFetchError(signal.aborted ? 'FHIR request timed out' : 'FHIR response body could not be read')
     }
-    if (res.statusCode < 200 || res.statusCode > 299) throw new FhirFetchError(`FHIR server answered ${res.statusCode}`)
+    // Past the deadline the answer is not wanted: do not spend the event loop parsing it.
+    if (budget.aborted) throw new FhirFetchError('request budget exhausted')
     let value: unknown
     try {
       value = JSON.parse(text)
@@ -99,27 +120,22 @@ export function createFhirClient (opts: FhirClientOptions): FhirClient {
     return value as Record<string, unknown>
   }
 
-  /** One query with its pages merged into the first Bundle; a `next` link is kept when pages remain. */
-  async function query (base: URL, url: string, headers: Record<string, string>, budget: AbortSignal): Promise<unknown> {
-    let target: URL
-    try {
-      target = new URL(url, base)
-    } catch {
-      throw new FhirFetchError('query is not a URL')
-    }
-    if (target.origin !== base.origin) throw new FhirFetchError('query leaves the FHIR server origin')
+  /**
+   * One query with its pages merged into the first Bundle. Pages are read until none is left;
+   * past `maxResources` the `next` link is kept so the key counts as incomplete. A failed page
+   * or the budget running out is an error for the key (never a silently shortened result).
+   */
+  async function query (base: FhirBase, url: string, headers: Record<string, string>, budget: AbortSignal): Promise<unknown> {
+    const target = underBase(base, url, 'query')
     const first = await getJson(target, headers, budget)
     if (first.resourceType !== 'Bundle') return first
     const entries: unknown[] = Array.isArray(first.entry) ? [...first.entry as unknown[]] : []
+    const seen = new Set([target.href])
     let next = nextLink(first)
-    for (let page = 1; page < maxPages && next !== undefined; page++) {
-      let nextUrl: URL
-      try {
-        nextUrl = new URL(next, base)
-      } catch {
-        throw new FhirFetchError('next link is not a URL')
-      }
-      if (nextUrl.origin !== base.origin) throw new FhirFetchError('next link leaves the FHIR server origin')
+    while (next !== undefined && entries.length < maxResources) {
+      const nextUrl = underBase(base, next, 'next link')
+      if (seen.has(nextUrl.href)) throw new FhirFetchError('next link repeats a page already read')
+      seen.add(nextUrl.href)
       const bundle = await getJson(nextUrl, headers, budget)
       if (bundle.resourceType !== 'Bundle') throw new FhirFetchError('next page is not a Bundle')
       if (Array.isArray(bundle.entry)) entries.push(...bundle.entry as unknown[])
@@ -132,11 +148,11 @@ export function createFhirClient (opts: FhirClientOptions): FhirClient {
   return {
     async fetch ({ fhirServer, authorization, queries }) {
       const out = new Map<string, unknown>()
-      let base: URL
+      let base: FhirBase
       try {
-        base = baseUrl(fhirServer)
+        base = parseFhirBase(fhirServer)
       } catch (err) {
-        for (const q of queries) out.set(q.key, err)
+        for (const q of queries) out.set(q.key, new FhirFetchError(`fhirServer ${(err as Error).message}`))
         return out
       }
       const headers: Record<string, string> = { accept: 'application/fhir+json' }

@@ -15,7 +15,8 @@ t.teardown(async () => { await issuer.close(); await other.close() })
 
 async function jwtApp (extra: Record<string, unknown> = {}, logs?: LogSink) {
   return await testApp({
-    config: { AUTH_MODE: 'jwt', PUBLIC_BASE_URL: BASE, TRUSTED_ISSUERS: JSON.stringify({ [issuer.iss]: issuer.jwksUrl, [other.iss]: other.jwksUrl }), ...extra },
+    // The first issuer in the object form (its EHR's FHIR server is the fixture's), the other as a plain JWKS URL.
+    config: { AUTH_MODE: 'jwt', PUBLIC_BASE_URL: BASE, TRUSTED_ISSUERS: JSON.stringify({ [issuer.iss]: { jwks: issuer.jwksUrl, fhirServers: [ORDER_SELECT.fhirServer] }, [other.iss]: other.jwksUrl }), ...extra },
     ...(logs === undefined ? {} : { logs })
   })
 }

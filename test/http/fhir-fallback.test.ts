@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs'
-import t from 'tap'
+import t, { type Test } from 'tap'
+import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
-import { testConfig } from '../../src/config.js'
+import { type Config, testConfig } from '../../src/config.js'
 import { createFhirClient } from '../../src/fhir/fhir-client.js'
 import { FIXTURES, LogSink, NOW, bundledCatalog, testApp } from '../helper.js'
-import { json, searchset, startMockFhirServer, type MockFhirServer } from '../mocks/fhir-server.js'
+import { hugeBundle, json, searchset, stallMidBody, startMockFhirServer, type Handler, type MockFhirServer } from '../mocks/fhir-server.js'
 
 const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
 const URL_ = '/cds-services/facet-pt-order-select'
@@ -123,4 +124,106 @@ t.test('the default FHIR client reports every request to /metrics', async (t) =>
   const count = Number(/cds_fhir_request_duration_seconds_count\{result="ok"\} (\d+)/.exec(metrics)?.[1] ?? 0)
   t.equal(count, fhir.requests.length, 'one observation per HTTP request (2 observation pages + medications)')
   t.ok(count >= 3)
+})
+
+/** The app with the FHIR client built from the config (as in production), loopback mock behind it. */
+async function configuredApp (t: Test, config: Partial<Config>): Promise<FastifyInstance> {
+  const { app } = await buildApp({ config: testConfig({ DATABASE_URL: 'sqlite::memory:', ...config }), catalog: bundledCatalog(), clock: () => NOW })
+  t.teardown(async () => { await app.close() })
+  return app
+}
+
+const unavailableSummary = (res: { json: () => any }): string | undefined => res.json().cards.find((c: any) => c.source.topic.code === 'DATA-UNAVAILABLE')?.summary
+
+t.test('paging follows the data: 12 Observations served 2 a page are all read, fetched or continued from a prefetch', async (t) => {
+  const fhir = await startMockFhirServer()
+  t.teardown(async () => { await fhir.close() })
+  const twelve = resourcesOf(ORDER_SELECT.prefetch.observations).slice(0, 12)
+  const page = (n: number): string => `${fhir.base}/Observation?patient=pat-facet-1&page=${n}`
+  const byTwo: Handler = (res, url) => {
+    const n = Number(url.searchParams.get('page') ?? '1')
+    json(searchset(twelve.slice(2 * n - 2, 2 * n), n < 6 ? page(n + 1) : undefined))(res, url)
+  }
+  fhir.routes.set('Observation', byTwo)
+  const app = await configuredApp(t, { FHIR_TIMEOUT_MS: 2000, REQUEST_BUDGET_MS: 5000 })
+  const full = await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, prefetch: { ...ORDER_SELECT.prefetch, observations: searchset(twelve) } } })
+
+  const fetchedBody: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  delete fetchedBody.prefetch.observations
+  const fetched = await app.inject({ method: 'POST', url: URL_, payload: fetchedBody })
+  t.equal(fetched.statusCode, 200)
+  t.equal(unavailableSummary(fetched), undefined, 'no "Some checks could not run" card')
+  t.same(codes(fetched), codes(full), 'the same cards as the 12 Observations prefetched in one Bundle')
+  t.equal(fhir.requests.length, 6, 'six pages read (the old client gave up after five)')
+
+  fhir.requests.length = 0
+  const continued = await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, fhirServer: fhir.base, fhirAuthorization: AUTH, prefetch: { ...ORDER_SELECT.prefetch, observations: searchset(twelve.slice(0, 2), page(2)) } } })
+  t.equal(unavailableSummary(continued), undefined, 'a prefetched first page is continued to the end')
+  t.same(codes(continued), codes(full))
+  t.same(fhir.requests.map((r) => new URL(r.url, fhir.origin).searchParams.get('page')), ['2', '3', '4', '5', '6'])
+})
+
+t.test('paging past FHIR_MAX_RESOURCES_PER_KEY leaves the key unavailable', async (t) => {
+  const fhir = await startMockFhirServer()
+  t.teardown(async () => { await fhir.close() })
+  const one = resourcesOf(ORDER_SELECT.prefetch.observations).slice(2, 3)
+  const endless: Handler = (res, url) => { const n = Number(url.searchParams.get('page') ?? '1'); json(searchset(one, `${fhir.base}/Observation?page=${n + 1}`))(res, url) }
+  fhir.routes.set('Observation', endless)
+  const app = await configuredApp(t, { FHIR_TIMEOUT_MS: 2000, REQUEST_BUDGET_MS: 5000, FHIR_MAX_RESOURCES_PER_KEY: 1 })
+  const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  body.prefetch.observations = searchset(resourcesOf(ORDER_SELECT.prefetch.observations).slice(0, 2), `${fhir.base}/Observation?page=2`)
+  const res = await app.inject({ method: 'POST', url: URL_, payload: body })
+  t.match(unavailableSummary(res), /Observation/, 'the capped key is said to be unavailable')
+  t.equal(fhir.requests.length, 1, 'nothing read past the cap')
+})
+
+t.test('a FHIR server stuck mid-body: the key is unavailable within the budget and the call still answers 200', async (t) => {
+  const fhir = await startMockFhirServer()
+  serveFixture(fhir)
+  fhir.routes.set('Observation', stallMidBody)
+  const app = await configuredApp(t, { FHIR_TIMEOUT_MS: 30_000, REQUEST_BUDGET_MS: 300 })
+  t.teardown(async () => { await fhir.close() })
+  const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  delete body.prefetch.observations
+  const started = performance.now()
+  const res = await app.inject({ method: 'POST', url: URL_, payload: body })
+  t.equal(res.statusCode, 200)
+  t.match(unavailableSummary(res), /Observation/)
+  t.ok(performance.now() - started < 5000, 'answered long before FHIR_TIMEOUT_MS (generous bound)')
+})
+
+t.test('a huge FHIR response is cut at FHIR_MAX_RESPONSE_BYTES: the key is unavailable, the call answers', async (t) => {
+  const fhir = await startMockFhirServer()
+  serveFixture(fhir)
+  const sent = { bytes: 0 }
+  fhir.routes.set('Observation', hugeBundle(50 * 1_048_576, sent))
+  const app = await configuredApp(t, { FHIR_TIMEOUT_MS: 5000, REQUEST_BUDGET_MS: 5000, FHIR_MAX_RESPONSE_BYTES: 1_048_576 })
+  t.teardown(async () => { await fhir.close() })
+  const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  delete body.prefetch.observations
+  const res = await app.inject({ method: 'POST', url: URL_, payload: body })
+  t.equal(res.statusCode, 200)
+  t.match(unavailableSummary(res), /Observation/)
+  t.ok(sent.bytes < 20 * 1_048_576, `the 50 MB body was not read to the end (${sent.bytes} bytes written)`)
+})
+
+t.test('link[next] to another path or origin is not followed: the token never leaves the fhirServer base', async (t) => {
+  const fhir = await startMockFhirServer()
+  const elsewhere = await startMockFhirServer()
+  serveFixture(fhir)
+  const app = await configuredApp(t, { FHIR_TIMEOUT_MS: 2000, REQUEST_BUDGET_MS: 5000 })
+  t.teardown(async () => { await fhir.close(); await elsewhere.close() })
+  const obs = resourcesOf(ORDER_SELECT.prefetch.observations)
+  for (const next of [`${fhir.origin}/admin/Observation?page=2`, `${elsewhere.base}/Observation?page=2`]) {
+    fhir.requests.length = 0
+    fhir.routes.set('Observation', json(searchset(obs.slice(0, 5), next)))
+    const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+    delete body.prefetch.observations
+    const res = await app.inject({ method: 'POST', url: URL_, payload: body })
+    t.equal(res.statusCode, 200)
+    t.match(unavailableSummary(res), /Observation/, 'the unfollowed page leaves the key incomplete')
+    t.notOk(fhir.requests.some((r) => r.url.startsWith('/admin')), 'the other path was never requested')
+  }
+  t.equal(elsewhere.requests.length, 0, 'the other origin never saw a request')
+  t.notOk(elsewhere.requests.some((r) => r.headers.authorization !== undefined), 'nor the token')
 })

@@ -63,3 +63,37 @@ export function searchset (resources: unknown[], next?: string): Record<string, 
     entry: resources.map((resource) => ({ resource }))
   }
 }
+
+/** Sends the headers and the start of a Bundle, then nothing more (a server stuck mid-body). */
+export const stallMidBody: Handler = (res) => {
+  res.writeHead(200, { 'content-type': 'application/fhir+json' })
+  res.write('{"resourceType": "Bundle", "type": "searchset", "entry": [')
+}
+
+/**
+ * A valid searchset Bundle of about `bytes` bytes, streamed in 64 KiB chunks as fast as the
+ * client reads (chunked, or with a Content-Length when `declareLength`); `sent.bytes` counts what
+ * was written before the client stopped reading.
+ */
+export function hugeBundle (bytes: number, sent: { bytes: number }, declareLength = false): Handler {
+  const head = '{"resourceType": "Bundle", "type": "searchset", "padding": "'
+  const tail = '"}'
+  const chunk = 'x'.repeat(65_536)
+  const chunks = Math.ceil(bytes / chunk.length)
+  return (res) => {
+    res.writeHead(200, {
+      'content-type': 'application/fhir+json',
+      ...(declareLength ? { 'content-length': String(head.length + chunks * chunk.length + tail.length) } : {})
+    })
+    let n = 0
+    const pump = (): void => {
+      while (n < chunks && !res.destroyed) {
+        n++
+        sent.bytes += chunk.length
+        if (!res.write(n === 1 ? head + chunk : chunk)) { res.once('drain', pump); return }
+      }
+      if (!res.destroyed) res.end(tail)
+    }
+    pump()
+  }
+}

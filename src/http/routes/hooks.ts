@@ -2,13 +2,24 @@
 // line per call (service, hookInstance, rules fired, card count, duration; never PHI).
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FhirServerPolicy } from '../../auth/fhir-server-policy.js'
 import { type Evaluation, evaluateHook, serviceOf } from '../../cds/evaluate.js'
 import type { FhirFetcher } from '../../cds/prefetch.js'
 import type { HookRequest, NewId } from '../../cds/types.js'
+import { DomainError } from '../../errors.js'
 import type { CatalogStore } from '../catalog-store.js'
 import { HookRequestSchema, HookResponseSchema, ServiceParams } from '../schemas.js'
 
-export interface HookRouteDeps { store: CatalogStore, clock: () => Date, newId: NewId, profile: string, fetcher?: FhirFetcher, onEvaluated?: OnEvaluated }
+export interface HookRouteDeps {
+  store: CatalogStore
+  clock: () => Date
+  newId: NewId
+  profile: string
+  fetcher?: FhirFetcher
+  /** Which fhirServer the caller may name (checked before anything is fetched); absent = any. */
+  fhirServerPolicy?: FhirServerPolicy
+  onEvaluated?: OnEvaluated
+}
 /** Told of each evaluation (audit, issued cards and metrics are recorded when the answer is sent). */
 export type OnEvaluated = (request: FastifyRequest, evaluation: Evaluation) => void
 
@@ -19,6 +30,12 @@ export function hookRoutes (app: FastifyInstance, deps: HookRouteDeps): void {
     preValidation: async (request) => { serviceOf(deps.store.current(), request.params.id) }
   }, async (request) => {
     const started = performance.now()
+    const { fhirServer } = request.body
+    // Before anything is fetched: the FHIR token goes only to a server this caller may name.
+    const refusal = fhirServer === undefined ? undefined : deps.fhirServerPolicy?.refusal(fhirServer, request.caller?.iss)
+    if (refusal !== undefined) {
+      throw new DomainError('invalid-request', refusal, [{ expression: 'fhirServer', diagnostics: refusal }])
+    }
     const evaluation = await evaluateHook(request.params.id, request.body, {
       catalog: deps.store.current(),
       now: deps.clock(),
