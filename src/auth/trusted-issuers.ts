@@ -9,12 +9,14 @@ export interface TrustedIssuer {
   jwks: string
   /** Normal forms (see fhir/base-url.ts) of the FHIR base URLs its calls may name; empty = none. */
   fhirServers: readonly string[]
+  /** Tenants this issuer serves: only these `tenant` claim values are accepted, each its own rate-limit budget. */
+  tenants: readonly string[]
 }
 
 export type TrustedIssuers = ReadonlyMap<string, TrustedIssuer>
 
 const SHAPE = 'TRUSTED_ISSUERS must be a JSON object {"<iss>": "<JWKS URL>"} or ' +
-  '{"<iss>": {"jwks": "<JWKS URL>", "fhirServers": ["<FHIR base URL>", …]}}'
+  '{"<iss>": {"jwks": "<JWKS URL>", "fhirServers": ["<FHIR base URL>", …], "tenants": ["<tenant>", …]}}'
 
 function jwksUrl (where: string, url: unknown): string {
   if (typeof url !== 'string') throw new Error(`${where} must be the JWKS URL as a string`)
@@ -46,16 +48,20 @@ export function parseFhirServerList (where: string, urls: readonly unknown[]): s
 
 function issuerEntry (iss: string, value: unknown): TrustedIssuer {
   const where = `TRUSTED_ISSUERS["${iss}"]`
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { jwks: jwksUrl(where, value), fhirServers: [] }
-  const { jwks, fhirServers, ...rest } = value as Record<string, unknown>
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { jwks: jwksUrl(where, value), fhirServers: [], tenants: [] }
+  const { jwks, fhirServers, tenants, ...rest } = value as Record<string, unknown>
   const unknown = Object.keys(rest)
-  if (unknown.length > 0) throw new Error(`${where} has unknown members: ${unknown.join(', ')} (allowed: jwks, fhirServers)`)
+  if (unknown.length > 0) throw new Error(`${where} has unknown members: ${unknown.join(', ')} (allowed: jwks, fhirServers, tenants)`)
   if (fhirServers !== undefined && !Array.isArray(fhirServers)) {
     throw new Error(`${where}.fhirServers must be an array of FHIR base URLs`)
   }
+  if (tenants !== undefined && (!Array.isArray(tenants) || tenants.some((x) => typeof x !== 'string' || x === ''))) {
+    throw new Error(`${where}.tenants must be an array of tenant names (the JWT tenant claim values this issuer sends)`)
+  }
   return {
     jwks: jwksUrl(`${where}.jwks`, jwks),
-    fhirServers: parseFhirServerList(`${where}.fhirServers`, (fhirServers ?? []) as unknown[])
+    fhirServers: parseFhirServerList(`${where}.fhirServers`, (fhirServers ?? []) as unknown[]),
+    tenants: [...new Set((tenants ?? []) as string[])]
   }
 }
 

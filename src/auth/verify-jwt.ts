@@ -11,6 +11,7 @@ export interface VerifiedCaller {
   iss: string
   jti: string
   sub?: string
+  /** Set only for an issuer configured with `tenants`, and then one of them (the rate-limit key uses it). */
   tenant?: string
 }
 
@@ -83,8 +84,9 @@ export function createJwtVerifier (opts: JwtVerifierOptions): JwtVerifier {
     }
     if (typeof header.alg !== 'string' || !ALGORITHMS.includes(header.alg)) throw new AuthError(`alg ${String(header.alg)} not allowed`)
     const iss = unverified.iss
-    const jwksUrl = typeof iss === 'string' ? opts.issuers.get(iss)?.jwks : undefined
-    if (iss === undefined || jwksUrl === undefined) throw new AuthError('issuer not trusted')
+    const issuer = typeof iss === 'string' ? opts.issuers.get(iss) : undefined
+    const jwksUrl = issuer?.jwks
+    if (iss === undefined || issuer === undefined || jwksUrl === undefined) throw new AuthError('issuer not trusted')
     if (header.jku !== undefined && header.jku !== jwksUrl) throw new AuthError('jku is not the JWKS URL configured for the issuer')
     const now = opts.clock()
     let payload
@@ -106,12 +108,19 @@ export function createJwtVerifier (opts: JwtVerifierOptions): JwtVerifier {
     if (iat > nowSec + skew) throw new AuthError('iat is in the future')
     if (exp - iat > maxLifetime + skew) throw new AuthError(`token lifetime ${exp - iat} s exceeds ${maxLifetime} s`)
     if (typeof jti !== 'string' || jti === '') throw new AuthError('jti must be a non-empty string')
+    // A tenant claim counts only for an issuer configured with tenants, and must be one of them:
+    // otherwise a client could mint a fresh rate-limit budget per invented value.
+    const claimed = typeof payload.tenant === 'string' ? payload.tenant : undefined
+    if (issuer.tenants.length > 0 && claimed !== undefined && !issuer.tenants.includes(claimed)) {
+      throw new AuthError('tenant not configured for the issuer')
+    }
+    const tenant = issuer.tenants.length > 0 ? claimed : undefined
     if (!replayCache.remember(`${iss}\u0000${jti}`, exp + skew, nowSec)) throw new AuthError('jti replayed')
     return {
       iss,
       jti,
       ...(typeof payload.sub === 'string' ? { sub: payload.sub } : {}),
-      ...(typeof payload.tenant === 'string' ? { tenant: payload.tenant } : {})
+      ...(tenant === undefined ? {} : { tenant })
     }
   }
 

@@ -39,18 +39,20 @@ t.test('TRUSTED_ISSUERS: string and object forms', async (t) => {
   const issuers = parseTrustedIssuers(JSON.stringify({
     'https://a': 'https://a/jwks',
     'https://b': { jwks: 'https://b/jwks', fhirServers: ['https://B/fhir/', 'https://b/fhir', 'https://b2/r4'] },
-    'https://c': { jwks: 'https://c/jwks' }
+    'https://c': { jwks: 'https://c/jwks', tenants: ['t1', 't2', 't1'] }
   }))
-  t.same(issuers.get('https://a'), { jwks: 'https://a/jwks', fhirServers: [] })
-  t.same(issuers.get('https://b'), { jwks: 'https://b/jwks', fhirServers: ['https://b/fhir', 'https://b2/r4'] }, 'normalised, duplicates dropped')
-  t.same(issuers.get('https://c'), { jwks: 'https://c/jwks', fhirServers: [] })
+  t.same(issuers.get('https://a'), { jwks: 'https://a/jwks', fhirServers: [], tenants: [] })
+  t.same(issuers.get('https://b'), { jwks: 'https://b/jwks', fhirServers: ['https://b/fhir', 'https://b2/r4'], tenants: [] }, 'normalised, duplicates dropped')
+  t.same(issuers.get('https://c'), { jwks: 'https://c/jwks', fhirServers: [], tenants: ['t1', 't2'] })
   const bad: Record<string, RegExp> = {
     '{"https://x": {"fhirServers": []}}': /\["https:\/\/x"\]\.jwks must be the JWKS URL/,
     '{"https://x": {"jwks": "https://x/j", "fhirServers": "https://x/fhir"}}': /fhirServers must be an array/,
     '{"https://x": {"jwks": "https://x/j", "fhirServers": ["ftp://x/fhir"]}}': /fhirServers\[0\] must be an http\(s\) URL/,
     '{"https://x": {"jwks": "https://x/j", "fhirServers": ["https://x/fhir?tenant=1"]}}': /fhirServers\[0\] must not have a query/,
     '{"https://x": {"jwks": "https://x/j", "fhirServers": [""]}}': /fhirServers\[0\] must be a FHIR base URL string/,
-    '{"https://x": {"jwks": "https://x/j", "fhirServer": ["https://x/fhir"]}}': /unknown members: fhirServer/
+    '{"https://x": {"jwks": "https://x/j", "fhirServer": ["https://x/fhir"]}}': /unknown members: fhirServer/,
+    '{"https://x": {"jwks": "https://x/j", "tenants": "t1"}}': /tenants must be an array of tenant names/,
+    '{"https://x": {"jwks": "https://x/j", "tenants": [""]}}': /tenants must be an array of tenant names/
   }
   for (const [text, message] of Object.entries(bad)) {
     t.throws(() => loadConfig({ TRUSTED_ISSUERS: text }), message, text)

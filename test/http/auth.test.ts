@@ -131,7 +131,23 @@ t.test('rate limit is per verified issuer', async (t) => {
   t.equal(third.json().issue[0].code, 'throttled')
   t.ok(Number(third.headers['retry-after']) > 0, 'Retry-After')
   t.equal((await get(await signToken(other, NOW))).statusCode, 200, 'another issuer has its own budget')
-  t.equal((await get(await signToken(issuer, NOW, { claims: { tenant: 'clinic-b' } }))).statusCode, 200, 'and so has another tenant')
+  t.equal((await get(await signToken(issuer, NOW, { claims: { tenant: 'clinic-b' } }))).statusCode, 429,
+    'a tenant claim from an issuer without configured tenants is no fresh budget')
+})
+
+t.test('tenants: only for an issuer configured with them, and only the listed values', async (t) => {
+  const issuers = { [issuer.iss]: { jwks: issuer.jwksUrl, tenants: ['clinic-a', 'clinic-b'] } }
+  const { app: limited } = await jwtApp({ RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 1, TRUSTED_ISSUERS: JSON.stringify(issuers) })
+  t.teardown(async () => { await limited.close() })
+  const get = async (claims: Record<string, unknown>) => (await limited.inject({
+    method: 'GET', url: '/cds-services', headers: { authorization: bearer(await signToken(issuer, NOW, { claims })) }
+  })).statusCode
+  t.equal(await get({ tenant: 'clinic-a' }), 200)
+  t.equal(await get({ tenant: 'clinic-a' }), 429, 'clinic-a spent its burst')
+  t.equal(await get({ tenant: 'clinic-b' }), 200, 'a configured tenant has its own budget')
+  t.equal(await get({ tenant: 'made-up' }), 401, 'a tenant value not configured is refused, not a fresh budget')
+  t.equal(await get({}), 200, 'no tenant claim: the issuer-wide budget')
+  t.equal(await get({}), 429)
 })
 
 t.test('AUTH_MODE=jwt needs a valid TRUSTED_ISSUERS', async (t) => {
