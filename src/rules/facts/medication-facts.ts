@@ -47,7 +47,7 @@ function byDrug (hits: readonly MedicationHit[]): MedicationHit[] {
 export const antithromboticsFact: FactDefinition = {
   name: 'antithrombotics',
   description: 'Active anticoagulant/antiplatelet medications (value set antithrombotics, MEDICATION MATCH: ingredient code, listed product code, referenced/contained Medication, name fallback) and long-term-use status codes (antithrombotic-status: Z79.01 anticoagulant, Z79.02 antiplatelet, Z79.82 aspirin). kind = aspirin-only when aspirin (1191 by any match, or Z79.82) is the only antithrombotic: no other drug and no Z79.01 (Z79.02 then counts as aspirin; Z79.02 alone is an unidentified antiplatelet). drugs = at most 2 names (≤ 20 characters each) then "and N more"; allDrugs lists every drug, with "matched by name: \'…\'" where the drug was found by name; holdWindows per drug from the value set.',
-  reads: ['MedicationRequest', 'MedicationStatement', 'Condition'],
+  reads: ['MedicationRequest', 'Condition'],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, kind (antithrombotic | aspirin-only), drugs, allDrugs, holdWindows, classes, count }',
   compute: ({ record, valueSet }) => {
@@ -71,8 +71,8 @@ export const antithromboticsFact: FactDefinition = {
       kind: aspirinOnly ? 'aspirin-only' : 'antithrombotic',
       drugs: summaryList(names),
       allDrugs: all.join('; '),
-      holdWindows: [...meds.map(holdText), ...labels.map(([l]) => `${l}: drug not identified`)].map((t) => `\n- ${t}`).join(''),
-      classes: [...new Set([...medClasses, ...statusCodes.keys()])].sort().join(', '),
+      holdWindows: [...meds.map(holdText), ...labels.map(([l]) => `${l}: drug not identified`)].map((t) => `- ${t}`).join('\n'),
+      classes: [...new Set([...medClasses, ...statusCodes.keys()])].sort(),
       count: names.length
     }
   }
@@ -98,7 +98,7 @@ export function courseNames (list: ReadonlyArray<{ hit: MedicationHit }>): strin
 export const medicationStartedFact: FactDefinition = {
   name: 'medicationStarted',
   description: 'MedicationRequests/Statements in a value set (MEDICATION MATCH) with status active or completed, not topical/ophthalmic/otic (route coded SNOMED 6064005/54485002/10547007 or those words, eye or ear in the route or medication text), started within withinDays of now; started = authoredOn, else dispenseRequest.validityPeriod.start, else effectivePeriod.start / effectiveDateTime.',
-  reads: ['MedicationRequest', 'MedicationStatement'],
+  reads: ['MedicationRequest'],
   params: {
     type: 'object',
     required: ['valueset', 'withinDays'],
@@ -119,7 +119,7 @@ export const medicationStartedFact: FactDefinition = {
 export const medicationActiveFact: FactDefinition = {
   name: 'medicationActive',
   description: 'Active MedicationRequests (intent order/plan) / MedicationStatements matched (MEDICATION MATCH) to valueset; with andValueset, found only when the patient also has an active medication in that value set (e.g. opioids and benzodiazepines, SUIT-11(c)). names lists every matched drug ("matched by name: \'…\'" where found by name).',
-  reads: ['MedicationRequest', 'MedicationStatement'],
+  reads: ['MedicationRequest'],
   params: {
     type: 'object',
     required: ['valueset'],
