@@ -28,7 +28,9 @@ function deliveredCare (ctx: FactContext): { covered: Covered[], meds: Medicatio
     covered.push({ start: day, end: day, kind })
   }
   for (const vs of PT_SETS.slice(0, 3)) {
-    for (const { resource } of record.coded('Procedure', valueSet(vs))) if (resource.status === 'completed') add(resource, clinicalDate(resource), 'physical therapy')
+    for (const { resource } of record.coded('Procedure', valueSet(vs))) {
+      if (resource.status === 'completed') add(resource, clinicalDate(resource), 'physical therapy')
+    }
   }
   for (const vs of PT_SETS) {
     for (const { resource } of record.coded('Appointment', valueSet(vs))) {
@@ -57,7 +59,8 @@ function arrangedCare (ctx: FactContext, from: number): string[] {
   for (const vs of PT_SETS) {
     for (const { resource } of record.coded('ServiceRequest', valueSet(vs))) {
       const day = dayNumber(str(resource.authoredOn) ?? clinicalDate(resource))
-      if (seen.has(resource) || record.isDraftOrder(resource) || !OPEN_REFERRAL.has(String(resource.status)) || day === undefined || day < from) continue
+      const open = OPEN_REFERRAL.has(String(resource.status)) && !record.isDraftOrder(resource)
+      if (seen.has(resource) || !open || day === undefined || day < from) continue
       seen.add(resource)
       out.push({ day, text: `PT referral of ${isoDate(day)} not yet attended` })
     }
@@ -88,7 +91,10 @@ export const conservativeCareFact: FactDefinition = {
     if (inWindow.length === 0) return { found: false, count: 0, ...base }
     const first = Math.min(...inWindow.map((d) => d.start))
     const last = Math.max(...inWindow.map((d) => d.end))
-    const shownMeds = meds.filter((m) => { const p = medicationPeriod(m.resource, ctx.record.time.day); return p !== undefined && p.start <= end && p.end >= start })
+    const shownMeds = meds.filter((m) => {
+      const p = medicationPeriod(m.resource, ctx.record.time.day)
+      return p !== undefined && p.start <= end && p.end >= start
+    })
     return {
       found: true,
       count: inWindow.length,

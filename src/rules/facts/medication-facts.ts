@@ -60,12 +60,14 @@ export const antithromboticsFact: FactDefinition = {
     const aspirinOnly = others.length === 0 && !statusCodes.has('anticoagulant') && (medClasses.has('aspirin') || statusCodes.has('aspirin'))
     const labels: Array<[string, string]> = []
     if (statusCodes.has('anticoagulant') && !medClasses.has('anticoagulant')) labels.push(['anticoagulant', statusCodes.get('anticoagulant')!])
-    if (statusCodes.has('antiplatelet') && !aspirinOnly && !medClasses.has('antiplatelet') && !medClasses.has('aspirin') && !statusCodes.has('aspirin')) {
+    const antiplateletKnown = aspirinOnly || medClasses.has('antiplatelet') || medClasses.has('aspirin') || statusCodes.has('aspirin')
+    if (statusCodes.has('antiplatelet') && !antiplateletKnown) {
       labels.push(['antiplatelet', statusCodes.get('antiplatelet')!])
     }
     if (statusCodes.has('aspirin') && !medClasses.has('aspirin')) labels.push(['aspirin', statusCodes.get('aspirin')!])
     const names = [...meds.map((m) => m.med.drug), ...labels.map(([l]) => l)]
-    const all = [...meds.map((m) => describeMatch(m.med)), ...labels.map(([l, code]) => `${l} (long-term use ${code}; drug not identified, check the medication list)`)]
+    const all = [...meds.map((m) => describeMatch(m.med)),
+      ...labels.map(([l, code]) => `${l} (long-term use ${code}; drug not identified, check the medication list)`)]
     return {
       found: true,
       kind: aspirinOnly ? 'aspirin-only' : 'antithrombotic',
