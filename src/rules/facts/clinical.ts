@@ -29,6 +29,9 @@ export function activeConditions (record: EvaluationRecord, vs: ValueSet): Dated
       }))
 }
 
+/** Medications are read only through MEDICATION MATCH (medication-records.ts); re-exported for existing imports. */
+export { isActiveMedication, medications } from './medication-records.js'
+
 export interface Reading { resource: Resource, value: number, ms: number, day: number, date: string, code: string }
 
 /** Final observations in a value set with a readable value in `unit`, newest first. */
