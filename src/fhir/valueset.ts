@@ -11,6 +11,10 @@ export interface ValueSetConcept {
   evidence?: Evidence
   note?: string
   properties?: Record<string, PropertyValue>
+  /** Medication value sets: brand names for the name fallback (src/fhir/medication-match.ts). */
+  brandNames?: string[]
+  /** Medication value sets: whole words that stop a name match (e.g. heparin "flush", "lock"). */
+  nameExcludes?: string[]
 }
 
 export interface ValueSetPrefix {
@@ -47,6 +51,8 @@ export class ValueSet {
   readonly hasPrefixes: boolean
   /** `system|code` keys of exact concepts, for index lookups. */
   readonly keys: readonly string[]
+  /** The exact concepts as listed in the file (medication matching reads names from them). */
+  readonly concepts: readonly ValueSetConcept[]
   private readonly exact: Map<string, ValueSetConcept>
   private readonly prefixes: ValueSetPrefix[]
 
@@ -55,6 +61,7 @@ export class ValueSet {
     this.title = file.title
     this.exact = new Map(file.concepts.map((c) => [`${c.system}|${c.code}`, c]))
     this.keys = [...this.exact.keys()]
+    this.concepts = file.concepts
     this.prefixes = file.prefixes ?? []
     this.hasPrefixes = this.prefixes.length > 0
   }

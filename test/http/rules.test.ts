@@ -242,9 +242,9 @@ t.test('RULES_WATCH reloads after a file changes', async (t) => {
   t.teardown(async () => { await app.close() })
   const before = store.current().hash
   const file = join(dir, 'safety/SAFE-02.rule.json')
-  writeFileSync(file, readFileSync(file, 'utf8').replace('"version": "1.0.0"', '"version": "1.0.1"'))
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/"version": "[^"]+"/, '"version": "9.9.9"'))
   // Wait for the debounced reload (event-driven; bounded so a broken watcher fails rather than hangs).
   for (let i = 0; i < 100 && store.current().hash === before; i++) await new Promise((resolve) => setTimeout(resolve, 100))
   t.not(store.current().hash, before, 'the watcher swapped the new catalog in')
-  t.equal(store.current().content.rules.find((r) => r.rule.id === 'SAFE-02')?.rule.version, '1.0.1')
+  t.equal(store.current().content.rules.find((r) => r.rule.id === 'SAFE-02')?.rule.version, '9.9.9')
 })

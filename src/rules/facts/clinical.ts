@@ -1,11 +1,11 @@
-// Shared readers used by several facts: active conditions, medications, dated observations.
+// Shared readers used by several facts: active conditions, dated observations (medications:
+// medication-records.ts).
 
 import { dayNumber, instantMs } from '../../fhir/dates.js'
 import { isFinalObservation, readValue } from '../../fhir/quantity.js'
 import type { EvaluationRecord } from '../../fhir/record.js'
-import { type Resource, clinicalDate, codingCodes, obj, str } from '../../fhir/resource.js'
+import { type Resource, clinicalDate, codingCodes } from '../../fhir/resource.js'
 import type { ConceptMatch, ValueSet } from '../../fhir/valueset.js'
-import { asArray } from '../../fhir/valueset.js'
 
 const INACTIVE_CLINICAL = new Set(['resolved', 'inactive', 'remission'])
 const REFUTED = new Set(['refuted', 'entered-in-error'])
@@ -29,39 +29,8 @@ export function activeConditions (record: EvaluationRecord, vs: ValueSet): Dated
       }))
 }
 
-/** The medication concept of a MedicationRequest/Statement: inline, or its referenced Medication. */
-export function medicationConcepts (record: EvaluationRecord, r: Resource): unknown[] {
-  const inline = r.medicationCodeableConcept
-  if (inline !== undefined) return [inline]
-  const ref = str(obj(r.medicationReference)?.reference)
-  const med = ref === undefined ? undefined : record.resolve(ref)
-  if (med === undefined) return []
-  return [med.code, ...asArray(med.ingredient as unknown[]).map((i) => obj(i)?.itemCodeableConcept)]
-}
-
-const EXCLUDED_MED_STATUS = new Set(['cancelled', 'entered-in-error', 'draft'])
-
-/** MedicationRequests / MedicationStatements matching a value set (draft orders of this call excluded). */
-export function medications (record: EvaluationRecord, vs: ValueSet): DatedMatch[] {
-  return record.remember(`medications|${vs.id}`, () => {
-    const out: DatedMatch[] = []
-    for (const type of ['MedicationRequest', 'MedicationStatement']) {
-      for (const r of record.ofType(type)) {
-        if (record.isDraftOrder(r) || EXCLUDED_MED_STATUS.has(String(r.status))) continue
-        const match = vs.match(medicationConcepts(record, r))
-        if (match === undefined) continue
-        const date = clinicalDate(r)
-        out.push({ resource: r, match, day: dayNumber(date), ms: instantMs(date) })
-      }
-    }
-    return out
-  })
-}
-
-export function isActiveMedication (r: Resource): boolean {
-  if (r.resourceType === 'MedicationStatement') return r.status === 'active'
-  return r.status === 'active' && (r.intent === undefined || ['order', 'plan', 'original-order', 'reflex-order', 'filler-order', 'instance-order'].includes(String(r.intent)))
-}
+/** Medications are read only through MEDICATION MATCH (medication-records.ts); re-exported for existing imports. */
+export { isActiveMedication, medications } from './medication-records.js'
 
 export interface Reading { resource: Resource, value: number, ms: number, day: number, date: string, code: string }
 

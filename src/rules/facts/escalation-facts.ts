@@ -6,8 +6,9 @@ import { completedSessions, type FacetSession } from '../../fhir/facet.js'
 import { dayNumber, isoDate } from '../../fhir/dates.js'
 import { isFinalObservation, round } from '../../fhir/quantity.js'
 import { obj, str } from '../../fhir/resource.js'
-import { activeConditions, medications, names, readings } from './clinical.js'
+import { activeConditions, names, readings } from './clinical.js'
 import { type FactContext, type FactDefinition, POSITIVE, num } from './fact.js'
+import { courseNames, startedCourses } from './medication-facts.js'
 import { ptEpisode } from './pt-episode.js'
 import { painSeries } from './scores.js'
 import { sessionInstant } from './trend-facts.js'
@@ -23,29 +24,34 @@ const onsetDays = (c: { day: number | undefined, resource: Record<string, unknow
 
 export const postProcedureInfectionFact: FactDefinition = {
   name: 'postProcedureInfection',
-  description: 'Infection signals after the latest completed facet session within withinDays of now: a temperature ≥ feverC after the procedure time; an active post-procedure-infection Condition (T81.4x, R50.82, spinal infection, fever) with onset on or after the procedure day; a systemic antibiotic started on a later day than the procedure (same-day peri-procedural prophylaxis is not counted).',
-  reads: ['Procedure', 'Observation', 'Condition', 'MedicationRequest'],
+  description: 'Infection signals after the latest completed facet session within withinDays of now. Fever: the latest temperature reading (final/amended/corrected, °F converted, unknown units skipped) is ≥ feverC and taken after the procedure time (a later reading below feverC = resolved, no fever). Condition: an active post-procedure-infection Condition (T81.4x, R50.82, spinal infection, fever) with onset or recorded date on or after the procedure day. critical = fever or such a Condition (ESC-03(a)). Antibiotic: a systemic antibiotic (MEDICATION MATCH; status active or completed; topical/ophthalmic/otic excluded; started = authoredOn, else validityPeriod.start, else effective start) started on a later day than the procedure — same-day peri-procedural prophylaxis is not counted; antibioticOnly = antibiotic and not critical (ESC-03(b)).',
+  reads: ['Procedure', 'Observation', 'Condition', 'MedicationRequest', 'MedicationStatement'],
   params: { type: 'object', required: ['withinDays', 'feverC'], additionalProperties: false, properties: { withinDays: POSITIVE, feverC: POSITIVE } },
-  returns: '{ found, procedureDate, daysAgo, maxTemp, maxTempDate, conditions, antibiotics, signals }',
+  returns: '{ found, critical, antibioticOnly, procedureDate, daysAgo, maxTemp, maxTempDate, conditions, antibiotics, antibioticDate, signals }',
   compute: (ctx, params) => {
     const s = recentSession(ctx, num(params, 'withinDays'))
     if (s === undefined) return { found: false }
     const { ms } = sessionInstant(s)
-    const temps = readings(ctx.record, ctx.valueSet('body-temperature'), 'Cel').list.filter((r) => r.ms > ms)
-    const fever = temps.filter((r) => r.value >= num(params, 'feverC')).sort((a, b) => b.value - a.value)[0]
+    const latest = readings(ctx.record, ctx.valueSet('body-temperature'), 'Cel').list[0]
+    const fever = latest !== undefined && latest.ms > ms && latest.value >= num(params, 'feverC') ? latest : undefined
     const conds = activeConditions(ctx.record, ctx.valueSet('post-procedure-infection')).filter((c) => onsetDays(c).some((d) => d >= s.day))
-    const abx = medications(ctx.record, ctx.valueSet('systemic-antibiotics')).filter((m) => m.day !== undefined && m.day > s.day && m.day <= ctx.record.time.day)
-    const signals = [fever === undefined ? undefined : `temperature ${fever.value} °C on ${fever.date.slice(0, 10)}`,
+    const abx = startedCourses(ctx.record, ctx.valueSet('systemic-antibiotics'))
+      .filter((m) => m.day > s.day && m.day <= ctx.record.time.day).sort((a, b) => a.day - b.day)
+    const critical = fever !== undefined || conds.length > 0
+    const signals = [fever === undefined ? undefined : `temperature ${fever.value} °C on ${fever.date.slice(0, 10)} (latest reading)`,
       conds.length === 0 ? undefined : `diagnosis: ${names(conds).join(', ')}`,
-      abx.length === 0 ? undefined : `antibiotic started: ${names(abx).join(', ')}`].filter(Boolean)
+      abx.length === 0 ? undefined : `antibiotic started: ${courseNames(abx)}`].filter(Boolean)
     return {
       found: signals.length > 0,
+      critical,
+      antibioticOnly: !critical && abx.length > 0,
       procedureDate: s.date,
       daysAgo: ctx.record.time.day - s.day,
       maxTemp: fever?.value ?? null,
       maxTempDate: fever === undefined ? null : fever.date.slice(0, 10),
       conditions: conds.length === 0 ? null : names(conds).join(', '),
-      antibiotics: abx.length === 0 ? null : names(abx).join(', '),
+      antibiotics: abx.length === 0 ? null : courseNames(abx),
+      antibioticDate: abx.length === 0 ? null : isoDate(abx[0]!.day),
       signals: signals.join('; ')
     }
   }

@@ -6,7 +6,7 @@ import { conditionPresentFact, painDurationFact } from './condition-facts.js'
 import type { FactDefinition } from './fact.js'
 import { diagnosticBlocksFact, facetSessionsFact, firstFacetOrderFact, lastSessionFact, priorDiagnosticReliefFact, priorRfaFact, priorTherapeuticFact, procedureDoneFact } from './facet-history-facts.js'
 import { allergyPresentFact, implantedDeviceFact, orderSedationFact, orderSteroidFact, pregnancyEvidenceFact, rfaUnsuitableFact, settingFact } from './order-safety-facts.js'
-import { antithromboticsFact, medicationStartedFact } from './medication-facts.js'
+import { antithromboticsFact, medicationActiveFact, medicationStartedFact } from './medication-facts.js'
 import { latestPainScoreFact, observationsFact } from './observation-facts.js'
 import { dateWindowFact, orderFact, patientFact } from './record-facts.js'
 import { ptArrangedFact, ptEpisodeEndFact, ptEpisodeFact } from './pt-episode-facts.js'
@@ -24,6 +24,7 @@ export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   painDurationFact,
   antithromboticsFact,
   medicationStartedFact,
+  medicationActiveFact,
   conservativeCareFact,
   facetFollowUpFact,
   ptEpisodeFact,
