@@ -39,7 +39,8 @@ export function draftFacetOrders (session: FacetSession | undefined): DraftOrder
   return [...out.values()]
 }
 
-function renderActions (templates: readonly ActionTemplate[], lookup: Lookup, orders: readonly DraftOrderItem[]): Action[] {
+function renderActions (templates: readonly ActionTemplate[], lookup: Lookup,
+  orders: readonly DraftOrderItem[]): Action[] {
   return templates.flatMap((a) => {
     const { forEach, ...template } = a
     if (forEach === undefined) return [renderJson(template, lookup) as Action]

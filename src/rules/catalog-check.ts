@@ -12,8 +12,10 @@ import type { CatalogContent, ConditionNode, FactCall, HookName, RuleContent, Va
  * Per-order actions act on draft orders, so they may only appear on a variant that runs on order
  * hooks alone, and {{draftOrder.…}} may only name a known member inside such an action.
  */
-function checkPerOrderActions (v: Pick<VariantFile, 'card'> & { hooks?: HookName[] }, vp: string, ruleHooks: HookName[]): Array<[string, string]> {
-  const out: Array<[string, string]> = []
+type Located = Array<[pointer: string, message: string]>
+
+function checkPerOrderActions (v: Pick<VariantFile, 'card'> & { hooks?: HookName[] }, vp: string, ruleHooks: HookName[]): Located {
+  const out: Located = []
   const hooks = v.hooks ?? ruleHooks
   ;(v.card.suggestions ?? []).forEach((s, i) => (s.actions ?? []).forEach((a, j) => {
     const pointer = `${vp}/card/suggestions/${i}/actions/${j}`
@@ -22,9 +24,13 @@ function checkPerOrderActions (v: Pick<VariantFile, 'card'> & { hooks?: HookName
       if (refs.length > 0) out.push([pointer, `{{${DRAFT_ORDER_ROOT}.…}} is only available in an action with "forEach"`])
       return
     }
-    if (hooks.includes('patient-view')) out.push([`${pointer}/forEach`, 'a per-order action needs order hooks only: this variant also runs on patient-view'])
+    if (hooks.includes('patient-view')) {
+      out.push([`${pointer}/forEach`, 'a per-order action needs order hooks only: this variant also runs on patient-view'])
+    }
     for (const r of refs) {
-      if (r.path.length !== 1 || !DRAFT_ORDER_FIELDS.includes(r.path[0] ?? '')) out.push([pointer, `{{${[r.root, ...r.path].join('.')}}}: use one of ${DRAFT_ORDER_FIELDS.map((f) => `${DRAFT_ORDER_ROOT}.${f}`).join(', ')}`])
+      if (r.path.length === 1 && DRAFT_ORDER_FIELDS.includes(r.path[0] ?? '')) continue
+      const fields = DRAFT_ORDER_FIELDS.map((f) => `${DRAFT_ORDER_ROOT}.${f}`).join(', ')
+      out.push([pointer, `{{${[r.root, ...r.path].join('.')}}}: use one of ${fields}`])
     }
   }))
   return out

@@ -30,7 +30,8 @@ export const DRAFT_ORDER_FIELDS: readonly string[] = ['reference', 'id', 'code',
 /** How card text shows a value that is not on file. */
 export const MISSING_VALUE_TEXT = 'none recorded'
 
-const isMissing = (v: unknown): boolean => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)
+const isMissing = (v: unknown): boolean =>
+  v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)
 
 export function formatValue (v: unknown): string {
   if (isMissing(v)) return MISSING_VALUE_TEXT

@@ -88,7 +88,10 @@ export function summaryStatements (q: SummaryQuery): Record<SummaryPart, Summary
         WHERE latest = 1 GROUP BY rule_id, any_accepted, reason_system, reason_code`,
       params: known.params
     },
-    events: { sql: `SELECT rule_id, outcome, COUNT(*) AS n FROM feedback${known.clause} GROUP BY rule_id, outcome`, params: known.params },
+    events: {
+      sql: `SELECT rule_id, outcome, COUNT(*) AS n FROM feedback${known.clause} GROUP BY rule_id, outcome`,
+      params: known.params
+    },
     unknown: { sql: `SELECT COUNT(*) AS n FROM feedback${unknown.clause}`, params: unknown.params }
   }
 }
@@ -100,7 +103,9 @@ export function assembleSummary (q: SummaryQuery, rows: Record<SummaryPart, Row[
   const entry = (rule: string): RuleSummary => {
     let e = byRule.get(rule)
     if (e === undefined) {
-      e = { rule, versions: [], shown: 0, accepted: 0, overridden: 0, overrideRate: null, topOverrideReasons: [], events: { accepted: 0, overridden: 0 } }
+      e = {
+        rule, versions: [], shown: 0, accepted: 0, overridden: 0, overrideRate: null, topOverrideReasons: [], events: { accepted: 0, overridden: 0 }
+      }
       byRule.set(rule, e)
     }
     return e
@@ -141,9 +146,11 @@ export function assembleSummary (q: SummaryQuery, rows: Record<SummaryPart, Row[
 }
 
 /** Runs the summary queries with `all` (either store's query function) and assembles the result. */
-export async function runSummary (q: SummaryQuery, all: (sql: string, params: unknown[]) => Row[] | Promise<Row[]>): Promise<FeedbackSummary> {
+export async function runSummary (q: SummaryQuery,
+  all: (sql: string, params: unknown[]) => Row[] | Promise<Row[]>): Promise<FeedbackSummary> {
   const st = summaryStatements(q)
   const parts = Object.keys(st) as SummaryPart[]
   const results = await Promise.all(parts.map(async (k) => await all(st[k].sql, st[k].params)))
-  return assembleSummary(q, Object.fromEntries(parts.map((k, i) => [k, results[i] ?? []])) as Record<SummaryPart, Row[]>)
+  const rows = Object.fromEntries(parts.map((k, i) => [k, results[i] ?? []])) as Record<SummaryPart, Row[]>
+  return assembleSummary(q, rows)
 }

@@ -16,15 +16,21 @@ export interface ScreeningResult { instrument: string, score: number, date: stri
 
 export const screeningStatusFact: FactDefinition = {
   name: 'screeningStatus',
-  description: 'The latest PHQ-9 (44261-6) and GAD-7 (70274-6) total (final/amended/corrected, unit {score} or none) within lookbackDays of now, and `text`: "PHQ-9 total 14 on 2026-10-01; GAD-7 none recorded in 12 months (consider screening for anxiety)", or with neither "none recorded in 12 months: consider screening for depression and anxiety" (the window in months when a multiple of 365 days). For detail text only.',
+  description: 'The latest PHQ-9 (44261-6) and GAD-7 (70274-6) total (final/amended/corrected, unit {score} or none) ' +
+    'within lookbackDays of now, and `text`: "PHQ-9 total 14 on 2026-10-01; GAD-7 none recorded in 12 months (consider ' +
+    'screening for anxiety)", or with neither "none recorded in 12 months: consider screening for depression and anxiety" ' +
+    '(the window in months when a multiple of 365 days). For detail text only.',
   reads: ['Observation'],
-  params: { type: 'object', required: ['lookbackDays'], additionalProperties: false, properties: { lookbackDays: POSITIVE } },
+  params: {
+    type: 'object', required: ['lookbackDays'], additionalProperties: false, properties: { lookbackDays: POSITIVE }
+  },
   returns: '{ found, text, results: [{ instrument, score, date }], missing }',
   compute: ({ record, valueSet }, params) => {
     const days = num(params, 'lookbackDays')
     const vs = valueSet(VALUESET)
     const { list } = readings(record, vs, '{score}')
-    const instrumentOf = (code: string): unknown => vs.matchCoding({ system: 'http://loinc.org', code })?.properties.instrument
+    const instrumentOf = (code: string): unknown =>
+      vs.matchCoding({ system: 'http://loinc.org', code })?.properties.instrument
     const window = days % 365 === 0 ? `${(days / 365) * 12} months` : `${days} days`
     const results: ScreeningResult[] = []
     const parts: string[] = []
@@ -40,7 +46,9 @@ export const screeningStatusFact: FactDefinition = {
       results.push(result)
       parts.push(`${name} total ${result.score} on ${result.date}`)
     }
-    const text = results.length === 0 ? `none recorded in ${window}: consider screening for depression and anxiety` : parts.join('; ')
+    const text = results.length === 0
+      ? `none recorded in ${window}: consider screening for depression and anxiety`
+      : parts.join('; ')
     return { found: results.length > 0, text, results, missing }
   }
 }
