@@ -1,11 +1,13 @@
-// Shapes cards from fired rule variants: renders templates, adds uuids, the rule's source and
-// the `org.facet-pt-cds` extension (rule, version, why), omits empty members, and orders the
-// cards deterministically (critical, warning, info, then rule id).
+// Shapes cards from fired rule variants: renders templates, adds uuids, the rule's source (its
+// short label; the full citation stays in the rule file) and the `org.facet-pt-cds` extension
+// (rule, version, why, evidence tag), omits empty members, and orders the cards
+// deterministically (critical, warning, info, then rule id).
 
 import type { RunResult, VariantOutcome } from '../rules/run-rules.js'
 import { pick, renderJson, renderText, type Lookup } from '../rules/template.js'
 import type { Indicator } from '../rules/types.js'
-import type { Action, Card, Link, NewId } from './types.js'
+import { renderSuggestions } from './suggestions.js'
+import type { Card, Link, NewId } from './types.js'
 
 export const RULE_TOPIC_SYSTEM = 'urn:facet-pt-cds:rule'
 export const OVERRIDE_REASON_SYSTEM = 'urn:facet-pt-cds:override-reason'
@@ -43,16 +45,18 @@ export function buildCard (o: VariantOutcome, patientId: string, newId: NewId): 
       topic: { system: RULE_TOPIC_SYSTEM, code: rule.id, display: rule.title }
     },
     extension: {
-      'org.facet-pt-cds': { rule: rule.id, ...(o.variant.variantId === undefined ? {} : { variant: o.variant.variantId }), version: rule.version, why }
+      'org.facet-pt-cds': {
+        rule: rule.id,
+        ...(o.variant.variantId === undefined ? {} : { variant: o.variant.variantId }),
+        version: rule.version,
+        why,
+        ...(rule.source.evidence === undefined ? {} : { evidence: rule.source.evidence })
+      }
     }
   }
-  if (t.suggestions !== undefined && t.suggestions.length > 0) {
-    card.suggestions = t.suggestions.map((s) => ({
-      label: renderText(s.label, lookup),
-      uuid: newId(),
-      ...(s.isRecommended === undefined ? {} : { isRecommended: s.isRecommended }),
-      ...(s.actions === undefined || s.actions.length === 0 ? {} : { actions: s.actions.map((a) => renderJson(a, lookup) as Action) })
-    }))
+  const suggestions = renderSuggestions(t.suggestions, lookup, o.order, newId)
+  if (suggestions.length > 0) {
+    card.suggestions = suggestions
     card.selectionBehavior = t.selectionBehavior ?? 'at-most-one'
   }
   if (t.overrideReasons !== undefined && t.overrideReasons.length > 0) {

@@ -1,6 +1,6 @@
 // CDS Hooks 2.0 wire shapes this service produces and consumes.
 
-import type { Indicator } from '../rules/types.js'
+import type { Evidence, Indicator } from '../rules/types.js'
 
 export interface Coding { system: string, code: string, display?: string }
 
@@ -8,7 +8,7 @@ export interface Action { type: 'create' | 'update' | 'delete', description: str
 export interface Suggestion { label: string, uuid: string, isRecommended?: boolean, actions?: Action[] }
 export interface Link { label: string, url: string, type: 'absolute' | 'smart', appContext?: string }
 
-export interface CardExtension { rule: string, variant?: string, version: string, why: string }
+export interface CardExtension { rule: string, variant?: string, version: string, why: string, evidence?: Evidence }
 
 export interface Card {
   uuid: string

@@ -18,13 +18,16 @@ function option (args: string[], name: string): string | undefined {
 const pct = (r: number | null): string => r === null ? '-' : `${Math.round(r * 1000) / 10}%`
 
 export function formatSummary (s: FeedbackSummary): string {
-  const head = ['rule', 'shown', 'accepted', 'overridden', 'override rate', 'top override reasons']
+  const head = ['rule', 'shown', 'accepted', 'overridden', 'override rate', 'top override reasons',
+    'events (accepted/overridden)']
   const rows = s.rules.map((r) => [r.rule, String(r.shown), String(r.accepted), String(r.overridden), pct(r.overrideRate),
-    r.topOverrideReasons.map((x) => `${x.code ?? '(no reason)'} ×${x.count}`).join(', ')])
+    r.topOverrideReasons.map((x) => `${x.code ?? '(no reason)'} ×${x.count}`).join(', '),
+    `${r.events.accepted}/${r.events.overridden}`])
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)))
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()
   const scope = `since ${s.since ?? 'the beginning'}${s.service === null ? '' : `, service ${s.service}`}`
-  return [`feedback summary (${scope})`, line(head), ...rows.map(line),
+  const note = 'counts are cards — a card with an accepted suggestion counts as accepted; events = raw feedback entries'
+  return [`feedback summary (${scope}; ${note})`, line(head), ...rows.map(line),
     `${s.rules.length} rule(s); ${s.unknownCardFeedback} feedback entr${s.unknownCardFeedback === 1 ? 'y' : 'ies'} about unknown cards`].join('\n') + '\n'
 }
 

@@ -52,7 +52,13 @@ export const CardSchema = Type.Object({
     appContext: Type.Optional(Type.String())
   }))),
   extension: Type.Optional(Type.Object({
-    'org.facet-pt-cds': Type.Object({ rule: Type.String(), variant: Type.Optional(Type.String()), version: Type.String(), why: Type.String() })
+    'org.facet-pt-cds': Type.Object({
+      rule: Type.String(),
+      variant: Type.Optional(Type.String()),
+      version: Type.String(),
+      why: Type.String(),
+      evidence: Type.Optional(Type.Union([Type.Literal('V'), Type.Literal('S'), Type.Literal('U'), Type.Literal('D')]))
+    })
   }))
 })
 

@@ -4,9 +4,37 @@
 import type { CatalogProblem } from './catalog-problems.js'
 import { FACT_LIBRARY } from './facts/index.js'
 import { FORBIDDEN_FHIRPATH, compileExpression } from './fhirpath-facts.js'
-import { templateRefs } from './template.js'
+import { DRAFT_ORDER_FIELDS, DRAFT_ORDER_ROOT, templateRefs } from './template.js'
 import { paramsValidator } from './validators.js'
-import type { CatalogContent, ConditionNode, FactCall, RuleContent } from './types.js'
+import type { CatalogContent, ConditionNode, FactCall, HookName, RuleContent, VariantFile } from './types.js'
+
+/**
+ * Per-order actions act on draft orders, so they may only appear on a variant that runs on order
+ * hooks alone, and {{draftOrder.…}} may only name a known member inside such an action.
+ */
+type Located = Array<[pointer: string, message: string]>
+
+function checkPerOrderActions (v: Pick<VariantFile, 'card'> & { hooks?: HookName[] }, vp: string, ruleHooks: HookName[]): Located {
+  const out: Located = []
+  const hooks = v.hooks ?? ruleHooks
+  ;(v.card.suggestions ?? []).forEach((s, i) => (s.actions ?? []).forEach((a, j) => {
+    const pointer = `${vp}/card/suggestions/${i}/actions/${j}`
+    const refs = templateRefs(a).filter((r) => r.root === DRAFT_ORDER_ROOT)
+    if (a.forEach === undefined) {
+      if (refs.length > 0) out.push([pointer, `{{${DRAFT_ORDER_ROOT}.…}} is only available in an action with "forEach"`])
+      return
+    }
+    if (hooks.includes('patient-view')) {
+      out.push([`${pointer}/forEach`, 'a per-order action needs order hooks only: this variant also runs on patient-view'])
+    }
+    for (const r of refs) {
+      if (r.path.length === 1 && DRAFT_ORDER_FIELDS.includes(r.path[0] ?? '')) continue
+      const fields = DRAFT_ORDER_FIELDS.map((f) => `${DRAFT_ORDER_ROOT}.${f}`).join(', ')
+      out.push([pointer, `{{${[r.root, ...r.path].join('.')}}}: use one of ${fields}`])
+    }
+  }))
+  return out
+}
 
 
 /** Calls every leaf condition of a tree. */
@@ -90,6 +118,10 @@ function checkRule (rc: RuleContent, content: CatalogContent, defaults: Record<s
   if (other !== undefined) at('/id', `duplicate rule id, also in ${other}`)
   ids.set(rule.id, file)
   for (const hook of rule.hooks) if (!hooksServed.has(hook)) at('/hooks', `no service in services.json answers hook "${hook}"`)
+  const labelMax = defaults.SOURCE_LABEL_MAX_CHARS
+  if (typeof labelMax === 'number' && [...rule.source.label].length > labelMax) {
+    at('/source/label', `source.label has ${[...rule.source.label].length} characters; at most SOURCE_LABEL_MAX_CHARS (${labelMax}) — put the full citation in source.citation`)
+  }
 
   const used = new Set<string>()
   const factNames = new Set<string>()
@@ -127,7 +159,10 @@ function checkRule (rc: RuleContent, content: CatalogContent, defaults: Record<s
       checkCall(leaf, `${vp}/conditions${pointer}`)
       for (const ref of paramRefs(leaf.value, `${vp}/conditions${pointer}/value`)) used.add(ref.name)
     })
+    problems.push(...checkPerOrderActions(v, vp, rule.hooks).map(([pointer, message]) => ({ file, rule: rule.id, pointer, message })))
+    const perOrder = (v.card.suggestions ?? []).some((s) => (s.actions ?? []).some((a) => a.forEach !== undefined))
     for (const ref of templateRefs(v.card)) {
+      if (ref.root === DRAFT_ORDER_ROOT && perOrder) continue // checked by checkPerOrderActions
       if (ref.root === 'param') used.add(ref.path[0] ?? '')
       else if (ref.root !== 'context' && !factNames.has(ref.root) && rule.let?.[ref.root] === undefined) {
         at(`${vp}/card`, `placeholder {{${[ref.root, ...ref.path].join('.')}}} names no fact used by this rule, no let binding and no built-in (param, context)`)

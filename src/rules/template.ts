@@ -1,6 +1,7 @@
 // Card text templates: {{param.NAME}}, {{context.patientId}} and {{name.path}} where name is a
 // fact used by the rule (or a `let` binding). Values are formatted for people: numbers without
-// float noise, lists joined, missing values shown as "unknown".
+// float noise, lists joined, a missing value (undefined, null, empty string or empty list) shown as
+// "none recorded" — never "unknown", which a clinician could read as "not assessed".
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_]+)*)\s*\}\}/g
 const WHOLE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_]+)*)\s*\}\}$/
@@ -22,11 +23,21 @@ export function templateRefs (value: unknown): TemplateRef[] {
 
 export type Lookup = (root: string, path: string[]) => unknown
 
+/** In an action with `forEach: "draftFacetOrder"`: {{draftOrder.<field>}} names the order it acts on. */
+export const DRAFT_ORDER_ROOT = 'draftOrder'
+export const DRAFT_ORDER_FIELDS: readonly string[] = ['reference', 'id', 'code', 'name']
+
+/** How card text shows a value that is not on file. */
+export const MISSING_VALUE_TEXT = 'none recorded'
+
+const isMissing = (v: unknown): boolean =>
+  v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)
+
 export function formatValue (v: unknown): string {
-  if (v === undefined || v === null) return 'unknown'
+  if (isMissing(v)) return MISSING_VALUE_TEXT
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 10) / 10)
   if (typeof v === 'boolean') return v ? 'yes' : 'no'
-  if (Array.isArray(v)) return v.map(formatValue).join(', ')
+  if (Array.isArray(v)) return v.filter((x) => !isMissing(x)).map(formatValue).join(', ') || MISSING_VALUE_TEXT
   if (typeof v === 'object') return JSON.stringify(v)
   return String(v)
 }

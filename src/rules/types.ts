@@ -16,7 +16,14 @@ export type ConditionNode =
   | { fact: string, operator: string, value: unknown, path?: string, params?: Record<string, unknown> }
 
 export interface LinkTemplate { label: string, url: string, type: 'absolute' | 'smart', appContext?: string }
-export interface ActionTemplate { type: 'create' | 'update' | 'delete', description: string, resource?: Record<string, unknown>, resourceId?: string }
+export interface ActionTemplate {
+  type: 'create' | 'update' | 'delete'
+  description: string
+  resource?: Record<string, unknown>
+  resourceId?: string
+  /** One action per draft facet ServiceRequest of the order session, named by {{draftOrder.…}}. */
+  forEach?: 'draftFacetOrder'
+}
 export interface SuggestionTemplate { label: string, isRecommended?: boolean, actions?: ActionTemplate[] }
 export interface OverrideReasonTemplate { code: string, display: string, system?: string }
 

@@ -4,8 +4,8 @@
 import pg from 'pg'
 import { MIGRATIONS, MIGRATIONS_TABLE } from './migrations.js'
 import {
-  INSERT_AUDIT, INSERT_CARD, INSERT_FEEDBACK, LIST_AUDIT, LIST_CARDS, LIST_FEEDBACK, assembleSummary, auditParams, cardParams,
-  cardsByUuidSql, feedbackParams, rowToAudit, rowToCard, rowToFeedback, summaryStatements
+  INSERT_AUDIT, INSERT_CARD, INSERT_FEEDBACK, LIST_AUDIT, LIST_CARDS, LIST_FEEDBACK, auditParams, cardParams,
+  cardsByUuidSql, feedbackParams, rowToAudit, rowToCard, rowToFeedback, runSummary
 } from './sql.js'
 import type { Store } from './types.js'
 
@@ -85,11 +85,7 @@ export function openPostgresStore (url: string, now: () => Date = () => new Date
       await insertAll(c, INSERT_FEEDBACK, batch.feedback.map((f) => feedbackParams(f, known.get(f.cardUuid))))
       return { unknownFeedback: batch.feedback.filter((f) => !known.has(f.cardUuid)).length }
     }),
-    summary: async (q) => {
-      const st = summaryStatements(q)
-      const [shown, outcomes, reasons, unknown] = await Promise.all([st.shown, st.outcomes, st.reasons, st.unknown].map(async (x) => await all(x.sql, x.params)))
-      return assembleSummary(q, { shown: shown ?? [], outcomes: outcomes ?? [], reasons: reasons ?? [], unknown: unknown ?? [] })
-    },
+    summary: async (q) => await runSummary(q, all),
     feedback: async () => (await all(LIST_FEEDBACK)).map(rowToFeedback),
     audits: async () => (await all(LIST_AUDIT)).map(rowToAudit),
     issuedCards: async () => (await all(LIST_CARDS)).map(rowToCard),

@@ -61,28 +61,53 @@ function where (q: SummaryQuery, timeColumn: string, extra: string[] = []): { cl
 }
 
 export interface SummaryStatement { sql: string, params: unknown[] }
+export type SummaryPart = 'shown' | 'cards' | 'events' | 'unknown'
+
+/**
+ * One row per card that had feedback (CLINICAL.md "Feedback counting"): `any_accepted` = 1 when
+ * any entry accepted a suggestion; otherwise the card's latest entry (outcome time, then receipt,
+ * then id) decides, and its reason is the card's override reason. Window functions: SQLite ≥ 3.25
+ * and PostgreSQL run the same text.
+ */
+function perCardSql (clause: string): string {
+  return `SELECT rule_id, card_uuid, outcome, reason_system, reason_code,
+      ROW_NUMBER() OVER (PARTITION BY card_uuid ORDER BY outcome_timestamp DESC, received_at DESC, id DESC) AS latest,
+      MAX(CASE WHEN outcome = 'accepted' THEN 1 ELSE 0 END) OVER (PARTITION BY card_uuid) AS any_accepted
+    FROM feedback${clause}`
+}
 
 /** The four queries the summary is assembled from. */
-export function summaryStatements (q: SummaryQuery): Record<'shown' | 'outcomes' | 'reasons' | 'unknown', SummaryStatement> {
+export function summaryStatements (q: SummaryQuery): Record<SummaryPart, SummaryStatement> {
   const cards = where(q, 'issued_at')
   const known = where(q, 'received_at', ['known = 1'])
-  const overridden = where(q, 'received_at', ['known = 1', "outcome = 'overridden'"])
   const unknown = where(q, 'received_at', ['known = 0'])
   return {
     shown: { sql: `SELECT rule_id, rule_version, COUNT(*) AS n FROM issued_cards${cards.clause} GROUP BY rule_id, rule_version`, params: cards.params },
-    outcomes: { sql: `SELECT rule_id, outcome, COUNT(DISTINCT card_uuid) AS n FROM feedback${known.clause} GROUP BY rule_id, outcome`, params: known.params },
-    reasons: { sql: `SELECT rule_id, reason_system, reason_code, COUNT(*) AS n FROM feedback${overridden.clause} GROUP BY rule_id, reason_system, reason_code`, params: overridden.params },
+    cards: {
+      sql: `SELECT rule_id, any_accepted, reason_system, reason_code, COUNT(*) AS n FROM (${perCardSql(known.clause)}) per_card
+        WHERE latest = 1 GROUP BY rule_id, any_accepted, reason_system, reason_code`,
+      params: known.params
+    },
+    events: {
+      sql: `SELECT rule_id, outcome, COUNT(*) AS n FROM feedback${known.clause} GROUP BY rule_id, outcome`,
+      params: known.params
+    },
     unknown: { sql: `SELECT COUNT(*) AS n FROM feedback${unknown.clause}`, params: unknown.params }
   }
 }
 
 const TOP_REASONS = 3
 
-export function assembleSummary (q: SummaryQuery, rows: Record<'shown' | 'outcomes' | 'reasons' | 'unknown', Row[]>): FeedbackSummary {
+export function assembleSummary (q: SummaryQuery, rows: Record<SummaryPart, Row[]>): FeedbackSummary {
   const byRule = new Map<string, RuleSummary>()
   const entry = (rule: string): RuleSummary => {
     let e = byRule.get(rule)
-    if (e === undefined) { e = { rule, versions: [], shown: 0, accepted: 0, overridden: 0, overrideRate: null, topOverrideReasons: [] }; byRule.set(rule, e) }
+    if (e === undefined) {
+      e = {
+        rule, versions: [], shown: 0, accepted: 0, overridden: 0, overrideRate: null, topOverrideReasons: [], events: { accepted: 0, overridden: 0 }
+      }
+      byRule.set(rule, e)
+    }
     return e
   }
   for (const r of rows.shown) {
@@ -90,16 +115,19 @@ export function assembleSummary (q: SummaryQuery, rows: Record<'shown' | 'outcom
     e.shown += Number(r.n)
     e.versions.push(String(r.rule_version))
   }
-  for (const r of rows.outcomes) {
-    const e = entry(String(r.rule_id))
-    if (r.outcome === 'accepted') e.accepted += Number(r.n)
-    if (r.outcome === 'overridden') e.overridden += Number(r.n)
-  }
   const reasons = new Map<string, OverrideReasonCount[]>()
-  for (const r of rows.reasons) {
-    const list = reasons.get(String(r.rule_id)) ?? []
+  for (const r of rows.cards) {
+    const e = entry(String(r.rule_id))
+    if (Number(r.any_accepted) === 1) { e.accepted += Number(r.n); continue }
+    e.overridden += Number(r.n)
+    const list = reasons.get(e.rule) ?? []
     list.push({ system: s(r.reason_system), code: s(r.reason_code), count: Number(r.n) })
-    reasons.set(String(r.rule_id), list)
+    reasons.set(e.rule, list)
+  }
+  for (const r of rows.events) {
+    const e = entry(String(r.rule_id))
+    if (r.outcome === 'accepted') e.events.accepted += Number(r.n)
+    if (r.outcome === 'overridden') e.events.overridden += Number(r.n)
   }
   for (const e of byRule.values()) {
     e.versions.sort()
@@ -115,4 +143,14 @@ export function assembleSummary (q: SummaryQuery, rows: Record<'shown' | 'outcom
     rules: [...byRule.values()].sort((a, b) => a.rule.localeCompare(b.rule)),
     unknownCardFeedback: Number(rows.unknown[0]?.n ?? 0)
   }
+}
+
+/** Runs the summary queries with `all` (either store's query function) and assembles the result. */
+export async function runSummary (q: SummaryQuery,
+  all: (sql: string, params: unknown[]) => Row[] | Promise<Row[]>): Promise<FeedbackSummary> {
+  const st = summaryStatements(q)
+  const parts = Object.keys(st) as SummaryPart[]
+  const results = await Promise.all(parts.map(async (k) => await all(st[k].sql, st[k].params)))
+  const rows = Object.fromEntries(parts.map((k, i) => [k, results[i] ?? []])) as Record<SummaryPart, Row[]>
+  return assembleSummary(q, rows)
 }

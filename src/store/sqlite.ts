@@ -6,8 +6,8 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { MIGRATIONS, MIGRATIONS_TABLE } from './migrations.js'
 import {
-  INSERT_AUDIT, INSERT_CARD, INSERT_FEEDBACK, LIST_AUDIT, LIST_CARDS, LIST_FEEDBACK, assembleSummary, auditParams, cardParams,
-  cardsByUuidSql, feedbackParams, rowToAudit, rowToCard, rowToFeedback, summaryStatements
+  INSERT_AUDIT, INSERT_CARD, INSERT_FEEDBACK, LIST_AUDIT, LIST_CARDS, LIST_FEEDBACK, auditParams, cardParams,
+  cardsByUuidSql, feedbackParams, rowToAudit, rowToCard, rowToFeedback, runSummary
 } from './sql.js'
 import type { Store, WriteBatch, WriteResult } from './types.js'
 
@@ -64,10 +64,7 @@ export function openSqliteStore (file: string, now: () => Date = () => new Date(
     kind: 'sqlite',
     migrate: async () => { migrate() },
     write: async (batch) => write(batch),
-    summary: async (q) => {
-      const st = summaryStatements(q)
-      return assembleSummary(q, { shown: all(st.shown.sql, st.shown.params), outcomes: all(st.outcomes.sql, st.outcomes.params), reasons: all(st.reasons.sql, st.reasons.params), unknown: all(st.unknown.sql, st.unknown.params) })
-    },
+    summary: async (q) => await runSummary(q, all),
     feedback: async () => all(LIST_FEEDBACK).map(rowToFeedback),
     audits: async () => all(LIST_AUDIT).map(rowToAudit),
     issuedCards: async () => all(LIST_CARDS).map(rowToCard),

@@ -56,18 +56,30 @@ export interface WriteResult {
 
 export interface SummaryQuery { since?: string, service?: string }
 
+/** `count` = overridden cards whose latest feedback gave this reason (null code = none picked). */
 export interface OverrideReasonCount { system: string | null, code: string | null, count: number }
 
+/** Raw feedback entries (events), shown beside the card counts: one card may have several. */
+export interface FeedbackEventCounts { accepted: number, overridden: number }
+
+/**
+ * Counts of cards, not feedback events: a card with any `accepted` feedback counts once as
+ * accepted (a later dismissal of the same card is housekeeping); a card with only `overridden`
+ * feedback counts once as overridden, with the reason of its latest entry.
+ */
 export interface RuleSummary {
   rule: string
   versions: string[]
   shown: number
-  /** Distinct cards with at least one `accepted` / `overridden` feedback. */
+  /** Cards with at least one `accepted` feedback. */
   accepted: number
+  /** Cards whose feedback was `overridden` only. */
   overridden: number
   /** overridden / (accepted + overridden); null when no card of the rule had feedback. */
   overrideRate: number | null
+  /** Reasons of the overridden cards (each card's latest reason), most frequent first. */
   topOverrideReasons: OverrideReasonCount[]
+  events: FeedbackEventCounts
 }
 
 export interface FeedbackSummary {

@@ -42,8 +42,21 @@ t.test('feedback links back to the rule of the card the service issued', async (
   t.equal(body.rules.reduce((n, r) => n + r.shown, 0), cards.length, 'every issued card is counted as shown')
   t.equal(body.unknownCardFeedback, 1)
 
+  // The sandbox keeps a card on screen after its suggestion was applied; dismissing it then sends `overridden`.
+  const dismissed = await app.inject({
+    method: 'POST',
+    url: FEEDBACK_URL,
+    payload: { feedback: [{ card: withSuggestion.uuid, outcome: 'overridden', overrideReason: { reason: { code: 'patient-declined', system: 'urn:facet-pt-cds:override-reason' } }, outcomeTimestamp: '2026-11-29T10:05:00Z' }] }
+  })
+  t.equal(dismissed.statusCode, 200)
+  const after = (await app.inject({ method: 'GET', url: '/feedback/summary' })).json() as { rules: Array<Record<string, any>> }
+  const acceptedRule = after.rules.find((r) => r.rule === withSuggestion.extension['org.facet-pt-cds'].rule)
+  t.match(acceptedRule, { shown: 1, accepted: 1, overridden: 0, overrideRate: 0, events: { accepted: 1, overridden: 1 } },
+    'accepted then dismissed: one accepted card, two events')
+  t.same(acceptedRule?.topOverrideReasons, [], 'the dismissal of an accepted card gives no override reason')
+
   const stored = await dataStore.feedback()
-  t.equal(stored.length, 3)
+  t.equal(stored.length, 4)
   t.match(stored.find((f) => f.cardUuid === other.uuid), {
     known: true, ruleId: other.extension['org.facet-pt-cds'].rule, ruleVersion: other.extension['org.facet-pt-cds'].version,
     outcome: 'overridden', reasonCode: 'not-clinically-appropriate', reasonSystem: 'urn:facet-pt-cds:override-reason', userComment: 'discussed',

@@ -28,6 +28,8 @@ t.test('GET /rules lists the catalog in force with parameter values of the profi
   t.equal(body.catalog.loadedAt, NOW.toISOString())
   t.equal(body.profile.name, 'medicare_lcd')
   t.equal(body.rules.length, catalog.content.rules.length)
+  t.match(body.rules.find((r: any) => r.id === 'SUIT-01').source, { label: 'Medicare LCD: pain and disability scales', evidence: 'V', citation: /Noridian Q&A A2/ },
+    'the short card label, and for authors the full citation')
   const suit01 = body.rules.find((r: any) => r.id === 'SUIT-01')
   t.match(suit01, { version: SUIT01.version, title: SUIT01.title, hooks: SUIT01.hooks, enabled: true })
   const param = catalog.content.parameters.parameters.PAIN_SCORE_LOOKBACK_DAYS

@@ -26,7 +26,8 @@ t.test('feedback summary from the CLI reads the same store', async (t) => {
   }
   const text = await run(['summary', '--db', url])
   t.equal(text.code, 0)
-  t.match(text.out, /SAFE-01\s+2\s+1\s+1\s+50%\s+patient-declined ×1/)
+  t.match(text.out, /SAFE-01\s+2\s+1\s+1\s+50%\s+patient-declined ×1\s+1\/1/)
+  t.match(text.out, /counts are cards/, 'the table says what it counts')
   t.match(text.out, /PT-02\s+1\s+0\s+0\s+-/)
   t.match(text.out, /1 feedback entry about unknown cards/)
 

@@ -81,16 +81,18 @@ export async function storeContract (t: Test, open: () => Promise<Store>): Promi
     const all = await store.summary({})
     t.same(all.rules.map((r) => r.rule), ['SAFE-01', 'SUIT-01'])
     const safe = all.rules[0]
-    t.match(safe, { rule: 'SAFE-01', versions: ['1.0.0'], shown: 3, accepted: 1, overridden: 3, overrideRate: 0.75 }, 'c1 accepted then overridden counts in both')
+    t.match(safe, { rule: 'SAFE-01', versions: ['1.0.0'], shown: 3, accepted: 1, overridden: 2, overrideRate: 0.667 },
+      'cards, not events: c1 accepted then dismissed counts once, as accepted')
+    t.same(safe?.events, { accepted: 1, overridden: 3 }, 'the raw feedback entries are counted beside the cards, as events')
     t.same(safe?.topOverrideReasons, [
-      { system: 'urn:facet-pt-cds:override-reason', code: 'not-clinically-appropriate', count: 2 },
+      { system: 'urn:facet-pt-cds:override-reason', code: 'not-clinically-appropriate', count: 1 },
       { system: 'urn:facet-pt-cds:override-reason', code: 'patient-declined', count: 1 }
-    ])
-    t.match(all.rules[1], { rule: 'SUIT-01', shown: 1, accepted: 0, overridden: 1, overrideRate: 1, topOverrideReasons: [{ system: null, code: null, count: 1 }] })
+    ], "c1's override reason is not counted: the card was accepted")
+    t.match(all.rules[1], { rule: 'SUIT-01', shown: 1, accepted: 0, overridden: 1, overrideRate: 1, topOverrideReasons: [{ system: null, code: null, count: 1 }], events: { accepted: 0, overridden: 1 } })
     t.equal(all.unknownCardFeedback, 1)
 
     const orderSelect = await store.summary({ service: 'facet-pt-order-select' })
-    t.match(orderSelect.rules[0], { rule: 'SAFE-01', shown: 2, overridden: 2 }, 'service filter')
+    t.match(orderSelect.rules[0], { rule: 'SAFE-01', shown: 2, accepted: 1, overridden: 1, events: { accepted: 1, overridden: 2 } }, 'service filter')
     t.equal(orderSelect.service, 'facet-pt-order-select')
 
     const recent = await store.summary({ since: '2026-11-29T00:00:00.000Z' })
@@ -98,6 +100,33 @@ export async function storeContract (t: Test, open: () => Promise<Store>): Promi
     const future = await store.summary({ since: '2027-01-01T00:00:00.000Z' })
     t.same(future.rules, [])
     t.equal(future.unknownCardFeedback, 0)
+  })
+
+  await t.test('summary counts cards: any accepted suggestion wins, else the latest feedback decides', async (t) => {
+    const at = (iso: string): Partial<FeedbackEntry> => ({ outcomeTimestamp: iso })
+    await store.write({
+      cards: [card('g1', 'GOV-01'), card('g2', 'GOV-01'), card('g3', 'GOV-01'), card('g4', 'GOV-01'), card('g5', 'GOV-01')],
+      audits: [],
+      feedback: [
+        // g1: dismissed first, then a suggestion accepted → accepted once
+        fb('g1', 'overridden', { ...reason('patient-declined'), ...at('2026-11-29T10:01:00.000Z') }),
+        fb('g1', 'accepted', { ...at('2026-11-29T10:02:00.000Z'), acceptedSuggestions: ['s-a', 's-b'] }),
+        // g2: overridden twice → one overridden card with the reason of the latest entry (by outcome time, not arrival)
+        fb('g2', 'overridden', { ...reason('documented-elsewhere'), ...at('2026-11-29T10:09:00.000Z') }),
+        fb('g2', 'overridden', { ...reason('patient-declined'), ...at('2026-11-29T10:03:00.000Z') }),
+        // g3: accepted twice → one accepted card
+        fb('g3', 'accepted', at('2026-11-29T10:01:00.000Z')),
+        fb('g3', 'accepted', at('2026-11-29T10:02:00.000Z')),
+        // g4: overridden with no reason; g5: no feedback at all
+        fb('g4', 'overridden', at('2026-11-29T10:01:00.000Z'))
+      ]
+    })
+    const gov = (await store.summary({})).rules.find((r) => r.rule === 'GOV-01')
+    t.match(gov, { shown: 5, accepted: 2, overridden: 2, overrideRate: 0.5, events: { accepted: 3, overridden: 4 } })
+    t.same(gov?.topOverrideReasons, [
+      { system: 'urn:facet-pt-cds:override-reason', code: 'documented-elsewhere', count: 1 },
+      { system: null, code: null, count: 1 }
+    ], "g2 counts once with its latest reason; g1's dismissal is not counted")
   })
 
   await t.test('a batch is one transaction: a failing row writes nothing', async (t) => {

@@ -11,6 +11,7 @@ import { latestPainScoreFact, observationsFact } from './observation-facts.js'
 import { dateWindowFact, orderFact, patientFact } from './record-facts.js'
 import { ptArrangedFact, ptEpisodeEndFact, ptEpisodeFact } from './pt-episode-facts.js'
 import { ptResponseFact } from './pt-response-facts.js'
+import { screeningStatusFact } from './screening-facts.js'
 import { interventionHistoryFact, postProcedurePainFact, progressSincePriorFact, worseningTrendFact } from './trend-facts.js'
 import { newNeuroDeficitFact, postProcedureInfectionFact, postSteroidGlucoseFact, spinePainFact, weightLossFact } from './escalation-facts.js'
 
@@ -31,6 +32,7 @@ export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   ptArrangedFact,
   ptEpisodeEndFact,
   ptResponseFact,
+  screeningStatusFact,
   postProcedurePainFact,
   worseningTrendFact,
   interventionHistoryFact,
