@@ -7,6 +7,7 @@ import {
   INSERT_AUDIT, INSERT_CARD, INSERT_FEEDBACK, LIST_AUDIT, LIST_CARDS, LIST_FEEDBACK, assembleSummary, auditParams, cardParams,
   cardsByUuidSql, feedbackParams, rowToAudit, rowToCard, rowToFeedback, summaryStatements
 } from './sql.js'
+import { PROBE, PRUNE_EVERY_SECONDS, PRUNE_JTI, REMEMBER_JTI } from './sql-guard.js'
 import type { Store } from './types.js'
 
 type Row = Record<string, unknown>
@@ -32,6 +33,7 @@ export function openPostgresStore (url: string, now: () => Date = () => new Date
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 })
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {})
+  let lastPrune = 0
   const all = async (sql: string, params: unknown[] = [], client: pg.Pool | pg.PoolClient = pool): Promise<Row[]> =>
     (await client.query(numbered(sql), params)).rows as Row[]
 
@@ -72,6 +74,8 @@ export function openPostgresStore (url: string, now: () => Date = () => new Date
       })
     },
     write: async (batch) => await inTransaction(async (c) => {
+      // Feedback is acknowledged once committed: never let a server-wide synchronous_commit=off weaken that.
+      if (batch.feedback.length > 0) await c.query('SET LOCAL synchronous_commit = on')
       await insertAll(c, INSERT_CARD, batch.cards.map(cardParams))
       await insertAll(c, INSERT_AUDIT, batch.audits.map(auditParams))
       const known = new Map<string, { ruleId: string, ruleVersion: string, variant: string | null }>()
@@ -85,6 +89,15 @@ export function openPostgresStore (url: string, now: () => Date = () => new Date
       await insertAll(c, INSERT_FEEDBACK, batch.feedback.map((f) => feedbackParams(f, known.get(f.cardUuid))))
       return { unknownFeedback: batch.feedback.filter((f) => !known.has(f.cardUuid)).length }
     }),
+    probe: async () => { await all(PROBE, ['probe', now().toISOString()]) },
+    rememberJti: async (iss, jti, expiresAt, nowSec) => {
+      if (nowSec - lastPrune >= PRUNE_EVERY_SECONDS) {
+        lastPrune = nowSec
+        await all(PRUNE_JTI, [nowSec])
+      }
+      const result = await pool.query(numbered(REMEMBER_JTI), [iss, jti, expiresAt, nowSec])
+      return result.rowCount === 1
+    },
     summary: async (q) => {
       const st = summaryStatements(q)
       const [shown, outcomes, reasons, unknown] = await Promise.all([st.shown, st.outcomes, st.reasons, st.unknown].map(async (x) => await all(x.sql, x.params)))
