@@ -7,7 +7,7 @@
 // next call reopens the path — a new file if the directory is still there and writable; a missing
 // directory is not recreated (it may be an unmounted volume), the store stays unwritable instead.
 
-import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { StoreFileChangedError } from './errors.js'
@@ -42,10 +42,12 @@ interface Statements { card: Database.Statement, audit: Database.Statement, feed
 class Connection {
   readonly db: Database.Database
   readonly identity: Identity | null
+  /** The -wal and -shm files this connection uses (recorded once migrated: then they exist). */
+  journal: Array<{ path: string, id: Identity | null }> = []
   private statements: Statements | undefined
   private writer: ((c: Connection, batch: WriteBatch) => WriteResult) | undefined
 
-  constructor (file: string) {
+  constructor (private readonly file: string) {
     this.db = new Database(file)
     try {
       this.db.pragma('journal_mode = WAL')
@@ -68,6 +70,20 @@ class Connection {
         this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now().toISOString())
       }
     })()
+    if (this.file !== ':memory:') this.journal = ['-wal', '-shm'].map((s) => ({ path: `${this.file}${s}`, id: identityOf(`${this.file}${s}`) }))
+  }
+
+  /**
+   * Closes, then removes this connection's -wal/-shm if they are still at their paths: SQLite leaves
+   * them behind when the database file was moved, and they must never be applied to a new file there.
+   * A -wal/-shm that is not ours (restored with a replacement file) is left alone.
+   */
+  closeOrphaned (): void {
+    this.close()
+    for (const j of this.journal) {
+      const id = identityOf(j.path)
+      if (id !== null && j.id !== null && id.dev === j.id.dev && id.ino === j.id.ino) rmSync(j.path, { force: true })
+    }
   }
 
   get st (): Statements {
@@ -133,6 +149,8 @@ export function openSqliteStore (file: string, now: () => Date = () => new Date(
       throw new StoreFileChangedError(`the database file was ${id === null ? 'deleted' : 'replaced'} under the running service`)
     }
     if (!existsSync(dirname(file))) throw new StoreFileChangedError('the database directory is gone; it is not recreated while running')
+    // Close first: the old connection's -wal/-shm sit at the same paths and belong to the old file.
+    conn.closeOrphaned()
     const fresh = new Connection(file)
     try {
       fresh.migrate(now)
@@ -140,7 +158,6 @@ export function openSqliteStore (file: string, now: () => Date = () => new Date(
       fresh.close()
       throw err
     }
-    conn.close()
     conn = fresh
     changed = false
     return conn
