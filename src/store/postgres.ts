@@ -46,16 +46,24 @@ export function openPostgresStore (url: string, now: () => Date = () => new Date
 
   async function inTransaction<T> (fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect()
+    // A connection lost while checked out emits 'error' on the client (the pool only listens while it
+    // is idle): without a listener that would crash the process; the failing query rejects anyway.
+    const onLost = (): void => {}
+    client.on('error', onLost)
+    let failed: Error | undefined
     try {
       await client.query('BEGIN')
       const result = await fn(client)
       await client.query('COMMIT')
       return result
     } catch (err) {
+      failed = err instanceof Error ? err : new Error(String(err))
       await client.query('ROLLBACK').catch(() => {})
       throw err
     } finally {
-      client.release()
+      client.removeListener('error', onLost)
+      // Released with the error, a client whose transaction failed is discarded, not reused.
+      client.release(failed)
     }
   }
 

@@ -7,7 +7,7 @@
 // - Durable rows (feedback): `enqueueDurable(rows)` resolves once the batch holding them has committed
 //   and rejects when it could not (the caller answers 503; nothing is retried behind its back). One
 //   request's rows always share a batch. A durable enqueue writes at once, even during a backoff, so a
-//   caller learns quickly whether the store is back.
+//   caller learns quickly whether the store is back; a failed write rejects every durable caller waiting.
 // - A batch refused for a permanent reason is split: each request / row is retried alone, so one bad
 //   row cannot fail another caller's feedback or hold the audit trail up.
 
@@ -204,12 +204,29 @@ export class WriteQueue {
       if (background.length > 0) this.opts.onDropped?.(background.length, 'refused')
       return 'again'
     }
+    this.rejectWaiting(err)
     this.putBack(background)
     if (isolated && background.length > 0) this.isolate++
     this.backoffMs = Math.min(this.retryMaxMs, this.backoffMs === 0 ? this.retryMinMs : this.backoffMs * 2)
     this.retryAt = Date.now() + this.backoffMs
     this.opts.onError?.(err, { rows, retrying: background.length, permanent })
     return 'failed'
+  }
+
+  /**
+   * After a transient failure every durable caller still waiting is told at once (503) rather than
+   * held through the backoff — or spun on: the rows ahead of it would keep failing.
+   */
+  private rejectWaiting (err: unknown): void {
+    const waiting = this.items.slice(this.head)
+    const durable = waiting.filter((i): i is Durable => i.kind === 'feedback')
+    if (durable.length === 0) return
+    this.items = waiting.filter((i) => i.kind !== 'feedback')
+    this.head = 0
+    const rows = durable.reduce((n, i) => n + i.rows.length, 0)
+    this.pending -= rows
+    this.settled += rows
+    for (const item of durable) item.done(err)
   }
 
   /** Writes until `done()` or a write fails (rows then stay buffered for the retry). */

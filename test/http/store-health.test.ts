@@ -1,14 +1,17 @@
 // Feedback is acknowledged only once stored, and /readyz follows whether the store can write:
-// a store that fails, a SQLite file made immutable, deleted, or its directory removed — and back.
+// a store that fails, a SQLite file made immutable, deleted, or its directory removed, a PostgreSQL
+// that goes away (TEST_POSTGRES_URL, behind a TCP proxy the test stops) — and back.
 
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { type AddressInfo, type Server, type Socket, connect, createServer } from 'node:net'
 import { join } from 'node:path'
+import pg from 'pg'
 import t, { type Test } from 'tap'
 import type { App } from '../../src/app.js'
 import { openStore } from '../../src/store/open.js'
 import type { Store } from '../../src/store/types.js'
-import { tempDir, testApp } from '../helper.js'
+import { TEST_POSTGRES_URL, tempDir, testApp } from '../helper.js'
 
 const FEEDBACK_URL = '/cds-services/facet-pt-order-select/feedback'
 let n = 0
@@ -134,3 +137,65 @@ t.test('SQLite directory deleted under the running service: 503 until it is back
   t.equal((await post(app)).statusCode, 200)
   t.ok(existsSync(file))
 })
+
+/** A loopback TCP proxy to PostgreSQL that the test can stop (every connection cut, port closed) and restart. */
+function tcpProxy (host: string, port: number): { start: (listen?: number) => Promise<number>, stop: () => Promise<void> } {
+  const sockets = new Set<Socket>()
+  let server: Server | undefined
+  return {
+    start: async (listen = 0) => await new Promise<number>((resolve) => {
+      server = createServer((client) => {
+        const upstream = connect(port, host)
+        for (const s of [client, upstream]) { sockets.add(s); s.on('error', () => {}); s.on('close', () => { sockets.delete(s) }) }
+        client.on('close', () => upstream.destroy())
+        upstream.on('close', () => client.destroy())
+        client.pipe(upstream).pipe(client)
+      })
+      server.listen(listen, '127.0.0.1', () => { resolve((server?.address() as AddressInfo).port) })
+    }),
+    stop: async () => {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve) => { server?.close(() => { resolve() }) })
+    }
+  }
+}
+
+if (TEST_POSTGRES_URL === undefined) {
+  t.test('PostgreSQL stopped under the running service', { skip: 'SKIPPED: TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL and sets it)' }, () => {})
+} else {
+  const url = TEST_POSTGRES_URL
+  t.test('PostgreSQL stopped under the running service: feedback and /readyz 503, then 200 once it is back', async (t) => {
+    const schema = `t_down_${process.pid}_${Date.now()}`
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    await admin.query(`CREATE SCHEMA ${schema}`)
+    t.teardown(async () => { await admin.query(`DROP SCHEMA ${schema} CASCADE`); await admin.end() })
+    const target = new URL(url)
+    const proxy = tcpProxy(target.hostname, Number(target.port === '' ? 5432 : target.port))
+    const port = await proxy.start()
+    t.teardown(async () => { await proxy.stop() })
+    const via = new URL(url)
+    via.hostname = '127.0.0.1'
+    via.port = String(port)
+    const scoped = `${via.toString()}${via.search === '' ? '?' : '&'}options=${encodeURIComponent(`-c search_path=${schema}`)}`
+    const { app, dataStore, queue } = await testApp({ config: { DATABASE_URL: scoped, STORE_PROBE_INTERVAL_MS: 0 } })
+    t.teardown(async () => { await app.close() })
+    t.equal((await post(app)).statusCode, 200)
+    t.equal((await ready(app)).statusCode, 200)
+
+    await proxy.stop()
+    expect503(t, await post(app), 'feedback while PostgreSQL is unreachable')
+    const down = await ready(app)
+    t.equal(down.statusCode, 503, '/readyz while PostgreSQL is unreachable')
+    t.match(down.json(), { store: { writable: false } })
+    const hook = await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', payload: { hook: 'order-select' } })
+    t.equal(hook.statusCode, 400, 'hook answers do not wait for the store')
+
+    await proxy.start(port)
+    t.equal((await ready(app)).statusCode, 200, '/readyz once PostgreSQL is reachable again')
+    t.equal((await post(app)).statusCode, 200)
+    await queue.drain()
+    t.equal((await dataStore.feedback()).length, 2, 'the two acknowledged entries, not the refused one')
+    t.same((await dataStore.audits()).map((a) => a.status), [400], 'the audit row of the call made during the outage was kept and written')
+  })
+}

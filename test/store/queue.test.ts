@@ -199,3 +199,13 @@ t.test('flush writes what was queued before it, and is not held up by later rows
   await q.drain()
   t.equal(q.depth, 0)
 })
+
+t.test('a durable caller behind a backlog is rejected when a write fails, not held or spun on', async (t) => {
+  let attempts = 0
+  const store = recordingStore({ fail: () => { attempts++; return true } })
+  const q = new WriteQueue(store, { batchSize: 1, intervalMs: 60_000, retryMinMs: 60_000 })
+  for (let i = 0; i < 5; i++) q.audit(audit(`a${i}`, 200))
+  await t.rejects(q.enqueueDurable([fb('c1', 'overridden')]), /boom/, 'told at once although its rows were never reached')
+  t.equal(attempts, 1, 'one failed attempt, then the backoff')
+  t.equal(q.depth, 5, 'the backlog is kept')
+})
