@@ -118,6 +118,14 @@ t.test('429 and 503 answers write no audit row (metrics only)', async (t) => {
   t.same(await shedStore.audits(), [], 'the shed call left no audit row')
 })
 
+t.test('a NUL character in an id from the body is not stored (PostgreSQL would refuse the whole batch)', async (t) => {
+  const { app, dataStore, queue } = await testApp()
+  t.teardown(async () => { await app.close() })
+  t.equal((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: 'hi-\u0000-nul' } })).statusCode, 200)
+  await queue.flush()
+  t.same((await dataStore.audits()).map((a) => a.hookInstance), ['hi--nul'])
+})
+
 t.test('closing the app (SIGTERM path) drains the queue: nothing is lost', async (t) => {
   const file = join(tempDir(t), 'cds.db')
   const { app } = await testApp({ config: { DATABASE_URL: `sqlite:${file}` } })
