@@ -121,7 +121,12 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     // jose is loaded only when calls are authenticated.
     const { createJwtVerifier } = await import('./auth/verify-jwt.js')
     // The jti replay check is shared through the store, so a token used on one replica is refused on the others.
-    registerJwtAuth(app, createJwtVerifier({ issuers: parseTrustedIssuers(config.TRUSTED_ISSUERS), publicBaseUrl: config.PUBLIC_BASE_URL, clock, sharedReplay: async (iss, jti, exp, now) => await dataStore.rememberJti(iss, jti, exp, now) }))
+    registerJwtAuth(app, createJwtVerifier({
+      issuers: parseTrustedIssuers(config.TRUSTED_ISSUERS),
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      clock,
+      sharedReplay: async (iss, jti, exp, now) => await dataStore.rememberJti(iss, jti, exp, now)
+    }))
   } else {
     app.log.warn('AUTH_MODE=off: CDS Hooks calls are not authenticated; use only for local development')
   }

@@ -129,7 +129,8 @@ export class WriteQueue {
       if (this.closed || this.pending === 0) return
       // Durable callers waiting behind a failed batch are tried at once: they must hear back quickly.
       const durableWaiting = this.items.slice(this.head).some((i) => i.kind === 'feedback')
-      if (result === 'again' || durableWaiting || this.pending >= this.batchSize) this.kick(result === 'again' || durableWaiting)
+      const now = result === 'again' || durableWaiting
+      if (now || this.pending >= this.batchSize) this.kick(now)
       else this.schedule(result === 'failed' ? this.retryAt - Date.now() : this.intervalMs)
     })
     return attempt

@@ -36,7 +36,7 @@ function identityOf (file: string): Identity | null {
   }
 }
 
-interface Statements { card: Database.Statement, audit: Database.Statement, feedback: Database.Statement, probe: Database.Statement, jti: Database.Statement, prune: Database.Statement }
+type Statements = Record<'card' | 'audit' | 'feedback' | 'probe' | 'jti' | 'prune', Database.Statement>
 
 /** One open database file and what is prepared on it. */
 class Connection {

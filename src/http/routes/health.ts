@@ -12,7 +12,10 @@ export function healthRoutes (app: FastifyInstance, store: CatalogStore, storeHe
     const c = store.current()
     const state = await storeHealth.check()
     const body = { catalog: c.hash, rules: c.content.rules.length, loadedAt: c.loadedAt, store: state }
-    if (!state.writable) return await reply.code(503).header('retry-after', STORE_RETRY_AFTER_SECONDS).send({ status: 'unavailable', reason: 'the store cannot write', ...body })
+    if (!state.writable) {
+      return await reply.code(503).header('retry-after', STORE_RETRY_AFTER_SECONDS)
+        .send({ status: 'unavailable', reason: 'the store cannot write', ...body })
+    }
     return { status: 'ready', ...body }
   })
 }
