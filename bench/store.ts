@@ -53,7 +53,7 @@ if (pgUrl !== undefined && pgUrl !== '') {
 const catalog = loadCatalog(new URL('../rules/', import.meta.url).pathname, new Date())
 const body = readFileSync(new URL('../fixtures/requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json', import.meta.url), 'utf8')
 const noop: Store = {
-  kind: 'sqlite', migrate: async () => {}, write: async () => ({ unknownFeedback: 0 }), close: async () => {},
+  kind: 'sqlite', migrate: async () => {}, write: async () => ({ unknownFeedback: 0 }), close: async () => {}, probe: async () => {}, rememberJti: async () => true,
   summary: async () => ({ since: null, service: null, rules: [], unknownCardFeedback: 0 }), feedback: async () => [], audits: async () => [], issuedCards: async () => []
 }
 const withStore = await buildApp({ config: testConfig({ DATABASE_URL: `sqlite:${join(dir, 'latency.db')}` }), catalog })

@@ -33,6 +33,7 @@ import { feedbackRoutes } from './http/routes/feedback.js'
 import { metricsRoutes } from './http/routes/metrics.js'
 import { Metrics } from './metrics.js'
 import { openStore } from './store/open.js'
+import { StoreHealth } from './store/health.js'
 import { WriteQueue, type QueueOptions } from './store/queue.js'
 import type { Store } from './store/types.js'
 
@@ -51,7 +52,7 @@ export interface AppOptions {
   dataStore?: Store
   /** Per-app Prometheus metrics; pass one to share it with the FHIR client (metrics.fhirFetch). */
   metrics?: Metrics
-  queue?: Pick<QueueOptions, 'intervalMs' | 'batchSize' | 'maxRows'>
+  queue?: Pick<QueueOptions, 'intervalMs' | 'batchSize' | 'maxRows' | 'retryMinMs' | 'retryMaxMs'>
 }
 
 export interface App {
@@ -63,6 +64,7 @@ export interface App {
   metrics: Metrics
   /** The gate of large JSON bodies (parsed and evaluated a few at a time). */
   largeBodies: Semaphore
+  storeHealth: StoreHealth
 }
 
 export async function buildApp (opts: AppOptions): Promise<App> {
@@ -89,15 +91,26 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   const clock = opts.clock ?? (() => new Date())
   const dataStore = opts.dataStore ?? await openStore(config.DATABASE_URL, clock)
   const metrics = opts.metrics ?? new Metrics()
+  const storeHealth = new StoreHealth(dataStore, {
+    minIntervalMs: config.STORE_PROBE_INTERVAL_MS,
+    clock,
+    onChange: (state) => {
+      metrics.storeProbe(state.writable)
+      if (state.writable) app.log.info({ store: dataStore.kind }, 'store writable')
+      else app.log.error({ store: dataStore.kind, code: state.error }, 'store cannot write: not ready')
+    }
+  })
   const queue = new WriteQueue(dataStore, {
+    maxRows: config.STORE_BUFFER_MAX_ROWS,
     ...opts.queue,
     // Store errors are logged by message and code only: driver details can echo row values.
-    onError: (err, rows) => {
-      metrics.storeWriteError(rows)
+    onError: (err, info) => {
+      metrics.storeWriteError()
+      storeHealth.invalidate()
       const e = err as { message?: string, code?: string }
-      app.log.error({ err: { message: String(e.message ?? err), code: e.code }, rows }, 'store write failed; rows lost')
+      app.log.error({ err: { message: String(e.message ?? err), code: e.code }, ...info }, 'store write failed')
     },
-    onDropped: (rows) => { metrics.storeRowsDropped(rows); app.log.warn({ rows }, 'store queue full; rows dropped') },
+    onDropped: (rows, reason) => { metrics.storeRowsDropped(rows, reason); app.log.warn({ rows, reason }, 'store rows lost') },
     onWritten: (result, rows) => { metrics.storeRowsWritten(rows); metrics.feedbackUnknownCards(result.unknownFeedback) }
   })
   metrics.watchQueue(() => queue.depth)
@@ -127,7 +140,13 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`)
     // jose is loaded only when calls are authenticated.
     const { createJwtVerifier } = await import('./auth/verify-jwt.js')
-    registerJwtAuth(app, createJwtVerifier({ issuers: parseTrustedIssuers(config.TRUSTED_ISSUERS), publicBaseUrl: config.PUBLIC_BASE_URL, clock }))
+    // The jti replay check is shared through the store, so a token used on one replica is refused on the others.
+    registerJwtAuth(app, createJwtVerifier({
+      issuers: parseTrustedIssuers(config.TRUSTED_ISSUERS),
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      clock,
+      sharedReplay: async (iss, jti, exp, now) => await dataStore.rememberJti(iss, jti, exp, now)
+    }))
   } else {
     app.log.warn('AUTH_MODE=off: CDS Hooks calls are not authenticated; use only for local development')
   }
@@ -163,7 +182,7 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   })
   feedbackRoutes(app, { catalogs: store, store: dataStore, queue, metrics, clock, newId: randomUUID })
   metricsRoutes(app, metrics)
-  healthRoutes(app, store)
+  healthRoutes(app, store, storeHealth)
   // Tools for integration engineers and rule authors.
   evaluateRoutes(app, { store, clock, newId: opts.newId ?? randomUUID, profile: config.EVIDENCE_PROFILE })
   const reloader = new Reloader(config.RULES_DIR, store, clock, config.EVIDENCE_PROFILE)
@@ -179,5 +198,5 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   }
   await docsRoutes(app)
   await app.ready()
-  return { app, store, routes, dataStore, queue, metrics, largeBodies }
+  return { app, store, routes, dataStore, queue, metrics, largeBodies, storeHealth }
 }

@@ -63,7 +63,12 @@ export const ConfigSchema = Type.Object({
   /** Resources read per prefetch key across its `link[next]` pages; more makes the key unavailable. */
   FHIR_MAX_RESOURCES_PER_KEY: Type.Integer({ default: 10_000, minimum: 1 }),
   // --- issue 6: feedback and audit store ---
-  DATABASE_URL: Type.String({ default: 'sqlite:./data/facet-pt-cds.db', minLength: 1 })
+  DATABASE_URL: Type.String({ default: 'sqlite:./data/facet-pt-cds.db', minLength: 1 }),
+  // --- store durability ---
+  /** /readyz write-probes the store at most this often (ms); in between it repeats the last result. */
+  STORE_PROBE_INTERVAL_MS: Type.Integer({ default: 1000, minimum: 0 }),
+  /** Audit/card rows held for retry while the store cannot write; beyond this they are dropped (counted). */
+  STORE_BUFFER_MAX_ROWS: Type.Integer({ default: 100_000, minimum: 100 })
 }, { additionalProperties: false })
 
 export type Config = Static<typeof ConfigSchema>

@@ -45,8 +45,15 @@ export class Metrics {
   private readonly fallbackErrors = new Counter({ name: 'cds_fhir_fallback_errors_total', help: 'Prefetch fallbacks where a key failed or the fetch threw', registers: [this.registry] })
   private readonly feedbackOutcomes = new Counter({ name: 'cds_feedback_total', help: 'Feedback entries received, by outcome', labelNames: ['outcome'] as const, registers: [this.registry] })
   private readonly feedbackUnknown = new Counter({ name: 'cds_feedback_unknown_card_total', help: 'Feedback entries naming a card uuid this service never issued (stored, flagged)', registers: [this.registry] })
-  private readonly storeErrors = new Counter({ name: 'cds_store_write_errors_total', help: 'Store batches that failed to write', registers: [this.registry] })
-  private readonly storeLost = new Counter({ name: 'cds_store_rows_lost_total', help: 'Rows lost: in a failed batch, or dropped because the queue was full', registers: [this.registry] })
+  private readonly storeErrors = new Counter({ name: 'cds_store_write_errors_total', help: 'Store batches that failed to write (their audit/card rows are retried)', registers: [this.registry] })
+  private readonly storeLost = new Counter({
+    name: 'cds_store_rows_lost_total',
+    help: 'Audit/card rows given up, by reason: buffer-full (retry buffer at its bound), refused (the store rejects the row itself), shutdown (store down at exit)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry]
+  })
+
+  private readonly storeWritable = new Gauge({ name: 'cds_store_writable', help: 'Last store write probe (readiness): 1 writable, 0 not', registers: [this.registry] })
   private readonly storeWritten = new Counter({ name: 'cds_store_rows_written_total', help: 'Rows written to the store', registers: [this.registry] })
 
   private readonly refusedCalls = new Counter({
@@ -67,6 +74,8 @@ export class Metrics {
       registers: [this.registry],
       collect () { this.set(depth()) }
     })
+    for (const reason of ['buffer-full', 'refused', 'shutdown']) this.storeLost.inc({ reason }, 0)
+    this.storeWritable.set(1)
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry })
   }
 
@@ -86,8 +95,9 @@ export class Metrics {
 
   feedback (outcome: string, n = 1): void { this.feedbackOutcomes.inc({ outcome }, n) }
   feedbackUnknownCards (n: number): void { if (n > 0) this.feedbackUnknown.inc(n) }
-  storeWriteError (rows: number): void { this.storeErrors.inc(); this.storeLost.inc(rows) }
-  storeRowsDropped (rows: number): void { this.storeLost.inc(rows) }
+  storeWriteError (): void { this.storeErrors.inc() }
+  storeRowsDropped (rows: number, reason: 'buffer-full' | 'refused' | 'shutdown'): void { this.storeLost.inc({ reason }, rows) }
+  storeProbe (writable: boolean): void { this.storeWritable.set(writable ? 1 : 0) }
   storeRowsWritten (rows: number): void { this.storeWritten.inc(rows) }
 
   /** One prefetch fallback (the whole FhirFetcher.fetch call of a hook call). */

@@ -8,3 +8,11 @@ export class AuthError extends Error {
     this.name = 'AuthError'
   }
 }
+
+/** The shared replay check (the store) could not answer: the call is refused with 503 (fail closed). */
+export class ReplayCheckUnavailable extends Error {
+  constructor (readonly code: string) {
+    super(`jti replay check unavailable (${code})`)
+    this.name = 'ReplayCheckUnavailable'
+  }
+}

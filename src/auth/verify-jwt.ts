@@ -1,8 +1,9 @@
 // CDS Hooks client JWT verification with jose: allow-listed issuers and their JWKS URLs only,
-// ES384/RS384, aud = public URL of the endpoint, exp/iat with skew, jti replay cache.
+// ES384/RS384, aud = public URL of the endpoint, exp/iat with skew, jti replay cache (in process,
+// and shared through the store when `sharedReplay` is given, so a replay to another replica is refused).
 
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from 'jose'
-import { AuthError } from './auth-error.js'
+import { AuthError, ReplayCheckUnavailable } from './auth-error.js'
 import type { TrustedIssuers } from './trusted-issuers.js'
 
 export const ALGORITHMS = ['ES384', 'RS384']
@@ -25,6 +26,12 @@ export interface JwtVerifierOptions {
   replayCacheSize?: number
   /** Key source per JWKS URL; default: jose's remote set (cached, refetch on unknown kid rate limited). */
   keySet?: (jwksUrl: string) => JWTVerifyGetKey
+  /**
+   * The replay check shared by every instance (Store.rememberJti): true = first use, false = replay;
+   * a throw refuses the call with ReplayCheckUnavailable (fail closed). The in-process cache is then
+   * only a fast first check.
+   */
+  sharedReplay?: (iss: string, jti: string, expiresAt: number, now: number) => Promise<boolean>
 }
 
 /** jti → expiry (epoch seconds) of every accepted token, dropped once it would be rejected anyway. */
@@ -34,16 +41,29 @@ export class ReplayCache {
 
   get size (): number { return this.seen.size }
 
+  /** True when the id was seen and has not expired. */
+  has (id: string, now: number): boolean {
+    const prior = this.seen.get(id)
+    return prior !== undefined && prior >= now
+  }
+
   /** Records the id; false when it was already seen and has not expired. */
   remember (id: string, expiresAt: number, now: number): boolean {
-    const prior = this.seen.get(id)
-    if (prior !== undefined && prior >= now) return false
-    if (this.seen.size >= this.maxEntries) {
-      for (const [k, exp] of this.seen) if (exp < now) this.seen.delete(k)
-      if (this.seen.size >= this.maxEntries) throw new AuthError('replay cache full: too many live tokens')
-    }
+    if (this.has(id, now)) return false
+    if (!this.room(now)) throw new AuthError('replay cache full: too many live tokens')
     this.seen.set(id, expiresAt)
     return true
+  }
+
+  /** Records the id if there is room (the shared cache decides; this one only answers faster). */
+  note (id: string, expiresAt: number, now: number): void {
+    if (this.room(now)) this.seen.set(id, expiresAt)
+  }
+
+  private room (now: number): boolean {
+    if (this.seen.size < this.maxEntries) return true
+    for (const [k, exp] of this.seen) if (exp < now) this.seen.delete(k)
+    return this.seen.size < this.maxEntries
   }
 }
 
@@ -69,6 +89,24 @@ export function createJwtVerifier (opts: JwtVerifierOptions): JwtVerifier {
       keySets.set(url, set)
     }
     return set
+  }
+
+  async function checkReplay (iss: string, jti: string, expiresAt: number, nowSec: number): Promise<void> {
+    const key = `${iss}\u0000${jti}`
+    if (opts.sharedReplay === undefined) {
+      if (!replayCache.remember(key, expiresAt, nowSec)) throw new AuthError('jti replayed')
+      return
+    }
+    if (replayCache.has(key, nowSec)) throw new AuthError('jti replayed')
+    let first: boolean
+    try {
+      first = await opts.sharedReplay(iss, jti, expiresAt, nowSec)
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code
+      throw new ReplayCheckUnavailable(typeof code === 'string' ? code : 'store error')
+    }
+    if (!first) throw new AuthError('jti replayed (shared cache)')
+    replayCache.note(key, expiresAt, nowSec)
   }
 
   async function verify (authorization: string | undefined, path: string): Promise<VerifiedCaller> {
@@ -107,7 +145,7 @@ export function createJwtVerifier (opts: JwtVerifierOptions): JwtVerifier {
     const { iat, exp, jti } = payload as { iat: number, exp: number, jti: unknown }
     if (iat > nowSec + skew) throw new AuthError('iat is in the future')
     if (exp - iat > maxLifetime + skew) throw new AuthError(`token lifetime ${exp - iat} s exceeds ${maxLifetime} s`)
-    if (typeof jti !== 'string' || jti === '') throw new AuthError('jti must be a non-empty string')
+    if (typeof jti !== 'string' || jti === '' || jti.includes('\u0000')) throw new AuthError('jti must be a non-empty string without NUL')
     // A tenant claim counts only for an issuer configured with tenants, and must be one of them:
     // otherwise a client could mint a fresh rate-limit budget per invented value.
     const claimed = typeof payload.tenant === 'string' ? payload.tenant : undefined
@@ -115,7 +153,7 @@ export function createJwtVerifier (opts: JwtVerifierOptions): JwtVerifier {
       throw new AuthError('tenant not configured for the issuer')
     }
     const tenant = issuer.tenants.length > 0 ? claimed : undefined
-    if (!replayCache.remember(`${iss}\u0000${jti}`, exp + skew, nowSec)) throw new AuthError('jti replayed')
+    await checkReplay(iss, jti, exp + skew, nowSec)
     return {
       iss,
       jti,

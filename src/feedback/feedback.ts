@@ -25,6 +25,12 @@ export function feedbackEntries (service: string, body: FeedbackBody, deps: { no
     if (f.outcome === 'accepted' && (f.acceptedSuggestions === undefined || f.acceptedSuggestions.length === 0)) {
       issues.push({ expression: `feedback[${i}].acceptedSuggestions`, diagnostics: `feedback[${i}].acceptedSuggestions is required when outcome is accepted (cds-fb-2)` })
     }
+    // Stored as text: PostgreSQL refuses NUL in text, and no clinical string needs one.
+    const texts = [f.card, ...(f.acceptedSuggestions ?? []).map((a) => a.id), f.overrideReason?.reason?.system, f.overrideReason?.reason?.code,
+      f.overrideReason?.reason?.display, f.overrideReason?.userComment]
+    if (texts.some((t) => t?.includes('\u0000') === true)) {
+      issues.push({ expression: `feedback[${i}]`, diagnostics: `feedback[${i}] has a NUL character in a text field` })
+    }
     if (!isInstant(f.outcomeTimestamp)) {
       issues.push({ expression: `feedback[${i}].outcomeTimestamp`, diagnostics: `feedback[${i}].outcomeTimestamp must be an RFC 3339 instant, e.g. 2021-12-11T10:05:31Z` })
     }

@@ -1,10 +1,12 @@
 // onRequest hook for AUTH_MODE=jwt: every route except health, metrics and docs needs a verified
 // CDS Hooks client JWT. A refusal is a 401 OperationOutcome with no reason; the reason is logged.
+// When the shared jti replay check (the store) cannot answer, the call is refused with 503 (fail closed).
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { AuthError } from '../auth/auth-error.js'
+import { AuthError, ReplayCheckUnavailable } from '../auth/auth-error.js'
 import type { JwtVerifier, VerifiedCaller } from '../auth/verify-jwt.js'
 import { operationOutcome } from './outcome.js'
+import { storeUnavailable } from './unavailable.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -42,6 +44,11 @@ export function registerJwtAuth (app: FastifyInstance, verifier: JwtVerifier): v
     try {
       request.caller = await verifier.verify(request.headers.authorization, pathOf(request.url))
     } catch (err) {
+      if (err instanceof ReplayCheckUnavailable) {
+        // Fail closed: without the shared replay check a replayed token could pass on this instance.
+        request.log.error({ code: err.code, method: request.method, path: pathOf(request.url) }, 'jti replay check unavailable: call refused')
+        return storeUnavailable(reply, 'token replay check unavailable')
+      }
       const reason = err instanceof AuthError ? err.reason : 'verification error'
       request.log.warn({ reason, method: request.method, path: pathOf(request.url) }, 'authentication failed')
       reply.code(401).header('www-authenticate', 'Bearer').type('application/fhir+json')

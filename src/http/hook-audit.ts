@@ -1,6 +1,8 @@
 // Records every hook call after its answer went out (onResponse): the audit row (service, hook,
 // hookInstance, rules fired, card uuids, duration, catalog hash, status), the issued cards and
-// the metrics. Only ids, codes and counts — never the request body, prefetch or tokens.
+// the metrics. Only ids, codes and counts — never the request body, prefetch or tokens. Calls shed
+// with 429 (rate limit) or 503 (overload, store down) get no audit row — a flood of them would
+// flood the store; they are counted in the metrics only.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Evaluation } from '../cds/evaluate.js'
@@ -10,13 +12,16 @@ import type { CatalogStore } from './catalog-store.js'
 
 const HOOK_ROUTE = '/cds-services/:id'
 const MAX_ID = 200
+/** Answers that write no audit row (metrics only). */
+const NOT_AUDITED = new Set([429, 503])
 
 export interface HookAuditDeps { catalogs: CatalogStore, queue: WriteQueue, metrics: Metrics, clock: () => Date, newId: () => string }
 
 /** A short id-like string from the untrusted body, or null. */
 function idField (body: unknown, key: string): string | null {
   const v = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined
-  return typeof v === 'string' ? v.slice(0, MAX_ID) : null
+  // NUL is refused by PostgreSQL text columns: it would make the whole audit batch fail.
+  return typeof v === 'string' ? v.slice(0, MAX_ID).replaceAll('\u0000', '') : null
 }
 
 export function hookAudit (app: FastifyInstance, deps: HookAuditDeps): (request: FastifyRequest, evaluation: Evaluation) => void {
@@ -51,10 +56,11 @@ export function hookAudit (app: FastifyInstance, deps: HookAuditDeps): (request:
           deps.metrics.prefetch(evaluation.service, key, evaluation.unavailableKeys.includes(key) ? 'unavailable' : key in supplied ? 'supplied' : 'absent')
         }
       }
+      if (NOT_AUDITED.has(status)) return
       deps.queue.audit({
         id: deps.newId(),
         at,
-        service: service === 'unknown' ? rawId.slice(0, MAX_ID) : service,
+        service: service === 'unknown' ? rawId.slice(0, MAX_ID).replaceAll('\u0000', '') : service,
         hook: evaluation?.hook ?? idField(request.body, 'hook'),
         hookInstance,
         status,

@@ -51,6 +51,20 @@ export const MIGRATIONS: Migration[] = [
       'CREATE INDEX IF NOT EXISTS feedback_rule ON feedback (rule_id, received_at)',
       'CREATE INDEX IF NOT EXISTS feedback_card ON feedback (card_uuid)'
     ]
+  },
+  {
+    version: 2,
+    name: 'seen jti (shared replay cache), store write probe',
+    sql: [
+      `CREATE TABLE IF NOT EXISTS seen_jti (
+        iss TEXT NOT NULL,
+        jti TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (iss, jti)
+      )`,
+      'CREATE INDEX IF NOT EXISTS seen_jti_expires ON seen_jti (expires_at)',
+      'CREATE TABLE IF NOT EXISTS store_probe (id TEXT PRIMARY KEY, at TEXT NOT NULL)'
+    ]
   }
 ]
 

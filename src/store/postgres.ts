@@ -7,6 +7,7 @@ import {
   INSERT_AUDIT, INSERT_CARD, INSERT_FEEDBACK, LIST_AUDIT, LIST_CARDS, LIST_FEEDBACK, auditParams, cardParams,
   cardsByUuidSql, feedbackParams, rowToAudit, rowToCard, rowToFeedback, runSummary
 } from './sql.js'
+import { PROBE, PRUNE_EVERY_SECONDS, PRUNE_JTI, REMEMBER_JTI } from './sql-guard.js'
 import type { Store } from './types.js'
 
 type Row = Record<string, unknown>
@@ -32,6 +33,7 @@ export function openPostgresStore (url: string, now: () => Date = () => new Date
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 })
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {})
+  let lastPrune = 0
   const all = async (sql: string, params: unknown[] = [], client: pg.Pool | pg.PoolClient = pool): Promise<Row[]> =>
     (await client.query(numbered(sql), params)).rows as Row[]
 
@@ -44,16 +46,24 @@ export function openPostgresStore (url: string, now: () => Date = () => new Date
 
   async function inTransaction<T> (fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect()
+    // A connection lost while checked out emits 'error' on the client (the pool only listens while it
+    // is idle): without a listener that would crash the process; the failing query rejects anyway.
+    const onLost = (): void => {}
+    client.on('error', onLost)
+    let failed: Error | undefined
     try {
       await client.query('BEGIN')
       const result = await fn(client)
       await client.query('COMMIT')
       return result
     } catch (err) {
+      failed = err instanceof Error ? err : new Error(String(err))
       await client.query('ROLLBACK').catch(() => {})
       throw err
     } finally {
-      client.release()
+      client.removeListener('error', onLost)
+      // Released with the error, a client whose transaction failed is discarded, not reused.
+      client.release(failed)
     }
   }
 
@@ -72,6 +82,8 @@ export function openPostgresStore (url: string, now: () => Date = () => new Date
       })
     },
     write: async (batch) => await inTransaction(async (c) => {
+      // Feedback is acknowledged once committed: never let a server-wide synchronous_commit=off weaken that.
+      if (batch.feedback.length > 0) await c.query('SET LOCAL synchronous_commit = on')
       await insertAll(c, INSERT_CARD, batch.cards.map(cardParams))
       await insertAll(c, INSERT_AUDIT, batch.audits.map(auditParams))
       const known = new Map<string, { ruleId: string, ruleVersion: string, variant: string | null }>()
@@ -85,6 +97,15 @@ export function openPostgresStore (url: string, now: () => Date = () => new Date
       await insertAll(c, INSERT_FEEDBACK, batch.feedback.map((f) => feedbackParams(f, known.get(f.cardUuid))))
       return { unknownFeedback: batch.feedback.filter((f) => !known.has(f.cardUuid)).length }
     }),
+    probe: async () => { await all(PROBE, ['probe', now().toISOString()]) },
+    rememberJti: async (iss, jti, expiresAt, nowSec) => {
+      if (nowSec - lastPrune >= PRUNE_EVERY_SECONDS) {
+        lastPrune = nowSec
+        await all(PRUNE_JTI, [nowSec])
+      }
+      const result = await pool.query(numbered(REMEMBER_JTI), [iss, jti, expiresAt, nowSec])
+      return result.rowCount === 1
+    },
     summary: async (q) => await runSummary(q, all),
     feedback: async () => (await all(LIST_FEEDBACK)).map(rowToFeedback),
     audits: async () => (await all(LIST_AUDIT)).map(rowToAudit),

@@ -101,7 +101,19 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres'
   /** Applies the migrations not yet applied (idempotent; safe with several replicas). */
   migrate: () => Promise<void>
+  /** One transaction; a batch with feedback is committed durably (fsync'd) before it resolves. */
   write: (batch: WriteBatch) => Promise<WriteResult>
+  /**
+   * A small write that proves the store can commit now (SQLite: also that the path still names the
+   * open file, and that the WAL can be checkpointed into it); throws when it cannot.
+   */
+  probe: () => Promise<void>
+  /**
+   * Records a token id (`iss`, `jti`) until `expiresAt` (epoch seconds): true the first time, false
+   * when it is already recorded and not expired (a replay, on this or another instance). Throws when
+   * the store cannot write (callers refuse the call: fail closed).
+   */
+  rememberJti: (iss: string, jti: string, expiresAt: number, now: number) => Promise<boolean>
   summary: (q: SummaryQuery) => Promise<FeedbackSummary>
   /** For tests and tools: the rows as stored. */
   feedback: () => Promise<StoredFeedback[]>

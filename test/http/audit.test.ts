@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import t from 'tap'
 import { openStore } from '../../src/store/open.js'
 import type { Store } from '../../src/store/types.js'
+import { buildApp } from '../../src/app.js'
+import { testConfig } from '../../src/config.js'
 import { FIXTURES, LogSink, NOW, bundledCatalog, tempDir, testApp } from '../helper.js'
 
 const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
@@ -53,6 +55,8 @@ function failingStore (): Store & { attempts: number } {
     attempts: 0,
     migrate: async () => {},
     write: async () => { s.attempts++; throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR', detail: 'Failing row contains (PHI-LIKE)' }) },
+    probe: async () => { throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' }) },
+    rememberJti: async () => true,
     summary: async () => ({ since: null, service: null, rules: [], unknownCardFeedback: 0 }),
     feedback: async () => [],
     audits: async () => [],
@@ -62,22 +66,64 @@ function failingStore (): Store & { attempts: number } {
   return s
 }
 
-t.test('a failing store never fails the hook answer; the error is logged and counted', async (t) => {
+t.test('a failing store never fails the hook answer; the error is logged and counted, the rows kept for a retry', async (t) => {
   const logs = new LogSink()
   const store = failingStore()
   const { app, queue } = await testApp({ logs, dataStore: store })
+  t.teardown(async () => { await app.close() })
   const res = await app.inject({ method: 'POST', url: URL_, payload: ORDER_SELECT })
   t.equal(res.statusCode, 200, 'the answer went out')
   t.ok((res.json() as { cards: unknown[] }).cards.length > 0)
   await queue.drain()
   t.ok(store.attempts >= 1, 'the write was attempted')
-  t.match(logs.text, /store write failed; rows lost/)
+  t.match(logs.text, /store write failed/)
   t.match(logs.text, /SQLITE_IOERR/)
   t.notOk(logs.text.includes('PHI-LIKE'), 'driver details are not logged')
   const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
   t.match(metrics, /cds_store_write_errors_total \d+/)
   t.notMatch(metrics, /cds_store_write_errors_total 0\b/, 'counted')
-  t.match(metrics, /cds_store_queue_depth 0/, 'nothing left queued')
+  t.match(metrics, /cds_store_queue_depth 2\b/, 'the card and the audit row are kept for a retry')
+  t.match(metrics, /cds_store_rows_lost_total\{reason="buffer-full"\} 0\b/, 'nothing lost')
+})
+
+t.test('rows beyond the retry buffer are dropped and counted', async (t) => {
+  const { app, queue } = await buildApp({
+    config: testConfig({ DATABASE_URL: 'sqlite::memory:' }), catalog: bundledCatalog(), clock: () => NOW, dataStore: failingStore(), queue: { maxRows: 3, retryMinMs: 60_000 }
+  })
+  t.teardown(async () => { await app.close() })
+  for (let i = 0; i < 3; i++) t.equal((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: `hi-${i}` } })).statusCode, 200)
+  await queue.drain()
+  t.equal(queue.depth, 3, 'the buffer holds its bound')
+  const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
+  t.match(metrics, /cds_store_rows_lost_total\{reason="buffer-full"\} 3\b/, 'three calls × (card + audit row) = 6 rows, 3 kept, 3 dropped and counted')
+})
+
+t.test('429 and 503 answers write no audit row (metrics only)', async (t) => {
+  const { app, dataStore, queue } = await testApp({ config: { RATE_LIMIT_MAX: 2 } })
+  t.teardown(async () => { await app.close() })
+  const statuses: number[] = []
+  for (let i = 0; i < 4; i++) statuses.push((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: `hi-${i}` } })).statusCode)
+  t.same(statuses, [200, 200, 429, 429])
+  await queue.flush()
+  t.same((await dataStore.audits()).map((a) => a.status), [200, 200], 'the throttled calls left no audit row')
+  const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
+  t.match(metrics, /cds_hook_request_duration_seconds_count\{service="facet-pt-order-select",status="429"\} 2/, 'counted in the metrics')
+
+  const { app: shedding, dataStore: shedStore, queue: shedQueue } = await buildApp({
+    config: testConfig({ DATABASE_URL: 'sqlite::memory:' }), catalog: bundledCatalog(), clock: () => NOW, overloadCheck: async () => false
+  })
+  t.teardown(async () => { await shedding.close() })
+  t.equal((await shedding.inject({ method: 'POST', url: URL_, payload: ORDER_SELECT })).statusCode, 503)
+  await shedQueue.flush()
+  t.same(await shedStore.audits(), [], 'the shed call left no audit row')
+})
+
+t.test('a NUL character in an id from the body is not stored (PostgreSQL would refuse the whole batch)', async (t) => {
+  const { app, dataStore, queue } = await testApp()
+  t.teardown(async () => { await app.close() })
+  t.equal((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: 'hi-\u0000-nul' } })).statusCode, 200)
+  await queue.flush()
+  t.same((await dataStore.audits()).map((a) => a.hookInstance), ['hi--nul'])
 })
 
 t.test('closing the app (SIGTERM path) drains the queue: nothing is lost', async (t) => {

@@ -143,3 +143,20 @@ t.test('feedback is logged by count and outcome only, never the comment', async 
   t.notOk(logs.text.includes('Jane Doe'), 'no comment in the logs')
   t.notOk(logs.text.includes('1950-01-01'))
 })
+
+t.test('a 200 means stored: the rows are in the store when the answer arrives (no flush)', async (t) => {
+  const { app, dataStore } = await testApp({ config: { DATABASE_URL: 'sqlite::memory:' } })
+  t.teardown(async () => { await app.close() })
+  const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'c-1', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }, { card: 'c-2', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
+  t.equal(res.statusCode, 200)
+  t.same((await dataStore.feedback()).map((f) => f.cardUuid).sort(), ['c-1', 'c-2'])
+})
+
+t.test('a NUL character in a feedback text is a located 400 (it could not be stored)', async (t) => {
+  const { app, dataStore } = await testApp()
+  t.teardown(async () => { await app.close() })
+  const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'c-1', outcome: 'overridden', overrideReason: { userComment: 'a\u0000b' }, outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
+  t.equal(res.statusCode, 400)
+  t.same(res.json().issue[0].expression, ['feedback[0]'])
+  t.same(await dataStore.feedback(), [])
+})

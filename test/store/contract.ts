@@ -129,6 +129,26 @@ export async function storeContract (t: Test, open: () => Promise<Store>): Promi
     ], "g2 counts once with its latest reason; g1's dismissal is not counted")
   })
 
+  await t.test('the write probe commits', async (t) => {
+    await store.probe()
+    await store.probe()
+    t.pass('two probes in a row (upsert of one row)')
+  })
+
+  await t.test('seen jti: first use true, a live replay false, reuse after expiry true, per issuer', async (t) => {
+    const now = 1_800_000_000
+    t.equal(await store.rememberJti('https://ehr.test', 'j1', now + 300, now), true, 'first use')
+    t.equal(await store.rememberJti('https://ehr.test', 'j1', now + 300, now + 10), false, 'replay while live')
+    t.equal(await store.rememberJti('https://other.test', 'j1', now + 300, now), true, 'the same jti from another issuer is another token')
+    t.equal(await store.rememberJti('https://ehr.test', 'j1', now + 900, now + 301), true, 'once expired, the id may be used again')
+    t.equal(await store.rememberJti('https://ehr.test', 'j1', now + 900, now + 302), false, 'and is then recorded again')
+    const racing = await Promise.all([1, 2, 3].map(async () => await store.rememberJti('https://ehr.test', 'race', now + 300, now)))
+    t.same(racing.filter(Boolean).length, 1, 'concurrent uses of one token: exactly one wins')
+    t.equal(await store.rememberJti('https://ehr.test', 'old', now - 1, now + 120), true, 'a token recorded in the past (already expired)')
+    t.equal(await store.rememberJti('https://ehr.test', 'j2', now + 2000, now + 1000), true, 'a check after pruning (expired ids deleted)')
+    t.equal(await store.rememberJti('https://ehr.test', 'j2', now + 2000, now + 1000), false)
+  })
+
   await t.test('a batch is one transaction: a failing row writes nothing', async (t) => {
     const bad = { ...audit('a9', 200), catalogHash: null as unknown as string }
     await t.rejects(store.write({ cards: [card('c9', 'SAFE-01')], audits: [bad], feedback: [] }))

@@ -1,5 +1,7 @@
 // POST /cds-services/{id}/feedback (CDS Hooks 2.0) and GET /feedback/summary: thin adapters to
-// src/feedback; writes go through the queue, the summary flushes it first so it reads its writes.
+// src/feedback. Feedback is answered 200 only once its rows are committed (group commit through the
+// queue); when the store cannot commit them, 503 with Retry-After. The summary flushes the queue first
+// so it reads its writes.
 
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
@@ -8,8 +10,10 @@ import { type FeedbackBody, feedbackEntries, parseSince } from '../../feedback/f
 import type { Metrics } from '../../metrics.js'
 import type { WriteQueue } from '../../store/queue.js'
 import type { Store } from '../../store/types.js'
+import { storeErrorCode } from '../../store/errors.js'
 import type { CatalogStore } from '../catalog-store.js'
 import { ServiceParams } from '../schemas.js'
+import { storeUnavailable } from '../unavailable.js'
 
 const Coding = Type.Object({
   system: Type.String({ minLength: 1, maxLength: 500 }),
@@ -43,7 +47,12 @@ export function feedbackRoutes (app: FastifyInstance, deps: FeedbackRouteDeps): 
     preValidation: async (request) => { serviceOf(deps.catalogs.current(), request.params.id) }
   }, async (request, reply) => {
     const entries = feedbackEntries(request.params.id, request.body, { now: deps.clock(), newId: deps.newId })
-    deps.queue.feedback(entries)
+    try {
+      await deps.queue.enqueueDurable(entries)
+    } catch (err) {
+      request.log.error({ service: request.params.id, entries: entries.length, code: storeErrorCode(err) }, 'feedback not stored: store cannot commit')
+      return storeUnavailable(reply, 'feedback could not be stored')
+    }
     for (const e of entries) deps.metrics.feedback(e.outcome)
     request.log.info({ service: request.params.id, entries: entries.length, outcomes: entries.map((e) => e.outcome) }, 'feedback received')
     return await reply.code(200).send()

@@ -1,12 +1,21 @@
-// Liveness and readiness. Ready = a valid catalog is loaded.
+// Liveness and readiness. Ready = a valid catalog is loaded and the store can write now (a write
+// probe, see src/store/health.ts); 503 with Retry-After while it cannot, 200 again once it can.
 
 import type { FastifyInstance } from 'fastify'
+import type { StoreHealth } from '../../store/health.js'
 import type { CatalogStore } from '../catalog-store.js'
+import { STORE_RETRY_AFTER_SECONDS } from '../unavailable.js'
 
-export function healthRoutes (app: FastifyInstance, store: CatalogStore): void {
+export function healthRoutes (app: FastifyInstance, store: CatalogStore, storeHealth: StoreHealth): void {
   app.get('/healthz', async () => ({ status: 'ok' }))
-  app.get('/readyz', async () => {
+  app.get('/readyz', async (_request, reply) => {
     const c = store.current()
-    return { status: 'ready', catalog: c.hash, rules: c.content.rules.length, loadedAt: c.loadedAt }
+    const state = await storeHealth.check()
+    const body = { catalog: c.hash, rules: c.content.rules.length, loadedAt: c.loadedAt, store: state }
+    if (!state.writable) {
+      return await reply.code(503).header('retry-after', STORE_RETRY_AFTER_SECONDS)
+        .send({ status: 'unavailable', reason: 'the store cannot write', ...body })
+    }
+    return { status: 'ready', ...body }
   })
 }
