@@ -6,6 +6,7 @@ import type { RunResult, VariantOutcome } from '../rules/run-rules.js'
 import { pick, renderJson, renderText, type Lookup } from '../rules/template.js'
 import type { Indicator } from '../rules/types.js'
 import type { Action, Card, Link, NewId } from './types.js'
+import { intentNote } from './intent-note.js'
 
 export const RULE_TOPIC_SYSTEM = 'urn:facet-pt-cds:rule'
 export const OVERRIDE_REASON_SYSTEM = 'urn:facet-pt-cds:override-reason'
@@ -30,7 +31,8 @@ export function buildCard (o: VariantOutcome, patientId: string, newId: NewId): 
   const t = o.variant.card
   const rule = o.rule.rule
   const why = renderText(t.why, lookup)
-  const detail = [t.detail === undefined ? undefined : renderText(t.detail, lookup), `**Why this card:** ${why}`]
+  const intent = intentNote(o)
+  const detail = [...intent.sentences, t.detail === undefined ? undefined : renderText(t.detail, lookup), `**Why this card:** ${why}`]
     .filter((s): s is string => s !== undefined && s !== '').join('\n\n')
   const card: Card = {
     uuid: newId(),
@@ -43,7 +45,7 @@ export function buildCard (o: VariantOutcome, patientId: string, newId: NewId): 
       topic: { system: RULE_TOPIC_SYSTEM, code: rule.id, display: rule.title }
     },
     extension: {
-      'org.facet-pt-cds': { rule: rule.id, ...(o.variant.variantId === undefined ? {} : { variant: o.variant.variantId }), version: rule.version, why }
+      'org.facet-pt-cds': { rule: rule.id, ...(o.variant.variantId === undefined ? {} : { variant: o.variant.variantId }), version: rule.version, why, ...(intent.basis === undefined ? {} : { intentBasis: intent.basis }) }
     }
   }
   if (t.suggestions !== undefined && t.suggestions.length > 0) {

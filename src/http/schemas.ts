@@ -52,7 +52,13 @@ export const CardSchema = Type.Object({
     appContext: Type.Optional(Type.String())
   }))),
   extension: Type.Optional(Type.Object({
-    'org.facet-pt-cds': Type.Object({ rule: Type.String(), variant: Type.Optional(Type.String()), version: Type.String(), why: Type.String() })
+    'org.facet-pt-cds': Type.Object({
+      rule: Type.String(),
+      variant: Type.Optional(Type.String()),
+      version: Type.String(),
+      why: Type.String(),
+      intentBasis: Type.Optional(Type.Union([Type.Literal('explicit'), Type.Literal('signal'), Type.Literal('inferred')]))
+    })
   }))
 })
 

@@ -1,9 +1,8 @@
 // Facts about care over time: conservative care before a facet procedure, PT after one.
 
-import { completedSessions } from '../../fhir/facet.js'
 import { isoDate } from '../../fhir/dates.js'
 import { medications } from './clinical.js'
-import { type FactDefinition, POSITIVE, anchorDay, num } from './fact.js'
+import { type FactDefinition, POSITIVE, anchorDay, facetHistory, num } from './fact.js'
 import { ptActivity } from './pt.js'
 
 export const conservativeCareFact: FactDefinition = {
@@ -46,7 +45,7 @@ export const facetFollowUpFact: FactDefinition = {
   compute: (ctx, params) => {
     const { record } = ctx
     const within = num(params, 'withinDays')
-    const session = completedSessions(record, ctx.valueSet('facet-procedures'))
+    const session = facetHistory(ctx)
       .filter((s) => s.type !== 'diagnostic' && s.day <= record.time.day && record.time.day - s.day <= within)
       .at(-1)
     if (session === undefined) return { found: false }

@@ -2,19 +2,19 @@
 // (ESC-03), post-steroid glucose (ESC-06), new neurological deficit (ESC-02), serious-pathology
 // context (ESC-04: spine pain, weight loss).
 
-import { completedSessions, type FacetSession } from '../../fhir/facet.js'
+import type { FacetSession } from '../../fhir/facet.js'
 import { dayNumber, isoDate } from '../../fhir/dates.js'
 import { isFinalObservation, round } from '../../fhir/quantity.js'
 import { obj, str } from '../../fhir/resource.js'
 import { activeConditions, medications, names, readings } from './clinical.js'
-import { type FactContext, type FactDefinition, POSITIVE, num } from './fact.js'
+import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num } from './fact.js'
 import { ptEpisode } from './pt-episode.js'
 import { painSeries } from './scores.js'
 import { sessionInstant } from './trend-facts.js'
 
 function recentSession (ctx: FactContext, within: number, keep: (s: FacetSession) => boolean = () => true): FacetSession | undefined {
   const today = ctx.record.time.day
-  return completedSessions(ctx.record, ctx.valueSet('facet-procedures'))
+  return facetHistory(ctx)
     .filter((s) => s.day <= today && today - s.day <= within && keep(s)).at(-1)
 }
 
@@ -94,7 +94,7 @@ export const newNeuroDeficitFact: FactDefinition = {
   compute: (ctx, params) => {
     const window = num(params, 'windowDays')
     const today = ctx.record.time.day
-    const sessions = completedSessions(ctx.record, ctx.valueSet('facet-procedures')).filter((s) => s.day <= today)
+    const sessions = facetHistory(ctx).filter((s) => s.day <= today)
     const ep = ptEpisode(ctx.record, ctx.valueSet)
     const ptStart = ep.plan === undefined ? undefined : ep.startDay
     const hits: Array<{ day: number, why: string, c: ReturnType<typeof activeConditions>[number] }> = []

@@ -4,7 +4,8 @@
 import { conservativeCareFact, facetFollowUpFact } from './care-facts.js'
 import { conditionPresentFact, painDurationFact } from './condition-facts.js'
 import type { FactDefinition } from './fact.js'
-import { diagnosticBlocksFact, facetSessionsFact, firstFacetOrderFact, lastSessionFact, priorDiagnosticReliefFact, priorRfaFact, priorTherapeuticFact, procedureDoneFact } from './facet-history-facts.js'
+import { diagnosticBlocksFact, facetSessionsFact, firstFacetOrderFact, lastSessionFact, orderIntentFact, priorDiagnosticReliefFact, procedureDoneFact } from './facet-history-facts.js'
+import { priorRfaFact, priorTherapeuticFact } from './prior-session-facts.js'
 import { allergyPresentFact, implantedDeviceFact, orderSedationFact, orderSteroidFact, pregnancyEvidenceFact, rfaUnsuitableFact, settingFact } from './order-safety-facts.js'
 import { antithromboticsFact, medicationStartedFact } from './medication-facts.js'
 import { latestPainScoreFact, observationsFact } from './observation-facts.js'
@@ -17,6 +18,7 @@ import { newNeuroDeficitFact, postProcedureInfectionFact, postSteroidGlucoseFact
 export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   patientFact,
   orderFact,
+  orderIntentFact,
   dateWindowFact,
   latestPainScoreFact,
   observationsFact,
