@@ -183,9 +183,12 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
   return { outcomes: applySuppression(outcomes) }
 }
 
-/** A fired rule stands down when a rule named in its `suppressedBy` fired in the same call. */
+/**
+ * A fired rule stands down when a rule named in its `suppressedBy` fired in the same call; an
+ * entry "RULE-ID/variant" names one variant only (e.g. SUIT-10/a1).
+ */
 function applySuppression (outcomes: VariantOutcome[]): VariantOutcome[] {
-  const fired = new Set(outcomes.filter((o) => o.outcome === 'fired').map((o) => o.rule.rule.id))
+  const fired = new Set(outcomes.filter((o) => o.outcome === 'fired').flatMap((o) => [o.rule.rule.id, o.key]))
   return outcomes.map((o) => {
     if (o.outcome !== 'fired') return o
     const by = (o.rule.rule.suppressedBy ?? []).filter((id) => fired.has(id))

@@ -8,7 +8,9 @@ import { isFinalObservation, round } from '../../fhir/quantity.js'
 import { obj, str } from '../../fhir/resource.js'
 import { activeConditions, medications, names, readings } from './clinical.js'
 import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num } from './fact.js'
+import { intentMembers } from './facet-history-facts.js'
 import { ptEpisode } from './pt-episode.js'
+import { type SteroidExposure, sessionSteroid } from './steroid-exposure.js'
 import { painSeries } from './scores.js'
 import { sessionInstant } from './trend-facts.js'
 
@@ -53,22 +55,13 @@ export const postProcedureInfectionFact: FactDefinition = {
 
 export const postSteroidGlucoseFact: FactDefinition = {
   name: 'postSteroidGlucose',
-  description: 'The latest completed steroid facet session within withinDays of now (a line with a corticosteroid Procedure.usedCode, or a therapeutic IA/MBB with no injectate recorded) and the highest glucose (mg/dL, mmol/L converted) taken after the procedure time.',
+  description: 'The latest completed steroid facet session within withinDays of now (IS_STEROID for the safety rules: a corticosteroid in Procedure.usedCode or its order\'s orderDetail, or an IA/MBB with no injectate recorded and no explicit or signalled diagnostic intent: steroid assumed) and the highest glucose (mg/dL, mmol/L converted) taken after the procedure time.',
   reads: ['Procedure', 'Observation'],
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE } },
-  returns: '{ found, procedureDate, daysAgo, steroid, maxGlucose, maxGlucoseDate, readings }',
+  returns: '{ found, procedureDate, daysAgo, steroid, assumed, maxGlucose, maxGlucoseDate, readings, intentBasis, inferredIntent }',
   compute: (ctx, params) => {
-    const steroids = ctx.valueSet('corticosteroids')
-    const steroidOf = (s: FacetSession): string | undefined => {
-      for (const l of s.lines) {
-        const used = l.resource.usedCode
-        const m = steroids.match(used)
-        if (m !== undefined) return String(m.properties.drug ?? m.display)
-        if (used === undefined && s.type === 'therapeutic') return 'injectate not recorded (therapeutic injection counted as steroid)'
-      }
-      return undefined
-    }
-    const s = recentSession(ctx, num(params, 'withinDays'), (x) => steroidOf(x) !== undefined)
+    const exposure = (s: FacetSession): SteroidExposure => sessionSteroid(ctx.record, s, ctx.valueSet('corticosteroids'))
+    const s = recentSession(ctx, num(params, 'withinDays'), (x) => exposure(x).steroid)
     if (s === undefined) return { found: false }
     const { ms } = sessionInstant(s)
     const after = readings(ctx.record, ctx.valueSet('glucose'), 'mg/dL').list.filter((r) => r.ms > ms)
@@ -77,7 +70,9 @@ export const postSteroidGlucoseFact: FactDefinition = {
       found: max !== undefined,
       procedureDate: s.date,
       daysAgo: ctx.record.time.day - s.day,
-      steroid: steroidOf(s),
+      steroid: exposure(s).basis,
+      assumed: exposure(s).assumed,
+      ...(exposure(s).assumed ? intentMembers([s]) : {}),
       maxGlucose: max === undefined ? null : Math.round(max.value),
       maxGlucoseDate: max === undefined ? null : max.date.slice(0, 10),
       readings: after.length
