@@ -111,6 +111,8 @@ export function statedIntent (record: EvaluationRecord, r: Resource): IntentCall
   return undefined
 }
 
+const blocks = (n: number): string => `${n} earlier diagnostic block${n === 1 ? '' : 's'}`
+
 /** What intent inference needs to know of an earlier session. */
 export interface PriorSession { day: number, date: string, region: Region, side: Side, type: 'diagnostic' | 'therapeutic' | 'rfa' }
 
@@ -132,7 +134,7 @@ export function inferIntent (target: { day: number, region: Region, side: Side }
   }
   const n = relevant.length
   if (n < settings.dxBlocksRequired) {
-    return { intent: 'diagnostic', basis: 'inferred', reason: `${n} earlier diagnostic block(s) ${within}, fewer than the ${settings.dxBlocksRequired} required` }
+    return { intent: 'diagnostic', basis: 'inferred', reason: `${blocks(n)} ${within}, fewer than the ${settings.dxBlocksRequired} required` }
   }
-  return { intent: 'therapeutic', basis: 'inferred', reason: `${n} diagnostic block(s) already done ${within} (series complete)` }
+  return { intent: 'therapeutic', basis: 'inferred', reason: `${blocks(n)} ${within}, series complete` }
 }

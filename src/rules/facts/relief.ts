@@ -141,6 +141,7 @@ export interface RfaRelief extends SessionRelief {
 export function rfaRelief (record: EvaluationRecord, painScores: ValueSet, facet: ValueSet,
   session: LineGroup & { region: Region }, o: RfaReliefOptions): RfaRelief {
   const ms = sessionMs(session)
+  const last = `last RFA ${isoDate(session.day)}:`
   const all = readings(record, painScores, '{score}').list // newest first
   const regionOk = (r: Reading): boolean => { const g = readingRegion(record, facet, r.resource); return g === undefined || g === session.region }
   const pre = linkedReadings(record, painScores, session).find((r) => r.ms <= ms) ??
@@ -148,16 +149,16 @@ export function rfaRelief (record: EvaluationRecord, painScores: ValueSet, facet
   const judged = all.filter((r) => r.day - session.day > o.flareDays && r.day <= o.untilDay && regionOk(r)).reverse()
   const first = judged[0]
   if (pre === undefined || pre.value <= 0 || first === undefined) {
-    const why = pre === undefined || pre.value <= 0 ? 'no pain score before it' : `no pain score after the first ${o.flareDays} days`
-    return { documented: false, ms, status: `relief after ${isoDate(session.day)} not documented (${why})` }
+    const why = pre === undefined || pre.value <= 0 ? '(no pain score before it)' : `beyond the first ${o.flareDays} days`
+    return { documented: false, ms, status: `${last} relief not documented ${why}` }
   }
   const pctOf = (r: Reading): number => (pre.value - r.value) / pre.value * 100
   const base = { documented: true, pct: pctOf(first), pre: pre.value, post: first.value, postDay: first.day, ms }
   const lost = judged.find((r) => pctOf(r) < o.thresholdPct)
   if (lost === undefined) {
     const days = o.untilDay - session.day
-    return { ...base, duration: { days, ongoing: true }, status: `relief ongoing, ${days} days so far` }
+    return { ...base, duration: { days, ongoing: true }, status: `${last} relief ongoing, ${days} days so far` }
   }
   const duration = { days: lost.day - session.day, ongoing: false, lostDate: isoDate(lost.day) }
-  return { ...base, duration, status: lost === first ? `relief ${round(pctOf(first), 1)}% on ${isoDate(first.day)}` : `relief lasted ${duration.days} days` }
+  return { ...base, duration, status: lost === first ? `${last} relief ${round(pctOf(first), 1)}% on ${isoDate(first.day)}` : `${last} relief lasted ${duration.days} days` }
 }
