@@ -3,6 +3,7 @@
 import { isoDate } from '../../fhir/dates.js'
 import { medications } from './clinical.js'
 import { type FactDefinition, POSITIVE, anchorDay, facetHistory, num } from './fact.js'
+import { intentMembers } from './facet-history-facts.js'
 import { ptActivity } from './pt.js'
 
 export const conservativeCareFact: FactDefinition = {
@@ -57,7 +58,8 @@ export const facetFollowUpFact: FactDefinition = {
       type: session.type,
       region: session.region,
       ptEvaluated: pt.some((p) => p.kind === 'evaluation' || p.kind === 're-evaluation'),
-      ptBooked: pt.some((p) => p.kind === 'appointment' && BOOKED.has(p.status))
+      ptBooked: pt.some((p) => p.kind === 'appointment' && BOOKED.has(p.status)),
+      ...intentMembers([session])
     }
   }
 }

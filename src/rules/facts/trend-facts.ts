@@ -6,6 +6,7 @@ import type { FacetSession } from '../../fhir/facet.js'
 import { instantMs, isoDate } from '../../fhir/dates.js'
 import { clinicalDate, references } from '../../fhir/resource.js'
 import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num } from './fact.js'
+import { intentMembers } from './facet-history-facts.js'
 import { ptEpisode } from './pt-episode.js'
 import { type Scored, baselineAt, disabilityBaseline, disabilitySeries, painSeries } from './scores.js'
 
@@ -154,7 +155,8 @@ export const interventionHistoryFact: FactDefinition = {
       rfa: inWindow.filter((s) => s.type === 'rfa').length,
       therapeutic: inWindow.filter((s) => s.type === 'therapeutic').length,
       latestDate: last?.date ?? null,
-      latestType: last?.type ?? null
+      latestType: last?.type ?? null,
+      ...intentMembers(inWindow)
     }
   }
 }
