@@ -32,7 +32,7 @@ export function buildCard (o: VariantOutcome, patientId: string, newId: NewId): 
   const rule = o.rule.rule
   const why = renderText(t.why, lookup)
   const intent = intentNote(o)
-  const detail = [...intent.sentences, t.detail === undefined ? undefined : renderText(t.detail, lookup), `**Why this card:** ${why}`]
+  const detail = [...intent.sentences, t.detail === undefined ? undefined : renderText(t.detail, lookup).trim(), `**Why this card:** ${why}`]
     .filter((s): s is string => s !== undefined && s !== '').join('\n\n')
   const card: Card = {
     uuid: newId(),

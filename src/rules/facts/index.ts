@@ -12,6 +12,7 @@ import { latestPainScoreFact, observationsFact } from './observation-facts.js'
 import { dateWindowFact, orderFact, patientFact } from './record-facts.js'
 import { ptArrangedFact, ptEpisodeEndFact, ptEpisodeFact } from './pt-episode-facts.js'
 import { ptResponseFact } from './pt-response-facts.js'
+import { opioidBenzodiazepineFact } from './co-prescription-facts.js'
 import { interventionHistoryFact, postProcedurePainFact, progressSincePriorFact, worseningTrendFact } from './trend-facts.js'
 import { newNeuroDeficitFact, postProcedureInfectionFact, postSteroidGlucoseFact, spinePainFact, weightLossFact } from './escalation-facts.js'
 
@@ -51,6 +52,7 @@ export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   procedureDoneFact,
   orderSteroidFact,
   orderSedationFact,
+  opioidBenzodiazepineFact,
   implantedDeviceFact,
   allergyPresentFact,
   pregnancyEvidenceFact,
