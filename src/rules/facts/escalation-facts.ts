@@ -60,7 +60,8 @@ export const postSteroidGlucoseFact: FactDefinition = {
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE } },
   returns: '{ found, procedureDate, daysAgo, steroid, assumed, maxGlucose, maxGlucoseDate, readings, intentBasis, inferredIntent }',
   compute: (ctx, params) => {
-    const exposure = (s: FacetSession): SteroidExposure => sessionSteroid(ctx.record, s, ctx.valueSet('corticosteroids'))
+    const steroids = ctx.valueSet('corticosteroids')
+    const exposure = (s: FacetSession): SteroidExposure => sessionSteroid(ctx.record, s, steroids)
     const s = recentSession(ctx, num(params, 'withinDays'), (x) => exposure(x).steroid)
     if (s === undefined) return { found: false }
     const { ms } = sessionInstant(s)
