@@ -1,6 +1,6 @@
-// Cards whose firing depends on a facet intent (revision 2): facts report `intentBasis` and, when
-// an intent was inferred, `inferredIntent`; the card then says so at the start of its detail and
-// carries the weakest basis (inferred < signal < explicit) in its extension.
+// Cards whose firing depends on a facet intent (revision 2): facts whose answer rests on an intent
+// report `intentBasis` and `inferredIntent` (null unless inferred); the card then says so at the
+// start of its detail and carries the weakest basis (inferred < signal < explicit) in its extension.
 
 import type { VariantOutcome } from '../rules/run-rules.js'
 
@@ -24,6 +24,9 @@ export function intentNote (o: VariantOutcome): IntentNote {
   const sentences = new Set<string>()
   for (const name of o.variant.factCalls.keys()) {
     const value = o.value(name)
+    // Only facts that declare the dependence (an `inferredIntent` member, null when none was
+    // inferred) count: the `order` fact shows its basis for explain but gates many rules.
+    if (value === null || typeof value !== 'object' || !('inferredIntent' in value)) continue
     const b = member(value, 'intentBasis')
     if (typeof b === 'string' && RANK[b] !== undefined && (basis === undefined || (RANK[b] as number) < (RANK[basis] as number))) basis = b as IntentBasis
     const inferred = member(value, 'inferredIntent')

@@ -35,6 +35,15 @@ t.test('an inferred order intent: the card says so first and carries intentBasis
   t.match(v?.order, { type: 'diagnostic', intentBasis: 'inferred', side: 'unknown' })
 })
 
+t.test('a rule that reads the order only for its region (SAFE-01) carries no intent basis', async (t) => {
+  const apixaban: Resource = { resourceType: 'MedicationRequest', id: 'm1', status: 'active', intent: 'order', subject, medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1364430' }] } }
+  const { cards } = await run([apixaban], [order('64490')])
+  const card = cards.find((c) => c.source.topic.code === 'SAFE-01')
+  t.ok(card, 'SAFE-01 fires for apixaban with a cervical order')
+  t.equal(card?.extension['org.facet-pt-cds'].intentBasis, undefined)
+  t.notMatch(card?.detail, /Procedure intent inferred/)
+})
+
 t.test('an explicit intent: no sentence, intentBasis explicit', async (t) => {
   const intent = { category: [{ coding: [{ system: 'urn:facet-pt-cds:procedure-intent', code: 'diagnostic' }] }] }
   const { cards } = await run([proc('p', '64493', '2026-11-22', { category: intent.category[0] })], [order('64493', intent)])
