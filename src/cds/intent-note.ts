@@ -28,7 +28,8 @@ export function intentNote (o: VariantOutcome): IntentNote {
     // inferred) count: the `order` fact shows its basis for explain but gates many rules.
     if (value === null || typeof value !== 'object' || !('inferredIntent' in value)) continue
     const b = member(value, 'intentBasis')
-    if (typeof b === 'string' && RANK[b] !== undefined && (basis === undefined || (RANK[b] as number) < (RANK[basis] as number))) basis = b as IntentBasis
+    const rank = typeof b === 'string' ? RANK[b] : undefined
+    if (rank !== undefined && (basis === undefined || rank < (RANK[basis] as number))) basis = b as IntentBasis
     const inferred = member(value, 'inferredIntent')
     const intent = member(inferred, 'intent')
     const reason = member(inferred, 'reason')

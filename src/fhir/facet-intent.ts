@@ -85,7 +85,8 @@ function textSignal (r: Resource): IntentCall | undefined {
     const ther = THER_WORD.test(t)
     if (dx === ther) continue
     const intent: Intent = dx ? 'diagnostic' : 'therapeutic'
-    if (!said.has(intent)) said.set(intent, `the word "${dx ? (t.match(DX_WORD)?.[2] ?? 'diagnostic') : 'therapeutic'}" in "${text.slice(0, 60)}"`)
+    const word = dx ? (DX_WORD.exec(t)?.[2] ?? 'diagnostic') : 'therapeutic'
+    if (!said.has(intent)) said.set(intent, `the word "${word}" in "${text.slice(0, 60)}"`)
   }
   if (said.size !== 1) return undefined
   const [intent, reason] = [...said][0] as [Intent, string]
@@ -130,11 +131,13 @@ export function inferIntent (target: { day: number, region: Region, side: Side }
   }
   const treated = relevant.filter((s) => s.type !== 'diagnostic').at(-1)
   if (treated !== undefined) {
-    return { intent: 'therapeutic', basis: 'inferred', reason: `${treated.type === 'rfa' ? 'RFA' : 'therapeutic'} session on ${treated.date} ${within}` }
+    const kind = treated.type === 'rfa' ? 'RFA' : 'therapeutic'
+    return { intent: 'therapeutic', basis: 'inferred', reason: `${kind} session on ${treated.date} ${within}` }
   }
   const n = relevant.length
   if (n < settings.dxBlocksRequired) {
-    return { intent: 'diagnostic', basis: 'inferred', reason: `${blocks(n)} ${within}, fewer than the ${settings.dxBlocksRequired} required` }
+    const reason = `${blocks(n)} ${within}, fewer than the ${settings.dxBlocksRequired} required`
+    return { intent: 'diagnostic', basis: 'inferred', reason }
   }
   return { intent: 'therapeutic', basis: 'inferred', reason: `${blocks(n)} ${within}, series complete` }
 }

@@ -118,7 +118,9 @@ function buildSession (group: readonly RawLine[], earlier: readonly FacetSession
   const first = group[0] as RawLine
   const side = unionSide(group.map((l) => l.side))
   const isRfa = group.some((l) => l.kind === 'rfa')
-  const call = isRfa ? RFA_INTENT : statedSessionIntent(group) ?? inferIntent({ day: first.day, region: first.region, side }, earlier, settings)
+  const call = isRfa
+    ? RFA_INTENT
+    : statedSessionIntent(group) ?? inferIntent({ day: first.day, region: first.region, side }, earlier, settings)
   const lines: FacetLine[] = group.map((l) => {
     const own = l.stated ?? call
     return { ...l, intent: own.intent, intentBasis: own.basis, intentReason: own.reason }

@@ -108,7 +108,7 @@ export const diagnosticBlocksFact: FactDefinition = {
   returns: '{ found, total, qualifying, undocumented, blocks (text), intentBasis, inferredIntent }',
   compute: (ctx, params) => {
     if (ctx.order === undefined) return { found: false, total: 0, qualifying: 0, undocumented: 0 }
-    const blocks = diagnosticBlocksOf(ctx, sideSessions(ctx).filter((s) => s.day < (ctx.order as FacetSession).day))
+    const blocks = diagnosticBlocksOf(ctx, sideSessions(ctx))
     const pct = num(params, 'reliefPct')
     return {
       found: blocks.length > 0,
@@ -131,7 +131,7 @@ export const priorDiagnosticReliefFact: FactDefinition = {
     if (ctx.order === undefined) return { found: false, count: 0 }
     const planned = ctx.order.day
     const pct = num(params, 'reliefPct')
-    const negative = diagnosticBlocksOf(ctx, sideSessions(ctx).filter((s) => s.day < planned && planned - s.day <= num(params, 'withinDays')))
+    const negative = diagnosticBlocksOf(ctx, sideSessions(ctx).filter((s) => planned - s.day <= num(params, 'withinDays')))
       .filter((b) => b.documented && b.pct !== undefined && b.pct < pct)
     const latest = negative.at(-1)
     if (latest === undefined) return { found: false, count: 0 }

@@ -12,14 +12,15 @@ const opt = (params: Record<string, unknown>, key: string): number | undefined =
 
 function lastedText (relief: SessionRelief, duration: ReliefDuration | undefined, pct: number | undefined): string {
   if (duration === undefined) return relief.documented ? 'not assessed' : 'none recorded (relief undocumented)'
-  return duration.ongoing ? `${duration.days} days so far (ongoing)` : `${duration.days} days (below ${String(pct)}% on ${String(duration.lostDate)})`
+  if (duration.ongoing) return `${duration.days} days so far (ongoing)`
+  return `${duration.days} days (below ${String(pct)}% on ${String(duration.lostDate)})`
 }
 
 function priorSession (type: 'therapeutic' | 'rfa') {
   return (ctx: FactContext, params: Record<string, unknown>): unknown => {
     const order = ctx.order
     if (order === undefined) return { found: false }
-    const sessions = sideSessions(ctx).filter((s) => s.day < order.day)
+    const sessions = sideSessions(ctx)
     const prior = sessions.filter((s) => s.type === type).at(-1)
     if (prior === undefined) return { found: false }
     const until = anchorDay(ctx)
@@ -65,7 +66,8 @@ const PRIOR_PARAMS = {
   additionalProperties: false,
   properties: { reliefPct: POSITIVE, dxReliefPct: POSITIVE, flareDays: POSITIVE, preLookbackDays: POSITIVE }
 }
-const PRIOR_RETURNS = '{ found, date, side, daysAgo, reliefDocumented, reliefPct, relief (text), reliefStatus (text), reliefDays, reliefOngoing, reliefLasted (text), dxBlocksSince, intentBasis, inferredIntent }'
+const PRIOR_RETURNS = '{ found, date, side, daysAgo, reliefDocumented, reliefPct, relief (text), reliefStatus (text), ' +
+  'reliefDays, reliefOngoing, reliefLasted (text), dxBlocksSince, intentBasis, inferredIntent }'
 
 export const priorRfaFact: FactDefinition = {
   name: 'priorRfa',

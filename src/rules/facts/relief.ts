@@ -108,8 +108,9 @@ export function reliefLabel (relief: SessionRelief): string {
 
 /** Region words of a reading's bodySite (revision 2b). */
 function regionOfWords (r: Resource): Region | undefined {
-  const words = asArray(r.bodySite as unknown[]).flatMap((cc) => [str(obj(cc)?.text),
-    ...asArray(obj(cc)?.coding as unknown[]).map((c) => str(obj(c)?.display))]).filter((t): t is string => t !== undefined).join(' ').toLowerCase()
+  const words = asArray(r.bodySite as unknown[])
+    .flatMap((cc) => [str(obj(cc)?.text), ...asArray(obj(cc)?.coding as unknown[]).map((c) => str(obj(c)?.display))])
+    .filter((t): t is string => t !== undefined).join(' ').toLowerCase()
   if (/(^|[^a-z])(cervical|neck)([^a-z]|$)/.test(words)) return 'cervical-thoracic'
   if (/(^|[^a-z])(lumbar|low back|sacral)([^a-z]|$)/.test(words)) return 'lumbar-sacral'
   return undefined
@@ -143,7 +144,10 @@ export function rfaRelief (record: EvaluationRecord, painScores: ValueSet, facet
   const ms = sessionMs(session)
   const last = `last RFA ${isoDate(session.day)}:`
   const all = readings(record, painScores, '{score}').list // newest first
-  const regionOk = (r: Reading): boolean => { const g = readingRegion(record, facet, r.resource); return g === undefined || g === session.region }
+  const regionOk = (r: Reading): boolean => {
+    const g = readingRegion(record, facet, r.resource)
+    return g === undefined || g === session.region
+  }
   const pre = linkedReadings(record, painScores, session).find((r) => r.ms <= ms) ??
     all.find((r) => r.ms <= ms && session.day - r.day <= o.preLookbackDays && regionOk(r))
   const judged = all.filter((r) => r.day - session.day > o.flareDays && r.day <= o.untilDay && regionOk(r)).reverse()
@@ -160,5 +164,6 @@ export function rfaRelief (record: EvaluationRecord, painScores: ValueSet, facet
     return { ...base, duration: { days, ongoing: true }, status: `${last} relief ongoing, ${days} days so far` }
   }
   const duration = { days: lost.day - session.day, ongoing: false, lostDate: isoDate(lost.day) }
-  return { ...base, duration, status: lost === first ? `${last} relief ${round(pctOf(first), 1)}% on ${isoDate(first.day)}` : `${last} relief lasted ${duration.days} days` }
+  const status = lost === first ? `${last} relief ${round(pctOf(first), 1)}% on ${isoDate(first.day)}` : `${last} relief lasted ${duration.days} days`
+  return { ...base, duration, status }
 }

@@ -31,7 +31,8 @@ function injectateConcepts (record: EvaluationRecord, r: Resource): CodeableConc
 
 export function sessionSteroid (record: EvaluationRecord, session: FacetSession, corticosteroids: ValueSet): SteroidExposure {
   const inj = injectateOf(session.lines.flatMap((l) => injectateConcepts(record, l.resource)), corticosteroids)
-  if (inj.steroid) return { steroid: true, assumed: false, drugs: inj.drugs.join(', '), basis: `corticosteroid injectate recorded (${inj.drugs.join(', ')})` }
+  const drugs = inj.drugs.join(', ')
+  if (inj.steroid) return { steroid: true, assumed: false, drugs, basis: `corticosteroid injectate recorded (${drugs})` }
   if (inj.recorded) return { steroid: false, assumed: false, drugs: 'none recorded', basis: 'steroid-free injectate recorded' }
   if (session.type === 'rfa') return { steroid: false, assumed: false, drugs: 'none recorded', basis: 'RFA with no steroid recorded' }
   if (session.intent === 'diagnostic' && session.intentBasis !== 'inferred') {
