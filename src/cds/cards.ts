@@ -8,6 +8,7 @@ import { pick, renderJson, renderText, type Lookup } from '../rules/template.js'
 import type { Indicator } from '../rules/types.js'
 import { renderSuggestions } from './suggestions.js'
 import type { Card, Link, NewId } from './types.js'
+import { intentNote } from './intent-note.js'
 
 export const RULE_TOPIC_SYSTEM = 'urn:facet-pt-cds:rule'
 export const OVERRIDE_REASON_SYSTEM = 'urn:facet-pt-cds:override-reason'
@@ -32,7 +33,8 @@ export function buildCard (o: VariantOutcome, patientId: string, newId: NewId): 
   const t = o.variant.card
   const rule = o.rule.rule
   const why = renderText(t.why, lookup)
-  const detail = [t.detail === undefined ? undefined : renderText(t.detail, lookup), `**Why this card:** ${why}`]
+  const intent = intentNote(o)
+  const detail = [...intent.sentences, t.detail === undefined ? undefined : renderText(t.detail, lookup).trim(), `**Why this card:** ${why}`]
     .filter((s): s is string => s !== undefined && s !== '').join('\n\n')
   const card: Card = {
     uuid: newId(),
@@ -50,7 +52,8 @@ export function buildCard (o: VariantOutcome, patientId: string, newId: NewId): 
         ...(o.variant.variantId === undefined ? {} : { variant: o.variant.variantId }),
         version: rule.version,
         why,
-        ...(rule.source.evidence === undefined ? {} : { evidence: rule.source.evidence })
+        ...(rule.source.evidence === undefined ? {} : { evidence: rule.source.evidence }),
+        ...(intent.basis === undefined ? {} : { intentBasis: intent.basis })
       }
     }
   }

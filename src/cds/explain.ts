@@ -28,7 +28,7 @@ export interface ExplainedVariant {
   title: string
   outcome: VariantOutcome['outcome']
   /** The order session it was evaluated for (order hooks). */
-  order?: { date: string, region: string, type: string, levels: number, codes: string[] }
+  order?: { date: string, region: string, type: string, levels: number, codes: string[], side: string, intentBasis: string, intentReason: string }
   missingTypes?: string[]
   conditions: ExplainedCondition[]
 }
@@ -83,7 +83,7 @@ function explainVariant (o: VariantOutcome): ExplainedVariant {
     version: o.rule.rule.version,
     title: o.rule.rule.title,
     outcome: o.outcome,
-    ...(o.order === undefined ? {} : { order: { date: o.order.date, region: o.order.region, type: o.order.type, levels: o.order.levels, codes: o.order.codes } }),
+    ...(o.order === undefined ? {} : { order: { date: o.order.date, region: o.order.region, type: o.order.type, levels: o.order.levels, codes: o.order.codes, side: o.order.side, intentBasis: o.order.intentBasis, intentReason: o.order.intentReason } }),
     ...(o.missingTypes === undefined ? {} : { missingTypes: o.missingTypes }),
     conditions
   }

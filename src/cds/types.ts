@@ -8,7 +8,14 @@ export interface Action { type: 'create' | 'update' | 'delete', description: str
 export interface Suggestion { label: string, uuid: string, isRecommended?: boolean, actions?: Action[] }
 export interface Link { label: string, url: string, type: 'absolute' | 'smart', appContext?: string }
 
-export interface CardExtension { rule: string, variant?: string, version: string, why: string, evidence?: Evidence }
+export interface CardExtension {
+  rule: string
+  variant?: string
+  version: string
+  why: string
+  evidence?: Evidence
+  intentBasis?: 'explicit' | 'signal' | 'inferred'
+}
 
 export interface Card {
   uuid: string

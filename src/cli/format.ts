@@ -26,7 +26,7 @@ const MARK: Record<string, string> = { fired: '●', 'not-fired': '○', 'not-ap
 export function explanationText (ex: Explanation): string {
   const out: string[] = []
   for (const v of ex.variants) {
-    out.push(`${MARK[v.outcome] ?? ' '} ${v.key.padEnd(16)} ${v.outcome.padEnd(16)} ${v.title}${v.order === undefined ? '' : `  [order ${v.order.date} ${v.order.region} ${v.order.type}]`}`)
+    out.push(`${MARK[v.outcome] ?? ' '} ${v.key.padEnd(16)} ${v.outcome.padEnd(16)} ${v.title}${v.order === undefined ? '' : `  [order ${v.order.date} ${v.order.region} ${v.order.type} (intent ${v.order.intentBasis}), side ${v.order.side}]`}`)
     if (v.missingTypes !== undefined) out.push(`    no data could be had for: ${v.missingTypes.join(', ')}`)
     if (v.outcome === 'not-applicable') continue
     for (const c of v.conditions) {

@@ -57,7 +57,8 @@ export const CardSchema = Type.Object({
       variant: Type.Optional(Type.String()),
       version: Type.String(),
       why: Type.String(),
-      evidence: Type.Optional(Type.Union([Type.Literal('V'), Type.Literal('S'), Type.Literal('U'), Type.Literal('D')]))
+      evidence: Type.Optional(Type.Union([Type.Literal('V'), Type.Literal('S'), Type.Literal('U'), Type.Literal('D')])),
+      intentBasis: Type.Optional(Type.Union([Type.Literal('explicit'), Type.Literal('signal'), Type.Literal('inferred')]))
     })
   }))
 })

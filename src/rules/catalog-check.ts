@@ -100,8 +100,14 @@ export function checkCatalog (content: CatalogContent): CatalogProblem[] {
   const ids = new Map<string, string>()
   for (const rc of content.rules) problems.push(...checkRule(rc, content, defaults, valueSetIds, hooksServed, ids))
   for (const rc of content.rules) {
-    (rc.rule.suppressedBy ?? []).forEach((id, i) => {
+    (rc.rule.suppressedBy ?? []).forEach((entry, i) => {
+      // "RULE-ID" (any variant) or "RULE-ID/variant" (that variant only)
+      const [id = '', variant] = entry.split('/')
+      const target = content.rules.find((r) => r.rule.id === id)?.rule
       if (!ids.has(id)) problems.push({ file: rc.file, rule: rc.rule.id, pointer: `/suppressedBy/${i}`, message: `unknown rule "${id}"` })
+      else if (variant !== undefined && !(target?.variants ?? []).some((v) => v.id === variant)) {
+        problems.push({ file: rc.file, rule: rc.rule.id, pointer: `/suppressedBy/${i}`, message: `rule "${id}" has no variant "${variant}"` })
+      }
     })
   }
   return problems

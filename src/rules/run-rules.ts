@@ -5,7 +5,7 @@
 // being read as "criteria not met".
 
 import { Engine } from 'json-rules-engine'
-import { orderedSessions, type FacetSession } from '../fhir/facet.js'
+import { orderedSessions, intentSettings, type FacetSession } from '../fhir/facet.js'
 import type { EvaluationRecord } from '../fhir/record.js'
 import type { ValueSet } from '../fhir/valueset.js'
 import type { Catalog, CompiledCall, CompiledRule, CompiledVariant, EngineConditions, ProfileCatalog } from './compiled.js'
@@ -118,7 +118,7 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
     return vs
   }
   const isOrderHook = hook !== 'patient-view'
-  const sessions = isOrderHook ? orderedSessions(record, valueSet('facet-procedures')) : []
+  const sessions = isOrderHook ? orderedSessions(record, valueSet('facet-procedures'), intentSettings(profile.parameters)) : []
   const kinds = isOrderHook ? orderKinds(record, catalog, sessions) : new Set<OrderKind>()
   const outcomes: VariantOutcome[] = []
   const hookRules = profile.rules.filter((r) => r.rule.enabled !== false && r.rule.hooks.includes(hook))
@@ -126,7 +126,7 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
   const done = new Set<string>()
 
   for (const order of groups) {
-    const ctx: FactContext = { record, order, valueSet }
+    const ctx: FactContext = { record, order, valueSet, parameters: profile.parameters }
     const cache = new Map<string, unknown>()
     const factValue = (call: CompiledCall): unknown => {
       if (cache.has(call.id)) return cache.get(call.id)
@@ -183,9 +183,12 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
   return { outcomes: applySuppression(outcomes) }
 }
 
-/** A fired rule stands down when a rule named in its `suppressedBy` fired in the same call. */
+/**
+ * A fired rule stands down when a rule named in its `suppressedBy` fired in the same call; an
+ * entry "RULE-ID/variant" names one variant only (e.g. SUIT-10/a1).
+ */
 function applySuppression (outcomes: VariantOutcome[]): VariantOutcome[] {
-  const fired = new Set(outcomes.filter((o) => o.outcome === 'fired').map((o) => o.rule.rule.id))
+  const fired = new Set(outcomes.filter((o) => o.outcome === 'fired').flatMap((o) => [o.rule.rule.id, o.key]))
   return outcomes.map((o) => {
     if (o.outcome !== 'fired') return o
     const by = (o.rule.rule.suppressedBy ?? []).filter((id) => fired.has(id))

@@ -1,10 +1,10 @@
 // Facts about care over time: conservative care before a facet procedure, PT after one.
 
-import { completedSessions } from '../../fhir/facet.js'
 import { dayNumber, isoDate } from '../../fhir/dates.js'
 import { describeMatch } from '../../fhir/medication-match.js'
 import { type Resource, clinicalDate, obj, str } from '../../fhir/resource.js'
-import { type FactContext, type FactDefinition, POSITIVE, anchorDay, num } from './fact.js'
+import { type FactContext, type FactDefinition, POSITIVE, anchorDay, facetHistory, num } from './fact.js'
+import { intentMembers } from './facet-history-facts.js'
 import { type MedicationHit, medicationPeriod, medications } from './medication-records.js'
 import { ptActivity } from './pt.js'
 
@@ -119,7 +119,7 @@ export const facetFollowUpFact: FactDefinition = {
   compute: (ctx, params) => {
     const { record } = ctx
     const within = num(params, 'withinDays')
-    const session = completedSessions(record, ctx.valueSet('facet-procedures'))
+    const session = facetHistory(ctx)
       .filter((s) => s.type !== 'diagnostic' && s.day <= record.time.day && record.time.day - s.day <= within)
       .at(-1)
     if (session === undefined) return { found: false }
@@ -131,7 +131,8 @@ export const facetFollowUpFact: FactDefinition = {
       type: session.type,
       region: session.region,
       ptEvaluated: pt.some((p) => p.kind === 'evaluation' || p.kind === 're-evaluation'),
-      ptBooked: pt.some((p) => p.kind === 'appointment' && BOOKED.has(p.status))
+      ptBooked: pt.some((p) => p.kind === 'appointment' && BOOKED.has(p.status)),
+      ...intentMembers([session])
     }
   }
 }

@@ -2,20 +2,22 @@
 // (ESC-03), post-steroid glucose (ESC-06), new neurological deficit (ESC-02), serious-pathology
 // context (ESC-04: spine pain, weight loss).
 
-import { completedSessions, type FacetSession } from '../../fhir/facet.js'
+import type { FacetSession } from '../../fhir/facet.js'
 import { dayNumber, isoDate } from '../../fhir/dates.js'
 import { isFinalObservation, round } from '../../fhir/quantity.js'
 import { obj, str } from '../../fhir/resource.js'
 import { activeConditions, names, readings } from './clinical.js'
-import { type FactContext, type FactDefinition, POSITIVE, num } from './fact.js'
+import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num } from './fact.js'
+import { intentMembers } from './facet-history-facts.js'
 import { courseNames, startedCourses } from './medication-facts.js'
 import { ptEpisode } from './pt-episode.js'
+import { type SteroidExposure, sessionSteroid } from './steroid-exposure.js'
 import { painSeries } from './scores.js'
 import { sessionInstant } from './trend-facts.js'
 
 function recentSession (ctx: FactContext, within: number, keep: (s: FacetSession) => boolean = () => true): FacetSession | undefined {
   const today = ctx.record.time.day
-  return completedSessions(ctx.record, ctx.valueSet('facet-procedures'))
+  return facetHistory(ctx)
     .filter((s) => s.day <= today && today - s.day <= within && keep(s)).at(-1)
 }
 
@@ -59,22 +61,14 @@ export const postProcedureInfectionFact: FactDefinition = {
 
 export const postSteroidGlucoseFact: FactDefinition = {
   name: 'postSteroidGlucose',
-  description: 'The latest completed steroid facet session within withinDays of now (a line with a corticosteroid Procedure.usedCode, or a therapeutic IA/MBB with no injectate recorded) and the highest glucose (mg/dL, mmol/L converted) taken after the procedure time.',
+  description: 'The latest completed steroid facet session within withinDays of now (IS_STEROID for the safety rules: a corticosteroid in Procedure.usedCode or its order\'s orderDetail, or an IA/MBB with no injectate recorded and no explicit or signalled diagnostic intent: steroid assumed) and the highest glucose (mg/dL, mmol/L converted) taken after the procedure time.',
   reads: ['Procedure', 'Observation'],
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE } },
-  returns: '{ found, procedureDate, daysAgo, steroid, maxGlucose, maxGlucoseDate, readings }',
+  returns: '{ found, procedureDate, daysAgo, steroid, assumed, maxGlucose, maxGlucoseDate, readings, intentBasis, inferredIntent }',
   compute: (ctx, params) => {
     const steroids = ctx.valueSet('corticosteroids')
-    const steroidOf = (s: FacetSession): string | undefined => {
-      for (const l of s.lines) {
-        const used = l.resource.usedCode
-        const m = steroids.match(used)
-        if (m !== undefined) return String(m.properties.drug ?? m.display)
-        if (used === undefined && s.type === 'therapeutic') return 'injectate not recorded (therapeutic injection counted as steroid)'
-      }
-      return undefined
-    }
-    const s = recentSession(ctx, num(params, 'withinDays'), (x) => steroidOf(x) !== undefined)
+    const exposure = (s: FacetSession): SteroidExposure => sessionSteroid(ctx.record, s, steroids)
+    const s = recentSession(ctx, num(params, 'withinDays'), (x) => exposure(x).steroid)
     if (s === undefined) return { found: false }
     const { ms } = sessionInstant(s)
     const after = readings(ctx.record, ctx.valueSet('glucose'), 'mg/dL').list.filter((r) => r.ms > ms)
@@ -83,7 +77,9 @@ export const postSteroidGlucoseFact: FactDefinition = {
       found: max !== undefined,
       procedureDate: s.date,
       daysAgo: ctx.record.time.day - s.day,
-      steroid: steroidOf(s),
+      steroid: exposure(s).basis,
+      assumed: exposure(s).assumed,
+      ...(exposure(s).assumed ? intentMembers([s]) : {}),
       maxGlucose: max === undefined ? null : Math.round(max.value),
       maxGlucoseDate: max === undefined ? null : max.date.slice(0, 10),
       readings: after.length
@@ -100,7 +96,7 @@ export const newNeuroDeficitFact: FactDefinition = {
   compute: (ctx, params) => {
     const window = num(params, 'windowDays')
     const today = ctx.record.time.day
-    const sessions = completedSessions(ctx.record, ctx.valueSet('facet-procedures')).filter((s) => s.day <= today)
+    const sessions = facetHistory(ctx).filter((s) => s.day <= today)
     const ep = ptEpisode(ctx.record, ctx.valueSet)
     const ptStart = ep.plan === undefined ? undefined : ep.startDay
     const hits: Array<{ day: number, why: string, c: ReturnType<typeof activeConditions>[number] }> = []

@@ -1,24 +1,37 @@
-// Facts about the patient's earlier facet procedures in the order's region: session counts and
-// intervals (SUIT-07/08), diagnostic blocks and their relief (SUIT-09/10), prior therapeutic and
-// RFA sessions with relief and its duration (SUIT-10), and whether this is a first order (GOV-01).
+// Facts about the patient's earlier facet procedures in the order's region: session counts
+// (SUIT-07, per region) and intervals (SUIT-08), diagnostic blocks and their relief (SUIT-09/10),
+// compared per side (a bilateral or side-unknown session matches both sides), and whether this is
+// a first order (GOV-01). Facts whose answer depends on a facet intent report `intentBasis` and,
+// when an intent was inferred, `inferredIntent` (the card builder then says so).
 
-import { completedSessions, type FacetSession, type SessionType } from '../../fhir/facet.js'
+import { type FacetSession, type SessionType, inferredIntentOf, weakestBasis } from '../../fhir/facet.js'
+import { sidesMatch } from '../../fhir/laterality.js'
 import { dayNumber, isoDate } from '../../fhir/dates.js'
 import { round } from '../../fhir/quantity.js'
 import { clinicalDate } from '../../fhir/resource.js'
 import { names } from './clinical.js'
-import { type FactContext, type FactDefinition, POSITIVE, VALUESET, anchorDay, num, text } from './fact.js'
-import { reliefDuration, reliefLabel, sessionRelief } from './relief.js'
+import { type FactContext, type FactDefinition, POSITIVE, VALUESET, facetHistory, num, text } from './fact.js'
+import { reliefLabel, sessionRelief } from './relief.js'
 
 const TYPE = { enum: ['order', 'diagnostic', 'therapeutic', 'rfa'] }
-const typeLabel = (t: SessionType): string => t === 'rfa' ? 'RFA' : t
+export const typeLabel = (t: SessionType): string => t === 'rfa' ? 'RFA' : t
 
-/** Completed sessions in the order's region on or before the planned date (oldest first). */
-function regionSessions (ctx: FactContext): FacetSession[] {
+/** Completed sessions in the order's region on or before the planned date (oldest first), any side. */
+export function regionSessions (ctx: FactContext): FacetSession[] {
   const order = ctx.order
   if (order === undefined) return []
-  return completedSessions(ctx.record, ctx.valueSet('facet-procedures'))
-    .filter((s) => s.region === order.region && s.day <= order.day)
+  return facetHistory(ctx).filter((s) => s.region === order.region && s.day <= order.day)
+}
+
+/** Completed sessions in the order's region on a side matching the order's (revision 2). */
+export function sideSessions (ctx: FactContext): FacetSession[] {
+  const order = ctx.order
+  return order === undefined ? [] : regionSessions(ctx).filter((s) => sidesMatch(s.side, order.side))
+}
+
+/** `intentBasis` / `inferredIntent` members for the sessions a fact's answer depends on. */
+export function intentMembers (sessions: ReadonlyArray<FacetSession | undefined>): { intentBasis: string | null, inferredIntent: { intent: string, reason: string } | null } {
+  return { intentBasis: weakestBasis(sessions) ?? null, inferredIntent: inferredIntentOf(sessions) ?? null }
 }
 
 function sessionType (ctx: FactContext, params: Record<string, unknown>): SessionType | undefined {
@@ -26,132 +39,123 @@ function sessionType (ctx: FactContext, params: Record<string, unknown>): Sessio
   return t === 'order' ? ctx.order?.type : t as SessionType
 }
 
-interface Block { session: FacetSession, documented: boolean, pct: number | undefined, label: string }
+/** The order itself counts for intent when the fact's type is the order's. */
+const orderIf = (ctx: FactContext, params: Record<string, unknown>): FacetSession[] =>
+  text(params, 'type', 'order') === 'order' && ctx.order !== undefined ? [ctx.order] : []
 
-function diagnosticBlocksOf (ctx: FactContext, sessions: FacetSession[]): Block[] {
+export interface Block { session: FacetSession, documented: boolean, pct: number | undefined, label: string }
+
+export function diagnosticBlocksOf (ctx: FactContext, sessions: FacetSession[]): Block[] {
   const pain = ctx.valueSet('pain-scores')
   return sessions.filter((s) => s.type === 'diagnostic').map((session) => {
     const r = sessionRelief(ctx.record, pain, session)
-    return { session, documented: r.documented, pct: r.pct, label: `${session.date}: ${reliefLabel(r)}` }
+    return { session, documented: r.documented, pct: r.pct, label: `${session.date} (${session.side === 'unknown' ? 'side not recorded' : session.side}): ${reliefLabel(r)}` }
   })
 }
 
-const qualifies = (b: Block, pct: number): boolean => b.documented && b.pct !== undefined && b.pct >= pct
+export const qualifies = (b: Block, pct: number): boolean => b.documented && b.pct !== undefined && b.pct >= pct
 
 export const facetSessionsFact: FactDefinition = {
   name: 'facetSessions',
-  description: 'Completed facet sessions of a type (default: the order\'s type) in the order\'s region within withinDays before the planned date (0 ≤ days before ≤ withinDays; a session exactly withinDays before counts).',
+  description: 'Completed facet sessions of a type (default: the order\'s type) in the order\'s region, any side, within withinDays before the planned date (0 ≤ days before ≤ withinDays; a session exactly withinDays before counts).',
   reads: ['Procedure'],
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE, type: TYPE } },
-  returns: '{ found, count, dates, type, typeLabel, region }',
+  returns: '{ found, count, dates, type, typeLabel, region, intentBasis, inferredIntent }',
   compute: (ctx, params) => {
     const type = sessionType(ctx, params)
     if (ctx.order === undefined || type === undefined) return { found: false, count: 0 }
     const planned = ctx.order.day
     const hits = regionSessions(ctx).filter((s) => s.type === type && planned - s.day <= num(params, 'withinDays'))
-    return { found: hits.length > 0, count: hits.length, dates: hits.map((s) => s.date).join(', ') || 'none', type, typeLabel: typeLabel(type), region: ctx.order.region }
+    return {
+      found: hits.length > 0,
+      count: hits.length,
+      dates: hits.map((s) => s.date).join(', ') || 'none recorded',
+      type,
+      typeLabel: typeLabel(type),
+      region: ctx.order.region,
+      ...intentMembers([...orderIf(ctx, params), ...hits])
+    }
   }
 }
 
 export const lastSessionFact: FactDefinition = {
   name: 'lastSession',
-  description: 'The most recent completed facet session of a type (default: the order\'s type) in the order\'s region, on or before the planned date, and how many days before the planned date it was.',
+  description: 'The most recent completed facet session of a type (default: the order\'s type) in the order\'s region on a matching side (equal sides, or either bilateral or side-unknown), on or before the planned date, and how many days before the planned date it was.',
   reads: ['Procedure'],
   params: { type: 'object', additionalProperties: false, properties: { type: TYPE } },
-  returns: '{ found, date, daysBefore, type, typeLabel }',
+  returns: '{ found, date, daysBefore, type, typeLabel, side, intentBasis, inferredIntent }',
   compute: (ctx, params) => {
     const type = sessionType(ctx, params)
-    const last = regionSessions(ctx).filter((s) => s.type === type).at(-1)
+    const last = sideSessions(ctx).filter((s) => s.type === type).at(-1)
     if (last === undefined || ctx.order === undefined) return { found: false }
-    return { found: true, date: last.date, daysBefore: ctx.order.day - last.day, type, typeLabel: typeLabel(last.type) }
+    return {
+      found: true,
+      date: last.date,
+      daysBefore: ctx.order.day - last.day,
+      type,
+      typeLabel: typeLabel(last.type),
+      side: last.side === 'unknown' ? 'side not recorded' : last.side,
+      ...intentMembers([...orderIf(ctx, params), last])
+    }
   }
 }
 
 export const diagnosticBlocksFact: FactDefinition = {
   name: 'diagnosticBlocks',
-  description: 'Completed diagnostic facet sessions (64490–64495 / 0213T–0218T with intent diagnostic) in the order\'s region before the planned date, with their relief from linked pre/post pain scores. qualifying = relief ≥ reliefPct; undocumented relief never qualifies and is counted separately.',
+  description: 'Completed diagnostic facet sessions (64490–64495 / 0213T–0218T whose intent is diagnostic: explicit, signalled or inferred) in the order\'s region on a matching side, before the planned date, with their relief from linked pre/post pain scores. qualifying = relief ≥ reliefPct; undocumented relief never qualifies and is counted separately.',
   reads: ['Procedure', 'Observation'],
   params: { type: 'object', required: ['reliefPct'], additionalProperties: false, properties: { reliefPct: POSITIVE } },
-  returns: '{ found, total, qualifying, undocumented, blocks (text) }',
+  returns: '{ found, total, qualifying, undocumented, blocks (text), intentBasis, inferredIntent }',
   compute: (ctx, params) => {
     if (ctx.order === undefined) return { found: false, total: 0, qualifying: 0, undocumented: 0 }
-    const blocks = diagnosticBlocksOf(ctx, regionSessions(ctx))
+    const blocks = diagnosticBlocksOf(ctx, sideSessions(ctx))
     const pct = num(params, 'reliefPct')
     return {
       found: blocks.length > 0,
       total: blocks.length,
       qualifying: blocks.filter((b) => qualifies(b, pct)).length,
       undocumented: blocks.filter((b) => !b.documented).length,
-      blocks: blocks.map((b) => b.label).join('; ') || 'none on record'
+      blocks: blocks.map((b) => b.label).join('; ') || 'none recorded',
+      ...intentMembers(blocks.map((b) => b.session))
     }
   }
 }
 
 export const priorDiagnosticReliefFact: FactDefinition = {
   name: 'priorDiagnosticRelief',
-  description: 'Diagnostic blocks in the order\'s region within withinDays before the planned date whose documented relief was below reliefPct (negative blocks). Blocks with undocumented relief are not counted as negative.',
+  description: 'Diagnostic blocks in the order\'s region on a matching side within withinDays before the planned date whose documented relief was below reliefPct (negative blocks). Blocks with undocumented relief are not counted as negative.',
   reads: ['Procedure', 'Observation'],
   params: { type: 'object', required: ['withinDays', 'reliefPct'], additionalProperties: false, properties: { withinDays: POSITIVE, reliefPct: POSITIVE } },
-  returns: '{ found, count, date, reliefPct, blocks (text) }',
+  returns: '{ found, count, date, reliefPct, blocks (text), intentBasis, inferredIntent }',
   compute: (ctx, params) => {
     if (ctx.order === undefined) return { found: false, count: 0 }
     const planned = ctx.order.day
     const pct = num(params, 'reliefPct')
-    const negative = diagnosticBlocksOf(ctx, regionSessions(ctx).filter((s) => planned - s.day <= num(params, 'withinDays')))
+    const negative = diagnosticBlocksOf(ctx, sideSessions(ctx).filter((s) => planned - s.day <= num(params, 'withinDays')))
       .filter((b) => b.documented && b.pct !== undefined && b.pct < pct)
     const latest = negative.at(-1)
     if (latest === undefined) return { found: false, count: 0 }
-    return { found: true, count: negative.length, date: latest.session.date, reliefPct: round(latest.pct ?? 0, 1), blocks: negative.map((b) => b.label).join('; ') }
-  }
-}
-
-function priorSession (type: 'therapeutic' | 'rfa') {
-  return (ctx: FactContext, params: Record<string, unknown>): unknown => {
-    const sessions = regionSessions(ctx)
-    const prior = sessions.filter((s) => s.type === type).at(-1)
-    if (prior === undefined) return { found: false }
-    const until = anchorDay(ctx)
-    const pain = ctx.valueSet('pain-scores')
-    const relief = sessionRelief(ctx.record, pain, prior)
-    const duration = typeof params.reliefPct === 'number' ? reliefDuration(ctx.record, pain, prior, relief, params.reliefPct, until) : undefined
-    const dxPct = typeof params.dxReliefPct === 'number' ? params.dxReliefPct : undefined
-    const since = diagnosticBlocksOf(ctx, sessions.filter((s) => s.day > prior.day))
     return {
       found: true,
-      date: prior.date,
-      daysAgo: until - prior.day,
-      reliefDocumented: relief.documented,
-      reliefPct: relief.pct === undefined ? null : round(relief.pct, 1),
-      relief: reliefLabel(relief),
-      reliefDays: duration?.days ?? null,
-      reliefOngoing: duration?.ongoing ?? null,
-      reliefLasted: duration === undefined
-        ? (relief.documented ? 'not assessed' : 'unknown (relief undocumented)')
-        : duration.ongoing ? `${duration.days} days so far (ongoing)` : `${duration.days} days (below ${String(params.reliefPct)}% on ${String(duration.lostDate)})`,
-      dxBlocksSince: dxPct === undefined ? since.length : since.filter((b) => qualifies(b, dxPct)).length
+      count: negative.length,
+      date: latest.session.date,
+      reliefPct: round(latest.pct ?? 0, 1),
+      blocks: negative.map((b) => b.label).join('; '),
+      ...intentMembers([ctx.order, ...negative.map((b) => b.session)])
     }
   }
 }
 
-const PRIOR_PARAMS = { type: 'object', additionalProperties: false, properties: { reliefPct: POSITIVE, dxReliefPct: POSITIVE } }
-const PRIOR_RETURNS = '{ found, date, daysAgo, reliefDocumented, reliefPct, relief (text), reliefDays, reliefOngoing, reliefLasted (text), dxBlocksSince }'
-
-export const priorRfaFact: FactDefinition = {
-  name: 'priorRfa',
-  description: 'The latest completed RFA session in the order\'s region before the planned date: relief from linked pain scores, with reliefPct: how long relief ≥ reliefPct lasted (to the first later pain score, linked or not, below it; none yet = ongoing, counted to the planned date), and diagnostic blocks since (qualifying ones only when dxReliefPct is given).',
-  reads: ['Procedure', 'Observation'],
-  params: PRIOR_PARAMS,
-  returns: PRIOR_RETURNS,
-  compute: priorSession('rfa')
-}
-
-export const priorTherapeuticFact: FactDefinition = {
-  name: 'priorTherapeutic',
-  description: 'The latest completed therapeutic IA/MBB session in the order\'s region before the planned date, with relief and relief duration as for priorRfa.',
-  reads: ['Procedure', 'Observation'],
-  params: PRIOR_PARAMS,
-  returns: PRIOR_RETURNS,
-  compute: priorSession('therapeutic')
+export const orderIntentFact: FactDefinition = {
+  name: 'orderIntent',
+  description: 'The intent of the facet session being ordered, for rules whose firing depends on it: type (diagnostic | therapeutic | rfa), intent, intentBasis (explicit: intent category (RFA: always therapeutic); signal: SNOMED intent code, KX modifier or intent words; inferred: from the earlier sessions of the region on a matching side) and its reason; inferredIntent when inferred.',
+  reads: ['Procedure'],
+  params: { type: 'object', additionalProperties: false },
+  returns: '{ found, type, intent, intentBasis, intentReason, inferredIntent }',
+  compute: ({ order }) => {
+    if (order === undefined) return { found: false }
+    return { found: true, type: order.type, intent: order.intent, intentReason: order.intentReason, ...intentMembers([order]) }
+  }
 }
 
 const EARLIER_ORDER_STATUSES = new Set(['active', 'completed', 'on-hold'])

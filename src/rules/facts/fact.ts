@@ -2,7 +2,7 @@
 // combine with plain json-rules-engine conditions. Facts are pure functions of (record, params).
 
 import type { EvaluationRecord } from '../../fhir/record.js'
-import type { FacetSession } from '../../fhir/facet.js'
+import { type FacetSession, completedSessions, intentSettings } from '../../fhir/facet.js'
 import type { ValueSet } from '../../fhir/valueset.js'
 
 export interface FactContext {
@@ -10,6 +10,8 @@ export interface FactContext {
   /** The order session being evaluated (order hooks), if any. */
   order: FacetSession | undefined
   valueSet: (id: string) => ValueSet
+  /** Parameter values of the evidence profile in force (e.g. for intent inference). */
+  parameters: Readonly<Record<string, number | boolean>>
 }
 
 export interface FactDefinition {
@@ -52,6 +54,11 @@ export function text (params: Record<string, unknown>, key: string, fallback?: s
 /** The day the order is planned for, else the evaluation day. */
 export function anchorDay (ctx: FactContext): number {
   return ctx.order?.day ?? ctx.record.time.day
+}
+
+/** Completed facet sessions, oldest first, with intents inferred under the profile in force. */
+export function facetHistory (ctx: FactContext): FacetSession[] {
+  return completedSessions(ctx.record, ctx.valueSet('facet-procedures'), intentSettings(ctx.parameters))
 }
 
 export const POSITIVE = { type: 'number', minimum: 0 }

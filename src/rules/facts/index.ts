@@ -4,7 +4,8 @@
 import { conservativeCareFact, facetFollowUpFact } from './care-facts.js'
 import { conditionPresentFact, painDurationFact } from './condition-facts.js'
 import type { FactDefinition } from './fact.js'
-import { diagnosticBlocksFact, facetSessionsFact, firstFacetOrderFact, lastSessionFact, priorDiagnosticReliefFact, priorRfaFact, priorTherapeuticFact, procedureDoneFact } from './facet-history-facts.js'
+import { diagnosticBlocksFact, facetSessionsFact, firstFacetOrderFact, lastSessionFact, orderIntentFact, priorDiagnosticReliefFact, procedureDoneFact } from './facet-history-facts.js'
+import { priorRfaFact, priorTherapeuticFact } from './prior-session-facts.js'
 import { allergyPresentFact, implantedDeviceFact, orderSedationFact, orderSteroidFact, pregnancyEvidenceFact, rfaUnsuitableFact, settingFact } from './order-safety-facts.js'
 import { antithromboticsFact, medicationActiveFact, medicationStartedFact } from './medication-facts.js'
 import { latestPainScoreFact, observationsFact } from './observation-facts.js'
@@ -12,12 +13,14 @@ import { dateWindowFact, orderFact, patientFact } from './record-facts.js'
 import { ptArrangedFact, ptEpisodeEndFact, ptEpisodeFact } from './pt-episode-facts.js'
 import { ptResponseFact } from './pt-response-facts.js'
 import { screeningStatusFact } from './screening-facts.js'
+import { opioidBenzodiazepineFact } from './co-prescription-facts.js'
 import { interventionHistoryFact, postProcedurePainFact, progressSincePriorFact, worseningTrendFact } from './trend-facts.js'
 import { newNeuroDeficitFact, postProcedureInfectionFact, postSteroidGlucoseFact, spinePainFact, weightLossFact } from './escalation-facts.js'
 
 export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   patientFact,
   orderFact,
+  orderIntentFact,
   dateWindowFact,
   latestPainScoreFact,
   observationsFact,
@@ -52,6 +55,7 @@ export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   procedureDoneFact,
   orderSteroidFact,
   orderSedationFact,
+  opioidBenzodiazepineFact,
   implantedDeviceFact,
   allergyPresentFact,
   pregnancyEvidenceFact,

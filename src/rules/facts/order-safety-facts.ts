@@ -10,30 +10,19 @@ import type { ValueSet } from '../../fhir/valueset.js'
 import { asArray } from '../../fhir/valueset.js'
 import { activeConditions, names } from './clinical.js'
 import { type FactDefinition, POSITIVE, VALUESET, num, text } from './fact.js'
-
-const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm'
+import { intentMembers } from './facet-history-facts.js'
+import { sessionSteroid } from './steroid-exposure.js'
 
 export const orderSteroidFact: FactDefinition = {
   name: 'orderSteroid',
-  description: 'Whether the facet order carries a corticosteroid injectate: a ServiceRequest.orderDetail coding in the corticosteroids value set (recorded), or a therapeutic IA/MBB order with no RxNorm injectate recorded (assumed, FHIR-DATA.md). A recorded non-steroid injectate, a diagnostic block without injectate and an RFA without a recorded steroid are not steroid.',
+  description: 'Whether the facet order may carry a corticosteroid (IS_STEROID for the safety rules): a corticosteroid coded in ServiceRequest.orderDetail (recorded), or an IA/MBB with no injectate recorded whose intent is not explicitly diagnostic (category, coded or text signal): counted as steroid for safety, also when its diagnostic intent is only inferred (assumed). A recorded steroid-free injectate (an RxNorm coding), an explicitly diagnostic block and an RFA without a recorded steroid are not steroid. intentBasis / inferredIntent are reported only when the answer depends on the order\'s intent (assumed steroid).',
   reads: [],
   params: { type: 'object', additionalProperties: false },
-  returns: '{ found, steroid, basis, drugs }',
-  compute: ({ order, valueSet }) => {
+  returns: '{ found, steroid, assumed, basis, drugs, intentBasis, inferredIntent }',
+  compute: ({ order, record, valueSet }) => {
     if (order === undefined) return { found: false, steroid: false }
-    const vs = valueSet('corticosteroids')
-    const details = order.lines.flatMap((l) => asArray(l.resource.orderDetail as unknown[]))
-    const drugs = new Set<string>()
-    for (const d of details) {
-      const m = vs.match(d)
-      if (m !== undefined) drugs.add(typeof m.properties.drug === 'string' ? m.properties.drug : m.display)
-    }
-    if (drugs.size > 0) return { found: true, steroid: true, basis: 'corticosteroid injectate on the order', drugs: [...drugs].sort().join(', ') }
-    const injectateRecorded = codingCodes(details).some((c) => c.system === RXNORM)
-    if (order.type === 'therapeutic' && !injectateRecorded) {
-      return { found: true, steroid: true, basis: 'therapeutic injection with no injectate recorded (counted as steroid)', drugs: 'unspecified' }
-    }
-    return { found: true, steroid: false, basis: injectateRecorded ? 'non-steroid injectate on the order' : 'no steroid recorded', drugs: 'none' }
+    const s = sessionSteroid(record, order, valueSet('corticosteroids'))
+    return { found: true, ...s, ...(s.assumed ? intentMembers([order]) : {}) }
   }
 }
 

@@ -1,7 +1,7 @@
 // Facts about the patient and the order being placed.
 
 import { ageInYears, isoDate } from '../../fhir/dates.js'
-import { type FactDefinition, anchorDay, num, text } from './fact.js'
+import { type FactDefinition, anchorDay, facetHistory, num, text } from './fact.js'
 
 export const patientFact: FactDefinition = {
   name: 'patient',
@@ -19,11 +19,12 @@ export const patientFact: FactDefinition = {
 
 export const orderFact: FactDefinition = {
   name: 'order',
-  description: 'The facet session being ordered (order hooks): region, session type and levels, from the draft ServiceRequests with facet CPT codes.',
+  description: 'The facet session being ordered (order hooks), from the draft ServiceRequests with facet CPT codes: region, session type, intent (explicit | signal | inferred, with the reason; rules whose firing depends on it read orderIntent), side (union of the lines\' sides), levels (distinct levels per side; the larger side), and the number of completed facet sessions (any region) before the planned date.',
   reads: [],
   params: { type: 'object', additionalProperties: false },
-  returns: '{ found, region, type: diagnostic|therapeutic|rfa, isRfa, levels, codes, date, daysUntil, ultrasound }',
-  compute: ({ order, record }) => {
+  returns: '{ found, region, regionLabel, type: diagnostic|therapeutic|rfa, isRfa, intent, intentBasis, intentReason, side, levels, levelsLeft, levelsRight, maxLevel, codes, date, daysUntil, ultrasound, earlierSessions }',
+  compute: (ctx) => {
+    const { order, record } = ctx
     if (order === undefined) return { found: false }
     return {
       found: true,
@@ -31,12 +32,19 @@ export const orderFact: FactDefinition = {
       regionLabel: order.region === 'lumbar-sacral' ? 'lumbar/sacral' : 'cervical/thoracic',
       type: order.type,
       isRfa: order.type === 'rfa',
+      intent: order.intent,
+      intentBasis: order.intentBasis,
+      intentReason: order.intentReason,
+      side: order.side === 'unknown' ? 'side not recorded' : order.side,
       levels: order.levels,
+      levelsLeft: order.levelsLeft,
+      levelsRight: order.levelsRight,
       maxLevel: Math.max(...order.lines.map((l) => l.level)),
       codes: order.codes,
       date: order.date,
       daysUntil: order.day - record.time.day,
-      ultrasound: order.lines.some((l) => l.guidance === 'ultrasound')
+      ultrasound: order.lines.some((l) => l.guidance === 'ultrasound'),
+      earlierSessions: facetHistory(ctx).filter((s) => s.day < order.day).length
     }
   }
 }

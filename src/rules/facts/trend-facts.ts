@@ -2,10 +2,11 @@
 // (ESC-07), interventions in the rolling window (ESC-08), progress documented since the previous
 // procedure (SUIT-12).
 
-import { completedSessions, type FacetSession } from '../../fhir/facet.js'
+import type { FacetSession } from '../../fhir/facet.js'
 import { instantMs, isoDate } from '../../fhir/dates.js'
 import { clinicalDate, references } from '../../fhir/resource.js'
-import { type FactContext, type FactDefinition, POSITIVE, num } from './fact.js'
+import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num } from './fact.js'
+import { intentMembers } from './facet-history-facts.js'
 import { ptEpisode } from './pt-episode.js'
 import { type Scored, baselineAt, disabilityBaseline, disabilitySeries, painSeries } from './scores.js'
 
@@ -25,7 +26,7 @@ export function sessionInstant (s: FacetSession): { ms: number, timed: boolean }
 }
 
 function pastSessions (ctx: FactContext): FacetSession[] {
-  return completedSessions(ctx.record, ctx.valueSet('facet-procedures')).filter((s) => s.day <= ctx.record.time.day)
+  return facetHistory(ctx).filter((s) => s.day <= ctx.record.time.day)
 }
 
 const day10 = (r: Scored | undefined): string | null => r === undefined ? null : r.date.slice(0, 10)
@@ -154,7 +155,8 @@ export const interventionHistoryFact: FactDefinition = {
       rfa: inWindow.filter((s) => s.type === 'rfa').length,
       therapeutic: inWindow.filter((s) => s.type === 'therapeutic').length,
       latestDate: last?.date ?? null,
-      latestType: last?.type ?? null
+      latestType: last?.type ?? null,
+      ...intentMembers(inWindow)
     }
   }
 }
