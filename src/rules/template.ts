@@ -3,7 +3,8 @@
 // float noise, lists joined, a missing value (undefined, null, empty string or empty list) shown as
 // "none recorded" — never "unknown", which a clinician could read as "not assessed".
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_]+)*)\s*\}\}/g
+// `{{name.path?}}` is an optional sentence: a missing value renders as nothing, not "none recorded".
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_]+)*)(\?)?\s*\}\}/g
 const WHOLE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_]+)*)\s*\}\}$/
 
 export interface TemplateRef { root: string, path: string[] }
@@ -43,7 +44,10 @@ export function formatValue (v: unknown): string {
 }
 
 export function renderText (template: string, lookup: Lookup): string {
-  return template.replace(PLACEHOLDER, (_m, root: string, path: string) => formatValue(lookup(root, path.split('.').filter(Boolean))))
+  return template.replace(PLACEHOLDER, (_m, root: string, path: string, optional?: string) => {
+    const v = lookup(root, path.split('.').filter(Boolean))
+    return optional === '?' && isMissing(v) ? '' : formatValue(v)
+  })
 }
 
 /** Renders every string of a JSON value; a string that is one placeholder keeps the raw value. */

@@ -13,6 +13,11 @@ t.test('a value that is not on file reads "none recorded", never "unknown"', asy
   t.notMatch(renderText('{{f.absent}} {{f.nil}} {{f.none}}', lookup), /unknown/)
 })
 
+t.test('an optional placeholder {{x?}} renders nothing when the value is missing', async (t) => {
+  t.equal(renderText('Check.{{f.empty?}}|{{f.absent?}}|{{f.none?}}', lookup), 'Check.||')
+  t.equal(renderText('Dates: {{f.when?}}', lookup), 'Dates: 2026-11-01', 'a value on file renders as usual')
+})
+
 t.test('values on file are formatted for people', async (t) => {
   t.equal(renderText('{{f.n}} °C, {{f.names}}, {{f.yes}}, {{f.when}}', lookup), '38.6 °C, apixaban, clopidogrel, yes, 2026-11-01')
   t.equal(formatValue(0), '0', 'zero is a value, not missing')
