@@ -99,7 +99,7 @@ t.test('rows beyond the retry buffer are dropped and counted', async (t) => {
 })
 
 t.test('429 and 503 answers write no audit row (metrics only)', async (t) => {
-  const { app, dataStore, queue } = await testApp({ config: { RATE_LIMIT_MAX: 2 } })
+  const { app, dataStore, queue } = await testApp({ config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 2 } })
   t.teardown(async () => { await app.close() })
   const statuses: number[] = []
   for (let i = 0; i < 4; i++) statuses.push((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: `hi-${i}` } })).statusCode)

@@ -16,7 +16,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 async function startService (env: Record<string, string>): Promise<{ child: ChildProcess, port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', AUTH_MODE: 'off', OVERLOAD_MAX_ELU: '1', RATE_LIMIT_MAX: '100000', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', AUTH_MODE: 'off', OVERLOAD_MAX_DELAY_MS: '0', RATE_LIMIT_PER_SECOND: '100000', ...env },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   const port = await new Promise<number>((resolve, reject) => {
