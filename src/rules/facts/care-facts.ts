@@ -58,9 +58,16 @@ function arrangedCare (ctx: FactContext, from: number): string[] {
   const seen = new Set<Resource>()
   for (const vs of PT_SETS) {
     for (const { resource } of record.coded('ServiceRequest', valueSet(vs))) {
+      if (seen.has(resource)) continue
+      // A PT referral among this call's orders is arranged now: it is not care yet, and the card
+      // must not suggest a second referral beside it.
+      if (record.isDraftOrder(resource)) {
+        seen.add(resource)
+        out.push({ day: record.time.day, text: 'PT referral being ordered now' })
+        continue
+      }
       const day = dayNumber(str(resource.authoredOn) ?? clinicalDate(resource))
-      const open = OPEN_REFERRAL.has(String(resource.status)) && !record.isDraftOrder(resource)
-      if (seen.has(resource) || !open || day === undefined || day < from) continue
+      if (!OPEN_REFERRAL.has(String(resource.status)) || day === undefined || day < from) continue
       seen.add(resource)
       out.push({ day, text: `PT referral of ${isoDate(day)} not yet attended` })
     }
