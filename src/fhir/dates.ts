@@ -1,7 +1,8 @@
 // Calendar arithmetic on FHIR date/dateTime strings. Day counts use the calendar date written in
 // the source (the first 10 characters), so results do not depend on the process time zone.
+// Windows (FHIR-DATA.md "Windows"): "within N days of X" = dated ≥ X − N×24 h and ≤ X.
 
-const DAY_MS = 86_400_000
+export const DAY_MS = 86_400_000
 const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/
 
 // Facts read the same few dates over and over within and across calls: parse each text once.
@@ -44,6 +45,27 @@ function parseInstant (value: string): number | undefined {
   if (!DATE_RE.test(value)) return undefined
   const ms = Date.parse(value.length === 4 ? `${value}-01-01` : value.length === 7 ? `${value}-01` : value)
   return Number.isFinite(ms) ? ms : undefined
+}
+
+/** True when the value carries a time of day (a dateTime, not a date). */
+export function hasTime (value: string): boolean {
+  return value.length > 10
+}
+
+/**
+ * "Within `days` days of the anchor" (FHIR-DATA.md "Windows"): dated ≥ anchor − days×24 h and
+ * ≤ anchor. A date-only value stands for its whole UTC day: it is in when any part of that day
+ * is, so a date-only value exactly `days` calendar days back counts and one a day further does not.
+ */
+export function withinDaysBefore (value: unknown, anchorMs: number, days: number): boolean {
+  if (typeof value !== 'string') return false
+  const start = anchorMs - days * DAY_MS
+  if (hasTime(value)) {
+    const ms = instantMs(value)
+    return ms !== undefined && ms >= start && ms <= anchorMs
+  }
+  const day = dayNumber(value)
+  return day !== undefined && day >= Math.floor(start / DAY_MS) && day * DAY_MS <= anchorMs
 }
 
 /** ISO calendar date (YYYY-MM-DD) of a day number. */

@@ -2,12 +2,12 @@
 // it available to rule files; rules/README.md documents each one.
 
 import { conservativeCareFact, facetFollowUpFact } from './care-facts.js'
-import { conditionPresentFact, painDurationFact } from './condition-facts.js'
+import { conditionPresentFact, painDurationFact, redFlagConditionsFact } from './condition-facts.js'
 import type { FactDefinition } from './fact.js'
 import { diagnosticBlocksFact, facetSessionsFact, firstFacetOrderFact, lastSessionFact, priorDiagnosticReliefFact, priorRfaFact, priorTherapeuticFact, procedureDoneFact } from './facet-history-facts.js'
 import { allergyPresentFact, implantedDeviceFact, orderSedationFact, orderSteroidFact, pregnancyEvidenceFact, rfaUnsuitableFact, settingFact } from './order-safety-facts.js'
 import { antithromboticsFact, medicationStartedFact } from './medication-facts.js'
-import { latestPainScoreFact, observationsFact } from './observation-facts.js'
+import { disabilityBaselineFact, latestPainScoreFact, observationsFact } from './observation-facts.js'
 import { dateWindowFact, orderFact, patientFact } from './record-facts.js'
 import { ptArrangedFact, ptEpisodeEndFact, ptEpisodeFact } from './pt-episode-facts.js'
 import { ptResponseFact } from './pt-response-facts.js'
@@ -20,7 +20,9 @@ export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   dateWindowFact,
   latestPainScoreFact,
   observationsFact,
+  disabilityBaselineFact,
   conditionPresentFact,
+  redFlagConditionsFact,
   painDurationFact,
   antithromboticsFact,
   medicationStartedFact,
