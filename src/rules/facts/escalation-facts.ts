@@ -1,6 +1,6 @@
-// Escalation signals tied to a facet procedure or the PT episode: infection after a procedure
-// (ESC-03), post-steroid glucose (ESC-06), new neurological deficit (ESC-02), serious-pathology
-// context (ESC-04: spine pain, weight loss).
+// Escalation signals tied to a facet procedure: infection after a procedure (ESC-03), post-steroid
+// glucose (ESC-06), serious-pathology context (ESC-04: spine pain, weight loss). ESC-02's new
+// neurological deficit is read in neuro-facts.ts.
 
 import { completedSessions, type FacetSession } from '../../fhir/facet.js'
 import { dayNumber, isoDate } from '../../fhir/dates.js'
@@ -8,7 +8,6 @@ import { isFinalObservation, round } from '../../fhir/quantity.js'
 import { obj, str } from '../../fhir/resource.js'
 import { activeConditions, medications, names, readings } from './clinical.js'
 import { type FactContext, type FactDefinition, POSITIVE, num } from './fact.js'
-import { ptEpisode } from './pt-episode.js'
 import { painSeries } from './scores.js'
 import { sessionInstant } from './trend-facts.js'
 
@@ -82,32 +81,6 @@ export const postSteroidGlucoseFact: FactDefinition = {
       maxGlucoseDate: max === undefined ? null : max.date.slice(0, 10),
       readings: after.length
     }
-  }
-}
-
-export const newNeuroDeficitFact: FactDefinition = {
-  name: 'newNeuroDeficit',
-  description: 'An active neuro-deficit Condition (motor weakness, foot drop, radiculopathy) with onset or recorded date within windowDays of now that is new relative to care: dated on or after a completed facet session no more than windowDays earlier, or on or after the start of the active PT episode.',
-  reads: ['Condition', 'Procedure', 'CarePlan'],
-  params: { type: 'object', required: ['windowDays'], additionalProperties: false, properties: { windowDays: POSITIVE } },
-  returns: '{ found, names, onsetDate, context }',
-  compute: (ctx, params) => {
-    const window = num(params, 'windowDays')
-    const today = ctx.record.time.day
-    const sessions = completedSessions(ctx.record, ctx.valueSet('facet-procedures')).filter((s) => s.day <= today)
-    const ep = ptEpisode(ctx.record, ctx.valueSet)
-    const ptStart = ep.plan === undefined ? undefined : ep.startDay
-    const hits: Array<{ day: number, why: string, c: ReturnType<typeof activeConditions>[number] }> = []
-    for (const c of activeConditions(ctx.record, ctx.valueSet('neuro-deficit'))) {
-      const d = onsetDays(c).filter((x) => x <= today && today - x <= window).sort((a, b) => b - a)[0]
-      if (d === undefined) continue
-      const proc = sessions.filter((s) => s.day <= d && d - s.day <= window).at(-1)
-      if (proc !== undefined) hits.push({ day: d, c, why: `${d - proc.day} days after the facet procedure of ${proc.date}` })
-      else if (ptStart !== undefined && d >= ptStart) hits.push({ day: d, c, why: `during the PT episode started ${isoDate(ptStart)}` })
-    }
-    if (hits.length === 0) return { found: false }
-    hits.sort((a, b) => b.day - a.day)
-    return { found: true, names: names(hits.map((h) => h.c)).join(', '), onsetDate: isoDate(hits[0]!.day), context: hits.map((h) => h.why).join('; ') }
   }
 }
 

@@ -12,7 +12,8 @@ import { dateWindowFact, orderFact, patientFact } from './record-facts.js'
 import { ptArrangedFact, ptEpisodeEndFact, ptEpisodeFact } from './pt-episode-facts.js'
 import { ptResponseFact } from './pt-response-facts.js'
 import { interventionHistoryFact, postProcedurePainFact, progressSincePriorFact, worseningTrendFact } from './trend-facts.js'
-import { newNeuroDeficitFact, postProcedureInfectionFact, postSteroidGlucoseFact, spinePainFact, weightLossFact } from './escalation-facts.js'
+import { postProcedureInfectionFact, postSteroidGlucoseFact, spinePainFact, weightLossFact } from './escalation-facts.js'
+import { newNeuroDeficitFact } from './neuro-facts.js'
 
 export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   patientFact,
