@@ -10,6 +10,7 @@ import { antithromboticsFact, medicationStartedFact } from './medication-facts.j
 import { disabilityBaselineFact, latestPainScoreFact, observationsFact } from './observation-facts.js'
 import { dateWindowFact, orderFact, patientFact } from './record-facts.js'
 import { ptArrangedFact, ptEpisodeEndFact, ptEpisodeFact } from './pt-episode-facts.js'
+import { ptAfterProcedureFact } from './pt-follow-up-facts.js'
 import { ptResponseFact } from './pt-response-facts.js'
 import { interventionHistoryFact, postProcedurePainFact, progressSincePriorFact, worseningTrendFact } from './trend-facts.js'
 import { postProcedureInfectionFact, postSteroidGlucoseFact, spinePainFact, weightLossFact } from './escalation-facts.js'
@@ -33,6 +34,7 @@ export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   ptArrangedFact,
   ptEpisodeEndFact,
   ptResponseFact,
+  ptAfterProcedureFact,
   postProcedurePainFact,
   worseningTrendFact,
   interventionHistoryFact,
