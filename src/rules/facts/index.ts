@@ -13,7 +13,8 @@ import { ptArrangedFact, ptEpisodeEndFact, ptEpisodeFact } from './pt-episode-fa
 import { ptAfterProcedureFact } from './pt-follow-up-facts.js'
 import { ptResponseFact } from './pt-response-facts.js'
 import { interventionHistoryFact, postProcedurePainFact, progressSincePriorFact, worseningTrendFact } from './trend-facts.js'
-import { postProcedureInfectionFact, postSteroidGlucoseFact, spinePainFact, weightLossFact } from './escalation-facts.js'
+import { postProcedureInfectionFact, postSteroidGlucoseFact } from './escalation-facts.js'
+import { cancerHistoryFact, longTermSteroidsFact, spineImagingSinceFact, spinePainFact, weightLossFact } from './serious-pathology-facts.js'
 import { newNeuroDeficitFact } from './neuro-facts.js'
 
 export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
@@ -44,6 +45,9 @@ export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   newNeuroDeficitFact,
   spinePainFact,
   weightLossFact,
+  cancerHistoryFact,
+  longTermSteroidsFact,
+  spineImagingSinceFact,
   facetSessionsFact,
   lastSessionFact,
   diagnosticBlocksFact,
