@@ -1,7 +1,7 @@
 // The fact library: every named clinical computation a rule may use. Adding a fact here makes
 // it available to rule files; rules/README.md documents each one.
 
-import { conservativeCareFact, facetFollowUpFact } from './care-facts.js'
+import { conservativeCareFact } from './care-facts.js'
 import { conditionPresentFact, painDurationFact, redFlagConditionsFact } from './condition-facts.js'
 import type { FactDefinition } from './fact.js'
 import { diagnosticBlocksFact, facetSessionsFact, firstFacetOrderFact, lastSessionFact, priorDiagnosticReliefFact, priorRfaFact, priorTherapeuticFact, procedureDoneFact } from './facet-history-facts.js'
@@ -30,7 +30,6 @@ export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   antithromboticsFact,
   medicationStartedFact,
   conservativeCareFact,
-  facetFollowUpFact,
   ptEpisodeFact,
   ptArrangedFact,
   ptEpisodeEndFact,
