@@ -75,10 +75,10 @@ const BY_REGION: Readonly<Record<string, readonly string[]>> = {
 
 export const disabilityBaselineFact: FactDefinition = {
   name: 'disabilityBaseline',
-  description: 'The latest readable disability score (value set disability-scores) within lookbackDays of now that suits the order\'s region: ODI, PEG or PROMIS-PI for a lumbar/sacral order; NDI, PEG or PROMIS-PI for a cervical/thoracic order (an ODI does not satisfy a cervical order, nor an NDI a lumbar one); any of them without an order. instrument = the region instrument (ODI or NDI). otherRegion = the latest in-window score of the other region\'s instrument, if any.',
+  description: 'The latest readable disability score (value set disability-scores) within lookbackDays of now that suits the order\'s region: ODI, PEG or PROMIS-PI for a lumbar/sacral order; NDI, PEG or PROMIS-PI for a cervical/thoracic order (an ODI does not satisfy a cervical order, nor an NDI a lumbar one); any of them without an order. instrument = the region instrument (ODI or NDI). otherRegion = the latest in-window score of the other region\'s instrument ("NDI of 2026-11-19"), if any.',
   reads: ['Observation'],
   params: { type: 'object', required: ['lookbackDays'], additionalProperties: false, properties: { lookbackDays: POSITIVE } },
-  returns: '{ found, instrument, latest, latestDate, latestInstrument, otherRegion, otherRegionDate, unreadable }',
+  returns: '{ found, instrument, latest, latestDate, latestInstrument, otherRegion, unreadable }',
   compute: ({ record, valueSet, order }, params) => {
     const region = order?.region
     const accepted = region === undefined ? undefined : BY_REGION[region]
@@ -92,8 +92,7 @@ export const disabilityBaselineFact: FactDefinition = {
       latest: hit?.value ?? null,
       latestDate: hit === undefined ? null : isoDate(hit.day),
       latestInstrument: hit?.instrument ?? null,
-      otherRegion: other?.instrument ?? null,
-      otherRegionDate: other === undefined ? null : isoDate(other.day),
+      otherRegion: other === undefined ? null : `${other.instrument} of ${isoDate(other.day)}`,
       unreadable
     }
   }
