@@ -2,7 +2,7 @@
 // value stands for its whole UTC day.
 
 import t from 'tap'
-import { withinDaysBefore } from '../../src/fhir/dates.js'
+import { dayNumber, instantMs, isoDate, withinDaysBefore } from '../../src/fhir/dates.js'
 
 const now = Date.parse('2026-11-29T10:00:00Z')
 
@@ -25,4 +25,15 @@ t.test('date-only values: the whole UTC day', async (t) => {
 t.test('no value', async (t) => {
   t.notOk(withinDaysBefore(undefined, now, 30))
   t.notOk(withinDaysBefore('not a date', now, 30))
+})
+
+t.test('day counts are whole UTC calendar days', async (t) => {
+  const day = (v: string): string | undefined => { const d = dayNumber(v); return d === undefined ? undefined : isoDate(d) }
+  t.equal(day('2026-11-29'), '2026-11-29')
+  t.equal(day('2026-11-29T23:30:00Z'), '2026-11-29')
+  t.equal(day('2026-11-29T20:30:00-05:00'), '2026-11-30', 'evening in New York is the next UTC day')
+  t.equal(day('2026-11-30T01:00:00+02:00'), '2026-11-29', 'early morning in Athens is the previous UTC day')
+  t.equal(day('2026-11-29T20:30:00'), '2026-11-29', 'no zone: the written day')
+  t.equal(instantMs('2026-11-29T20:30:00'), Date.parse('2026-11-29T20:30:00Z'), 'no zone: read as UTC, whatever TZ the process runs in')
+  t.equal(day('2026-11'), '2026-11-01')
 })
