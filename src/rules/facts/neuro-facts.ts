@@ -26,7 +26,11 @@ function anchors (ctx: FactContext, window: number): Anchor[] {
   if (ep.plan !== undefined && ep.startDay !== undefined) {
     const start = ep.startDay * DAY_MS
     const end = ep.dischargeDay === undefined ? Infinity : (ep.dischargeDay + 1) * DAY_MS
-    out.push({ ms: start, label: `the PT episode started ${isoDate(ep.startDay)}`, fits: (t, onset) => t > start && t < end && withinDaysBefore(onset, now, window) })
+    out.push({
+      ms: start,
+      label: `the PT episode started ${isoDate(ep.startDay)}`,
+      fits: (t, onset) => t > start && t < end && withinDaysBefore(onset, now, window)
+    })
   }
   return out
 }
@@ -51,7 +55,12 @@ export const newNeuroDeficitFact: FactDefinition = {
   name: 'newNeuroDeficit',
   description: 'ESC-02: an active neuro-deficit Condition of the given kind (motor = focal motor deficit: foot drop, monoplegia, para-/quadriparesis, cord compression; radicular = radiculopathy) whose onset (else recordedDate; date-only = start of the UTC day) fits an anchor: the latest completed facet session (strictly after its instant, at most windowDays after it) or the active PT episode (strictly after its start, before any discharge, within windowDays before now). A radicular finding counts only when no radiculopathy Condition (any clinical status but refuted/entered-in-error) has an onset at or before the anchor it fits. Generalised weakness (R53.1, M62.81, SNOMED 26544005) is not in the value set.',
   reads: ['Condition', 'Procedure', 'CarePlan', 'Observation'],
-  params: { type: 'object', required: ['windowDays', 'kind'], additionalProperties: false, properties: { windowDays: POSITIVE, kind: { enum: ['motor', 'radicular'] } } },
+  params: {
+    type: 'object',
+    required: ['windowDays', 'kind'],
+    additionalProperties: false,
+    properties: { windowDays: POSITIVE, kind: { enum: ['motor', 'radicular'] } }
+  },
   returns: '{ found, names, onsetDate, context }',
   compute: (ctx, params) => {
     const kind = params.kind
@@ -69,6 +78,11 @@ export const newNeuroDeficitFact: FactDefinition = {
     }
     if (hits.length === 0) return { found: false }
     hits.sort((a, b) => b.ms - a.ms)
-    return { found: true, names: names(hits.map((h) => h.c)).join(', '), onsetDate: isoDate(Math.floor(hits[0]!.ms / DAY_MS)), context: hits.map((h) => h.why).join('; ') }
+    return {
+      found: true,
+      names: names(hits.map((h) => h.c)).join(', '),
+      onsetDate: isoDate(Math.floor(hits[0]!.ms / DAY_MS)),
+      context: hits.map((h) => h.why).join('; ')
+    }
   }
 }

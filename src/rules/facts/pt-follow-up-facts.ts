@@ -76,7 +76,12 @@ export const ptAfterProcedureFact: FactDefinition = {
   name: 'ptAfterProcedure',
   description: 'PT-02: the latest completed therapeutic or RFA facet session within withinDays of now, and PT since that date. started = a completed PT evaluation/re-evaluation/treatment Procedure, an arrived/fulfilled (or checked-in) PT Appointment (dated by start), a finished PT Encounter, or an active PT plan of care created or starting, on or after the procedure date (a plan from before the procedure is not a start). booked = a proposed/pending/booked PT Appointment dated on or after the procedure. openReferral = an active or draft PT ServiceRequest on record; referralSince = its authoredOn (earliest of several). ptNote = a sentence for ESC-04\'s detail when PT is overdue, else empty.',
   reads: ['Procedure', 'Appointment', 'Encounter', 'CarePlan', 'ServiceRequest'],
-  params: { type: 'object', required: ['withinDays', 'therDays', 'rfaDays'], additionalProperties: false, properties: { withinDays: POSITIVE, therDays: POSITIVE, rfaDays: POSITIVE } },
+  params: {
+    type: 'object',
+    required: ['withinDays', 'therDays', 'rfaDays'],
+    additionalProperties: false,
+    properties: { withinDays: POSITIVE, therDays: POSITIVE, rfaDays: POSITIVE }
+  },
   returns: '{ found, date, daysAgo, type, region, overdue, started, startedBy, startedDate, booked, bookedDate, openReferral, referralSince, ptNote }',
   compute: (ctx, params) => {
     const today = ctx.record.time.day
@@ -103,7 +108,9 @@ export const ptAfterProcedureFact: FactDefinition = {
       bookedDate: booked === undefined ? null : isoDate(booked.day),
       openReferral: referral !== undefined,
       referralSince: referral?.since ?? null,
-      ptNote: overdue ? ` PT not started, ${daysAgo} days after the facet procedure of ${session.date}; start it once serious pathology is excluded.` : ''
+      ptNote: overdue
+        ? ` PT not started, ${daysAgo} days after the facet procedure of ${session.date}; start it once serious pathology is excluded.`
+        : ''
     }
   }
 }

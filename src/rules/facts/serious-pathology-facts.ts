@@ -117,7 +117,14 @@ export const spineImagingSinceFact: FactDefinition = {
     if (days.length === 0) return { found: false, reference: null }
     const reference = Math.max(...days)
     const advanced = params.modality === 'advanced'
-    const hit = spineImaging(ctx.record, ctx.valueSet('spine-imaging')).find((i) => i.day >= reference && (!advanced || ADVANCED.has(i.modality)))
-    return { found: hit !== undefined, date: dateOf(hit?.day), name: hit?.name ?? null, modality: hit?.modality ?? null, reference: dateOf(reference) }
+    const hit = spineImaging(ctx.record, ctx.valueSet('spine-imaging'))
+      .find((i) => i.day >= reference && (!advanced || ADVANCED.has(i.modality)))
+    return {
+      found: hit !== undefined,
+      date: dateOf(hit?.day),
+      name: hit?.name ?? null,
+      modality: hit?.modality ?? null,
+      reference: dateOf(reference)
+    }
   }
 }

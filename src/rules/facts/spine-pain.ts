@@ -39,9 +39,10 @@ export function spinePain (ctx: FactContext, newDays: number, points: number): S
   const lowest = earlier.length === 0 ? undefined : earlier.reduce((a, b) => (b.value < a.value ? b : a))
   const worse = latest !== undefined && lowest !== undefined && latest.value >= lowest.value + points ? { latest, lowest } : undefined
   const days = [...recent.map((c) => c.day), worse?.latest.day].filter((d): d is number => d !== undefined)
-  const why = [recent.length > 0 ? `new diagnosis: ${names(recent).join(', ')}` : undefined,
-    worse === undefined ? undefined : `pain ${worse.lowest.value} (${worse.lowest.date.slice(0, 10)}) → ${worse.latest.value}/10 (${worse.latest.date.slice(0, 10)})`]
-    .filter(Boolean).join('; ')
+  const rise = worse === undefined
+    ? undefined
+    : `pain ${worse.lowest.value} (${worse.lowest.date.slice(0, 10)}) → ${worse.latest.value}/10 (${worse.latest.date.slice(0, 10)})`
+  const why = [recent.length > 0 ? `new diagnosis: ${names(recent).join(', ')}` : undefined, rise].filter(Boolean).join('; ')
   return {
     found: true,
     source: conds.length > 0 ? names(conds).join(', ') : 'spine order being placed',
@@ -59,7 +60,13 @@ export function weightLoss (record: EvaluationRecord, bodyWeight: ValueSet, with
   const [latest, ...earlier] = list
   if (latest === undefined || earlier.length === 0) return undefined
   const top = earlier.reduce((a, b) => (b.value > a.value ? b : a))
-  return { lossPct: round((top.value - latest.value) / top.value * 100), fromKg: round(top.value), fromDay: top.day, toKg: round(latest.value), toDay: latest.day }
+  return {
+    lossPct: round((top.value - latest.value) / top.value * 100),
+    fromKg: round(top.value),
+    fromDay: top.day,
+    toKg: round(latest.value),
+    toDay: latest.day
+  }
 }
 
 export interface CancerHistory { boneTropic: string[], other: string[], latestOnsetDay: number | undefined }
