@@ -1,8 +1,13 @@
-// Calendar arithmetic on FHIR date/dateTime strings. Day counts use the calendar date written in
-// the source (the first 10 characters), so results do not depend on the process time zone.
+// Calendar arithmetic on FHIR date/dateTime strings. Day counts are whole UTC calendar days
+// (FHIR-DATA.md "Windows"): a dateTime with a zone is placed on its UTC day; a date, or a dateTime
+// without a zone (invalid FHIR, read as UTC), on the day written. Nothing depends on the process
+// time zone.
+// Windows (FHIR-DATA.md "Windows"): "within N days of X" = dated ≥ X − N×24 h and ≤ X.
 
-const DAY_MS = 86_400_000
+export const DAY_MS = 86_400_000
 const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/
+const ZONED = /T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/
+const UNZONED = /T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/
 
 // Facts read the same few dates over and over within and across calls: parse each text once.
 // Pure functions of the text; the memos are bounded (cleared when full).
@@ -19,12 +24,16 @@ function memo<K, V> (cache: Map<K, V>, key: K, compute: (key: K) => V): V {
   return value
 }
 
-/** Days since 1970-01-01 of the calendar date written in a FHIR date or dateTime, or undefined. */
+/** Days since 1970-01-01 of the UTC calendar day of a FHIR date or dateTime, or undefined. */
 export function dayNumber (value: unknown): number | undefined {
   return typeof value === 'string' ? memo(DAYS, value, parseDay) : undefined
 }
 
 function parseDay (value: string): number | undefined {
+  if (ZONED.test(value)) {
+    const ms = instantMs(value)
+    return ms === undefined ? undefined : Math.floor(ms / DAY_MS)
+  }
   const m = DATE_RE.exec(value)
   if (m === null) return undefined
   const year = Number(m[1])
@@ -35,15 +44,37 @@ function parseDay (value: string): number | undefined {
   return Number.isFinite(ms) ? Math.floor(ms / DAY_MS) : undefined
 }
 
-/** Instant in epoch milliseconds (date-only values are taken at 00:00 UTC), or undefined. */
+/** Instant in epoch milliseconds (date-only values at 00:00 UTC; a dateTime without a zone read as UTC), or undefined. */
 export function instantMs (value: unknown): number | undefined {
   return typeof value === 'string' ? memo(INSTANTS, value, parseInstant) : undefined
 }
 
 function parseInstant (value: string): number | undefined {
   if (!DATE_RE.test(value)) return undefined
-  const ms = Date.parse(value.length === 4 ? `${value}-01-01` : value.length === 7 ? `${value}-01` : value)
+  const text = value.length === 4 ? `${value}-01-01` : value.length === 7 ? `${value}-01` : UNZONED.test(value) ? `${value}Z` : value
+  const ms = Date.parse(text)
   return Number.isFinite(ms) ? ms : undefined
+}
+
+/** True when the value carries a time of day (a dateTime, not a date). */
+export function hasTime (value: string): boolean {
+  return value.length > 10
+}
+
+/**
+ * "Within `days` days of the anchor" (FHIR-DATA.md "Windows"): dated ≥ anchor − days×24 h and
+ * ≤ anchor. A date-only value stands for its whole UTC day: it is in when any part of that day
+ * is, so a date-only value exactly `days` calendar days back counts and one a day further does not.
+ */
+export function withinDaysBefore (value: unknown, anchorMs: number, days: number): boolean {
+  if (typeof value !== 'string') return false
+  const start = anchorMs - days * DAY_MS
+  if (hasTime(value)) {
+    const ms = instantMs(value)
+    return ms !== undefined && ms >= start && ms <= anchorMs
+  }
+  const day = dayNumber(value)
+  return day !== undefined && day >= Math.floor(start / DAY_MS) && day * DAY_MS <= anchorMs
 }
 
 /** ISO calendar date (YYYY-MM-DD) of a day number. */

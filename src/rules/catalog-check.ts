@@ -99,16 +99,16 @@ export function checkCatalog (content: CatalogContent): CatalogProblem[] {
   }
   const ids = new Map<string, string>()
   for (const rc of content.rules) problems.push(...checkRule(rc, content, defaults, valueSetIds, hooksServed, ids))
+  const variantKeys = new Set(content.rules.flatMap((rc) => (rc.rule.variants ?? []).map((v) => `${rc.rule.id}/${v.id}`)))
+  const known = (ref: string): boolean => ref.includes('/') ? variantKeys.has(ref) : ids.has(ref)
   for (const rc of content.rules) {
-    (rc.rule.suppressedBy ?? []).forEach((entry, i) => {
-      // "RULE-ID" (any variant) or "RULE-ID/variant" (that variant only)
-      const [id = '', variant] = entry.split('/')
-      const target = content.rules.find((r) => r.rule.id === id)?.rule
-      if (!ids.has(id)) problems.push({ file: rc.file, rule: rc.rule.id, pointer: `/suppressedBy/${i}`, message: `unknown rule "${id}"` })
-      else if (variant !== undefined && !(target?.variants ?? []).some((v) => v.id === variant)) {
-        problems.push({ file: rc.file, rule: rc.rule.id, pointer: `/suppressedBy/${i}`, message: `rule "${id}" has no variant "${variant}"` })
-      }
-    })
+    const lists: Array<[string, string[] | undefined]> = [['', rc.rule.suppressedBy],
+      ...(rc.rule.variants ?? []).map((v, i): [string, string[] | undefined] => [`/variants/${i}`, v.suppressedBy])]
+    for (const [at, list] of lists) {
+      (list ?? []).forEach((ref, i) => {
+        if (!known(ref)) problems.push({ file: rc.file, rule: rc.rule.id, pointer: `${at}/suppressedBy/${i}`, message: `unknown rule or variant "${ref}"` })
+      })
+    }
   }
   return problems
 }

@@ -147,6 +147,7 @@ function compileRule (rule: RuleFile, file: string, parameters: Record<string, n
       ruleId: rule.id,
       ...(v.id === '' ? {} : { variantId: v.id }),
       ...('hooks' in v && v.hooks !== undefined ? { hooks: v.hooks } : {}),
+      ...('suppressedBy' in v && v.suppressedBy !== undefined ? { suppressedBy: v.suppressedBy } : {}),
       conditions,
       ...engineTrees(conditions, calls),
       card: v.card,

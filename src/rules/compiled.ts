@@ -21,6 +21,8 @@ export interface CompiledVariant {
   variantId?: string
   /** Hooks this variant runs on when fewer than its rule's (e.g. SUIT-11(c): order-sign). */
   hooks?: HookName[]
+  /** The variant's own `suppressedBy` (the rule's applies to every variant). */
+  suppressedBy?: string[]
   conditions: ConditionNode
   /** `conditions` in engine form (same shape, so JSON pointers are the same). */
   engineConditions: EngineConditions

@@ -184,14 +184,15 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
 }
 
 /**
- * A fired rule stands down when a rule named in its `suppressedBy` fired in the same call; an
- * entry "RULE-ID/variant" names one variant only (e.g. SUIT-10/a1).
+ * A fired variant stands down when an entry of its rule's or its own `suppressedBy` fired in the
+ * same call: a rule id (any of its variants) or a variant key (`ESC-02/a`).
  */
 function applySuppression (outcomes: VariantOutcome[]): VariantOutcome[] {
-  const fired = new Set(outcomes.filter((o) => o.outcome === 'fired').flatMap((o) => [o.rule.rule.id, o.key]))
+  const firedOutcomes = outcomes.filter((o) => o.outcome === 'fired')
+  const fired = new Set([...firedOutcomes.map((o) => o.rule.rule.id), ...firedOutcomes.map((o) => o.variant.key)])
   return outcomes.map((o) => {
     if (o.outcome !== 'fired') return o
-    const by = (o.rule.rule.suppressedBy ?? []).filter((id) => fired.has(id))
+    const by = [...(o.rule.rule.suppressedBy ?? []), ...(o.variant.suppressedBy ?? [])].filter((id) => fired.has(id))
     return by.length === 0 ? o : { ...o, outcome: 'suppressed', suppressedBy: by }
   })
 }

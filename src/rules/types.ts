@@ -44,6 +44,8 @@ export interface VariantFile {
   /** Only these of the rule's hooks (default: all of them). */
   hooks?: HookName[]
   title?: string
+  /** Like the rule's `suppressedBy`, for this variant only (SUIT-03(b) stands down for SUIT-01). */
+  suppressedBy?: string[]
   conditions: ConditionNode
   card: CardTemplate
 }
@@ -61,7 +63,7 @@ export interface RuleFile {
   orders?: OrderKind[]
   /** false = shipped but off (e.g. GOV-01); default true. */
   enabled?: boolean
-  /** Rule ids whose card, when it fires in the same call, makes this rule stand down. */
+  /** Rules (`ESC-04`: any variant) or variants (`ESC-02/a`) whose card, when it fires in the same call, makes this rule stand down. */
   suppressedBy?: string[]
   source: { label: string, url?: string, evidence?: Evidence, citation?: string }
   parameters: string[]

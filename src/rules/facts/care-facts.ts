@@ -1,10 +1,9 @@
-// Facts about care over time: conservative care before a facet procedure, PT after one.
+// Facts about care over time: conservative care before a facet procedure (PT after one: pt-follow-up-facts.ts).
 
 import { dayNumber, isoDate } from '../../fhir/dates.js'
 import { describeMatch } from '../../fhir/medication-match.js'
 import { type Resource, clinicalDate, obj, str } from '../../fhir/resource.js'
-import { type FactContext, type FactDefinition, POSITIVE, anchorDay, facetHistory, num } from './fact.js'
-import { intentMembers } from './facet-history-facts.js'
+import { type FactContext, type FactDefinition, POSITIVE, anchorDay, num } from './fact.js'
 import { type MedicationHit, medicationPeriod, medications } from './medication-records.js'
 import { ptActivity } from './pt.js'
 
@@ -114,33 +113,3 @@ export const conservativeCareFact: FactDefinition = {
     }
   }
 }
-
-const BOOKED = new Set(['booked', 'arrived', 'fulfilled', 'checked-in'])
-
-export const facetFollowUpFact: FactDefinition = {
-  name: 'facetFollowUp',
-  description: 'The latest completed therapeutic or RFA facet session within withinDays of now, and whether a PT evaluation (97161–97163) was done or a PT appointment booked since that day.',
-  reads: ['Procedure', 'Appointment'],
-  params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE } },
-  returns: '{ found, date, daysAgo, type: therapeutic|rfa, region, ptEvaluated, ptBooked }',
-  compute: (ctx, params) => {
-    const { record } = ctx
-    const within = num(params, 'withinDays')
-    const session = facetHistory(ctx)
-      .filter((s) => s.type !== 'diagnostic' && s.day <= record.time.day && record.time.day - s.day <= within)
-      .at(-1)
-    if (session === undefined) return { found: false }
-    const pt = ptActivity(record, ctx.valueSet).filter((p) => p.day >= session.day)
-    return {
-      found: true,
-      date: session.date,
-      daysAgo: record.time.day - session.day,
-      type: session.type,
-      region: session.region,
-      ptEvaluated: pt.some((p) => p.kind === 'evaluation' || p.kind === 're-evaluation'),
-      ptBooked: pt.some((p) => p.kind === 'appointment' && BOOKED.has(p.status)),
-      ...intentMembers([session])
-    }
-  }
-}
-

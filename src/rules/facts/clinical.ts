@@ -34,7 +34,7 @@ export { isActiveMedication, medications } from './medication-records.js'
 
 export interface Reading { resource: Resource, value: number, ms: number, day: number, date: string, code: string }
 
-/** Final observations in a value set with a readable value in `unit`, newest first. */
+/** Final/amended/corrected observations in a value set with a readable value in `unit` (score scale from the concept), newest first. */
 export function readings (record: EvaluationRecord, vs: ValueSet, unit: string): { list: Reading[], unreadable: number } {
   return record.remember(`readings|${vs.id}|${unit}`, () => {
     const list: Reading[] = []
@@ -46,7 +46,7 @@ export function readings (record: EvaluationRecord, vs: ValueSet, unit: string):
       const day = dayNumber(date)
       if (ms === undefined || day === undefined || date === undefined) continue
       if (ms > record.time.ms) continue // a reading from the future is a data error, not evidence
-      const v = readValue(resource, unit)
+      const v = readValue(resource, unit, match.properties)
       if (!v.ok) { if (v.reason === 'unit') unreadable++; continue }
       list.push({ resource, value: v.value, ms, day, date, code: match.code })
     }

@@ -1,18 +1,13 @@
-// Escalation signals tied to a facet procedure or the PT episode: infection after a procedure
-// (ESC-03), post-steroid glucose (ESC-06), new neurological deficit (ESC-02), serious-pathology
-// context (ESC-04: spine pain, weight loss).
+// Escalation signals tied to a facet procedure: infection after a procedure (ESC-03), post-steroid
+// glucose (ESC-06). ESC-02 is read in neuro-facts.ts, ESC-04 in serious-pathology-facts.ts.
 
 import type { FacetSession } from '../../fhir/facet.js'
 import { dayNumber, isoDate } from '../../fhir/dates.js'
-import { isFinalObservation, round } from '../../fhir/quantity.js'
-import { obj, str } from '../../fhir/resource.js'
 import { activeConditions, names, readings } from './clinical.js'
 import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num } from './fact.js'
 import { intentMembers } from './facet-history-facts.js'
 import { courseNames, startedCourses } from './medication-facts.js'
-import { ptEpisode } from './pt-episode.js'
 import { type SteroidExposure, sessionSteroid } from './steroid-exposure.js'
-import { painSeries } from './scores.js'
 import { sessionInstant } from './trend-facts.js'
 
 function recentSession (ctx: FactContext, within: number, keep: (s: FacetSession) => boolean = () => true): FacetSession | undefined {
@@ -84,88 +79,5 @@ export const postSteroidGlucoseFact: FactDefinition = {
       maxGlucoseDate: max === undefined ? null : max.date.slice(0, 10),
       readings: after.length
     }
-  }
-}
-
-export const newNeuroDeficitFact: FactDefinition = {
-  name: 'newNeuroDeficit',
-  description: 'An active neuro-deficit Condition (motor weakness, foot drop, radiculopathy) with onset or recorded date within windowDays of now that is new relative to care: dated on or after a completed facet session no more than windowDays earlier, or on or after the start of the active PT episode.',
-  reads: ['Condition', 'Procedure', 'CarePlan'],
-  params: { type: 'object', required: ['windowDays'], additionalProperties: false, properties: { windowDays: POSITIVE } },
-  returns: '{ found, names, onsetDate, context }',
-  compute: (ctx, params) => {
-    const window = num(params, 'windowDays')
-    const today = ctx.record.time.day
-    const sessions = facetHistory(ctx).filter((s) => s.day <= today)
-    const ep = ptEpisode(ctx.record, ctx.valueSet)
-    const ptStart = ep.plan === undefined ? undefined : ep.startDay
-    const hits: Array<{ day: number, why: string, c: ReturnType<typeof activeConditions>[number] }> = []
-    for (const c of activeConditions(ctx.record, ctx.valueSet('neuro-deficit'))) {
-      const d = onsetDays(c).filter((x) => x <= today && today - x <= window).sort((a, b) => b - a)[0]
-      if (d === undefined) continue
-      const proc = sessions.filter((s) => s.day <= d && d - s.day <= window).at(-1)
-      if (proc !== undefined) hits.push({ day: d, c, why: `${d - proc.day} days after the facet procedure of ${proc.date}` })
-      else if (ptStart !== undefined && d >= ptStart) hits.push({ day: d, c, why: `during the PT episode started ${isoDate(ptStart)}` })
-    }
-    if (hits.length === 0) return { found: false }
-    hits.sort((a, b) => b.day - a.day)
-    return { found: true, names: names(hits.map((h) => h.c)).join(', '), onsetDate: isoDate(hits[0]!.day), context: hits.map((h) => h.why).join('; ') }
-  }
-}
-
-export const spinePainFact: FactDefinition = {
-  name: 'spinePain',
-  description: 'Spine pain on record: an active pain-diagnoses Condition, or a facet/PT order being placed in this call. newOrWorse = such a Condition with onset or recorded date within newWithinDays, or the latest pain score ≥ the lowest one in the newWithinDays before it (none there: the most recent earlier one) + worsenPoints. Post-procedure readings (partOf → a facet Procedure, taken after it; date-only procedure: all linked readings but the earliest of that day) are ignored on both sides.',
-  reads: ['Condition', 'Observation', 'Procedure'],
-  params: { type: 'object', required: ['newWithinDays', 'worsenPoints'], additionalProperties: false, properties: { newWithinDays: POSITIVE, worsenPoints: POSITIVE } },
-  returns: '{ found, source, newOrWorse, why }',
-  compute: (ctx, params) => {
-    const today = ctx.record.time.day
-    const conds = activeConditions(ctx.record, ctx.valueSet('pain-diagnoses'))
-    const ptVs = ['pt-referral', 'pt-evaluation', 'pt-treatment'].map(ctx.valueSet)
-    const ordering = ctx.order !== undefined || ctx.record.activeOrders.some((r) => ptVs.some((vs) => vs.match(r.code) !== undefined))
-    if (conds.length === 0 && !ordering) return { found: false }
-    const recent = conds.filter((c) => onsetDays(c).some((d) => d <= today && today - d <= num(params, 'newWithinDays')))
-    const [latest, ...earlier] = painSeries(ctx.record, ctx.valueSet, { excludePostProcedure: true })
-    const inWindow = latest === undefined ? [] : earlier.filter((r) => latest.day - r.day <= num(params, 'newWithinDays'))
-    const previous = inWindow.length === 0 ? earlier[0] : inWindow.reduce((a, b) => (b.value < a.value ? b : a))
-    const worse = latest !== undefined && previous !== undefined && latest.value >= previous.value + num(params, 'worsenPoints')
-    const why = [recent.length > 0 ? `new diagnosis: ${names(recent).join(', ')}` : undefined,
-      worse ? `pain ${previous!.value} (${previous!.date.slice(0, 10)}) → ${latest!.value}/10 (${latest!.date.slice(0, 10)})` : undefined].filter(Boolean).join('; ')
-    return {
-      found: true,
-      source: conds.length > 0 ? names(conds).join(', ') : 'spine order being placed',
-      newOrWorse: recent.length > 0 || worse,
-      why: why === '' ? null : why
-    }
-  }
-}
-
-const KG: Record<string, number> = { kg: 1, g: 0.001, '[lb_av]': 0.45359237, lb: 0.45359237, lbs: 0.45359237 }
-
-export const weightLossFact: FactDefinition = {
-  name: 'weightLoss',
-  description: 'Weight loss over the last withinDays: the highest body weight (value set body-weight; kg, g or [lb_av]) in the window before the latest weight, against the latest weight, in % of the highest. Unknown units are skipped. found = at least two readable weights in the window.',
-  reads: ['Observation'],
-  params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE } },
-  returns: '{ found, lossPct, fromKg, fromDate, toKg, toDate }',
-  compute: ({ record, valueSet }, params) => {
-    const today = record.time.day
-    const list: Array<{ kg: number, day: number, ms: number }> = []
-    for (const { resource } of record.coded('Observation', valueSet('body-weight'))) {
-      if (!isFinalObservation(resource)) continue
-      const q = obj(resource.valueQuantity)
-      const f = KG[str(q?.code) ?? str(q?.unit) ?? '']
-      const date = str(resource.effectiveDateTime) ?? str(obj(resource.effectivePeriod)?.start)
-      const day = dayNumber(date)
-      if (f === undefined || typeof q?.value !== 'number' || day === undefined || day > today || today - day > num(params, 'withinDays')) continue
-      list.push({ kg: q.value * f, day, ms: Date.parse(date ?? '') || day * 86_400_000 })
-    }
-    list.sort((a, b) => b.ms - a.ms)
-    const latest = list[0]
-    const earlier = list.slice(1)
-    if (latest === undefined || earlier.length === 0) return { found: false }
-    const top = earlier.reduce((a, b) => (b.kg > a.kg ? b : a))
-    return { found: true, lossPct: round((top.kg - latest.kg) / top.kg * 100), fromKg: round(top.kg), fromDate: isoDate(top.day), toKg: round(latest.kg), toDate: isoDate(latest.day) }
   }
 }

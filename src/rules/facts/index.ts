@@ -1,21 +1,24 @@
 // The fact library: every named clinical computation a rule may use. Adding a fact here makes
 // it available to rule files; rules/README.md documents each one.
 
-import { conservativeCareFact, facetFollowUpFact } from './care-facts.js'
-import { conditionPresentFact, painDurationFact } from './condition-facts.js'
+import { conservativeCareFact } from './care-facts.js'
+import { conditionPresentFact, painDurationFact, redFlagConditionsFact } from './condition-facts.js'
 import type { FactDefinition } from './fact.js'
 import { diagnosticBlocksFact, facetSessionsFact, firstFacetOrderFact, lastSessionFact, orderIntentFact, priorDiagnosticReliefFact, procedureDoneFact } from './facet-history-facts.js'
 import { priorRfaFact, priorTherapeuticFact } from './prior-session-facts.js'
 import { allergyPresentFact, implantedDeviceFact, orderSedationFact, orderSteroidFact, pregnancyEvidenceFact, rfaUnsuitableFact, settingFact } from './order-safety-facts.js'
 import { antithromboticsFact, medicationActiveFact, medicationStartedFact } from './medication-facts.js'
-import { latestPainScoreFact, observationsFact } from './observation-facts.js'
+import { disabilityBaselineFact, latestPainScoreFact, observationsFact } from './observation-facts.js'
 import { dateWindowFact, orderFact, patientFact } from './record-facts.js'
 import { ptArrangedFact, ptEpisodeEndFact, ptEpisodeFact } from './pt-episode-facts.js'
+import { ptAfterProcedureFact } from './pt-follow-up-facts.js'
 import { ptResponseFact } from './pt-response-facts.js'
 import { screeningStatusFact } from './screening-facts.js'
 import { opioidBenzodiazepineFact } from './co-prescription-facts.js'
 import { interventionHistoryFact, postProcedurePainFact, progressSincePriorFact, worseningTrendFact } from './trend-facts.js'
-import { newNeuroDeficitFact, postProcedureInfectionFact, postSteroidGlucoseFact, spinePainFact, weightLossFact } from './escalation-facts.js'
+import { postProcedureInfectionFact, postSteroidGlucoseFact } from './escalation-facts.js'
+import { cancerHistoryFact, longTermSteroidsFact, spineImagingSinceFact, spinePainFact, weightLossFact } from './serious-pathology-facts.js'
+import { newNeuroDeficitFact } from './neuro-facts.js'
 
 export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   patientFact,
@@ -24,18 +27,20 @@ export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   dateWindowFact,
   latestPainScoreFact,
   observationsFact,
+  disabilityBaselineFact,
   conditionPresentFact,
+  redFlagConditionsFact,
   painDurationFact,
   antithromboticsFact,
   medicationStartedFact,
   medicationActiveFact,
   conservativeCareFact,
-  facetFollowUpFact,
   ptEpisodeFact,
   ptArrangedFact,
   ptEpisodeEndFact,
   ptResponseFact,
   screeningStatusFact,
+  ptAfterProcedureFact,
   postProcedurePainFact,
   worseningTrendFact,
   interventionHistoryFact,
@@ -45,6 +50,9 @@ export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   newNeuroDeficitFact,
   spinePainFact,
   weightLossFact,
+  cancerHistoryFact,
+  longTermSteroidsFact,
+  spineImagingSinceFact,
   facetSessionsFact,
   lastSessionFact,
   diagnosticBlocksFact,

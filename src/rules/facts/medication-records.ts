@@ -81,8 +81,10 @@ export function medicationPeriod (r: Resource, today: number): { start: number, 
   return { start, end: Math.max(start, end) }
 }
 
-const LOCAL_ROUTE_CODES = new Set(['6064005', '54485002', '10547007'])
-const LOCAL_ROUTE_WORDS = /(?:^|[^\p{L}\p{N}])(?:topical|ophthalmic|otic|eye|ear)(?:$|[^\p{L}\p{N}])/iu
+// SNOMED routes [U]: topical, ophthalmic, otic, cutaneous, inhalation, nasal (two codes).
+const LOCAL_ROUTE_CODES = new Set(['6064005', '54485002', '10547007', '448598008', '18679011', '447694001', '46713006'])
+const LOCAL_ROUTE_WORDS =
+  /(?:^|[^\p{L}\p{N}])(?:topical|cutaneous|ophthalmic|otic|eye|ear|inhal\p{L}*|nasal|intranasal|cream|ointment|lotion|drops?)(?:$|[^\p{L}\p{N}])/iu
 
 function routes (r: Resource): unknown[] {
   const dosages = r.resourceType === 'MedicationStatement' ? asArray(r.dosage as unknown[]) : asArray(r.dosageInstruction as unknown[])
@@ -95,9 +97,9 @@ function texts (concept: unknown): string[] {
 }
 
 /**
- * Topical, ophthalmic or otic use (never a systemic antibiotic): a route coded SNOMED 6064005 /
- * 54485002 / 10547007, or the whole words topical, ophthalmic, otic, eye or ear in the route text
- * or the medication's text/display (the matched text included).
+ * Local, not systemic use (never a systemic antibiotic, never long-term systemic steroids): a local
+ * route coded in SNOMED, or the whole words topical, cutaneous, ophthalmic, otic, eye, ear, inhaled,
+ * nasal, cream, ointment, lotion or drops in the route text or the medication's text/display.
  */
 export function isLocalRoute (hit: MedicationHit): boolean {
   const rs = routes(hit.resource)

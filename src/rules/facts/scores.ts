@@ -3,7 +3,6 @@
 // without post-procedure (block-effect) readings (ESC-04, SUIT-03).
 
 import type { EvaluationRecord } from '../../fhir/record.js'
-import { obj, str } from '../../fhir/resource.js'
 import type { ValueSet } from '../../fhir/valueset.js'
 import { type Reading, readings } from './clinical.js'
 import { postProcedureReadings } from './relief.js'
@@ -17,16 +16,13 @@ export function painSeries (record: EvaluationRecord, valueSet: (id: string) => 
   return list.filter((r) => post === undefined || !post.has(r.resource)).map((r) => ({ ...r, instrument: 'NRS' }))
 }
 
-/** Disability scores with their instrument (ODI 0–100, NDI 0–50 normalised from %, PEG, PROMIS-PI), newest first. */
+/** Disability scores with their instrument (ODI 0–100, NDI 0–50 — % converted in quantity.ts —, PEG, PROMIS-PI), newest first. */
 export function disabilitySeries (record: EvaluationRecord, valueSet: (id: string) => ValueSet): Scored[] {
   return record.remember('disability-series', () => {
     const vs = valueSet('disability-scores')
     return readings(record, vs, '{score}').list.map((r) => {
       const instrument = String(vs.match(r.resource.code)?.properties.instrument ?? r.code)
-      const q = obj(r.resource.valueQuantity)
-      const unit = str(q?.code) ?? str(q?.unit)
-      const value = instrument === 'NDI' && (unit === '%' || r.value > 50) ? r.value / 2 : r.value
-      return { ...r, value, instrument }
+      return { ...r, instrument }
     })
   })
 }

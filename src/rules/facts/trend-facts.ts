@@ -8,6 +8,7 @@ import { clinicalDate, references } from '../../fhir/resource.js'
 import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num } from './fact.js'
 import { intentMembers } from './facet-history-facts.js'
 import { ptEpisode } from './pt-episode.js'
+import { linkedReadings } from './relief.js'
 import { type Scored, baselineAt, disabilityBaseline, disabilitySeries, painSeries } from './scores.js'
 
 const DAY = 86_400_000
@@ -31,9 +32,22 @@ function pastSessions (ctx: FactContext): FacetSession[] {
 
 const day10 = (r: Scored | undefined): string | null => r === undefined ? null : r.date.slice(0, 10)
 
+/**
+ * The latest pain score linked (partOf) to a line of the session at or before the procedure: with
+ * a timed line, at or before its instant; with a date-only session, the latest linked reading of
+ * an earlier day, else the earliest linked reading of the procedure day (the same test as
+ * postProcedureReadings).
+ */
+function linkedPre (ctx: FactContext, s: FacetSession): Scored | undefined {
+  const linked = linkedReadings(ctx.record, ctx.valueSet('pain-scores'), s)
+  const { ms, timed } = sessionInstant(s)
+  const r = timed ? linked.find((x) => x.ms <= ms) : (linked.find((x) => x.day < s.day) ?? linked.filter((x) => x.day === s.day).at(-1))
+  return r === undefined ? undefined : { ...r, instrument: 'NRS' }
+}
+
 export const postProcedurePainFact: FactDefinition = {
   name: 'postProcedurePain',
-  description: 'Pain after the latest completed facet session (any type) within withinDays of now. pre = the latest pain score at or before the procedure time; post = the most recent pain score dated on a later day than the procedure (same-day post-block readings measure the block, not a flare). worse = post ≥ pre + worsenPoints (pre known); severe = post ≥ severeNrs.',
+  description: 'Pain after the latest completed facet session (any type) within withinDays of now (revision 2b). pre = the latest pain score linked to the session (partOf) at or before its time (date-only session: the latest linked reading of an earlier day, else the earliest of the procedure day); post = the most recent pain score (linked or not) dated on a later day than the procedure (same-day post-block readings measure the block, not a flare). No linked pre → found false (neither arm fires). worse = post ≥ pre + worsenPoints; severe = post ≥ severeNrs and post > pre (pain that is severe but no higher than before the procedure is the original pain, not a flare).',
   reads: ['Procedure', 'Observation'],
   params: { type: 'object', required: ['withinDays', 'worsenPoints', 'severeNrs'], additionalProperties: false, properties: { withinDays: POSITIVE, worsenPoints: POSITIVE, severeNrs: POSITIVE } },
   returns: '{ found, procedureDate, type, daysAgo, pre, preDate, post, postDate, daysAfter, worse, severe }',
@@ -41,23 +55,21 @@ export const postProcedurePainFact: FactDefinition = {
     const today = ctx.record.time.day
     const s = pastSessions(ctx).filter((x) => today - x.day <= num(params, 'withinDays')).at(-1)
     if (s === undefined) return { found: false }
-    const pains = painSeries(ctx.record, ctx.valueSet)
-    const { ms } = sessionInstant(s)
-    const pre = pains.find((r) => r.ms <= ms)
-    const post = pains.find((r) => r.day > s.day)
-    if (post === undefined) return { found: false, procedureDate: s.date }
+    const pre = linkedPre(ctx, s)
+    const post = painSeries(ctx.record, ctx.valueSet).find((r) => r.day > s.day)
+    if (pre === undefined || post === undefined) return { found: false, procedureDate: s.date }
     return {
       found: true,
       procedureDate: s.date,
       type: s.type,
       daysAgo: today - s.day,
-      pre: pre?.value ?? null,
+      pre: pre.value,
       preDate: day10(pre),
       post: post.value,
       postDate: day10(post),
       daysAfter: post.day - s.day,
-      worse: pre !== undefined && post.value >= pre.value + num(params, 'worsenPoints'),
-      severe: post.value >= num(params, 'severeNrs')
+      worse: post.value >= pre.value + num(params, 'worsenPoints'),
+      severe: post.value >= num(params, 'severeNrs') && post.value > pre.value
     }
   }
 }
