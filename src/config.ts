@@ -44,7 +44,7 @@ export const ConfigSchema = Type.Object({
   /** How many large bodies may be parsed and evaluated at once; the others wait (bounded by REQUEST_TIMEOUT_MS). */
   LARGE_BODY_CONCURRENCY: Type.Integer({ default: 4, minimum: 1 }),
   /** POST /rules/validate: body size cap (413) and cases per posted rule or catalog (422). */
-  VALIDATE_BODY_LIMIT_BYTES: Type.Integer({ default: 1_048_576, minimum: 1024 }),
+  VALIDATE_BODY_LIMIT_BYTES: Type.Integer({ default: 4_194_304, minimum: 1024 }),
   VALIDATE_MAX_CASES: Type.Integer({ default: 2_000, minimum: 1 }),
   // --- issue 5: rule authoring tools ---
   /** Bearer token for POST /rules/reload when AUTH_MODE=jwt; empty = reload disabled there. */
