@@ -8,7 +8,7 @@ import { EvaluationRecord } from '../../src/fhir/record.js'
 import type { Resource } from '../../src/fhir/resource.js'
 import type { ValueSet } from '../../src/fhir/valueset.js'
 import { isLocalRoute, medicationPeriod, medications } from '../../src/rules/facts/medication-records.js'
-import { medicationActiveFact, summaryList } from '../../src/rules/facts/medication-facts.js'
+import { summaryList } from '../../src/rules/facts/medication-facts.js'
 import { bundledCatalog, NOW } from '../helper.js'
 
 const RX = 'http://www.nlm.nih.gov/research/umls/rxnorm'
@@ -153,13 +153,3 @@ t.test('summary drug lists: at most 2 names of ≤ 20 characters, then "and N mo
   t.equal(summaryList(['dabigatran etexilate mesylate'])!.length, 20)
 })
 
-t.test('medicationActive: one value set, or both of two (opioid + benzodiazepine)', async (t) => {
-  const ctx = (resources: Resource[]) => ({ record: recordOf(resources), order: undefined, valueSet: vs })
-  const oxy = request({ id: 'a', medicationCodeableConcept: { coding: [{ system: RX, code: '7804', display: 'oxycodone 5 MG Oral Tablet' }] } })
-  const benzo = request({ id: 'b', medicationCodeableConcept: { text: 'LORAZEPAM 1 MG PO TABS' } })
-  const stopped = request({ id: 'c', status: 'stopped', medicationCodeableConcept: { coding: [{ system: RX, code: '596' }] } })
-  const both = { valueset: 'opioids', andValueset: 'benzodiazepines' }
-  t.same(medicationActiveFact.compute(ctx([oxy]), { valueset: 'opioids' }), { found: true, names: 'oxycodone', count: 1 })
-  t.same(medicationActiveFact.compute(ctx([oxy, stopped]), both), { found: false }, 'a stopped benzodiazepine is not active')
-  t.same(medicationActiveFact.compute(ctx([oxy, benzo]), both), { found: true, names: "lorazepam (matched by name: 'LORAZEPAM 1 MG PO TABS'), oxycodone", count: 2 })
-})

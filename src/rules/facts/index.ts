@@ -7,7 +7,7 @@ import type { FactDefinition } from './fact.js'
 import { diagnosticBlocksFact, facetSessionsFact, firstFacetOrderFact, lastSessionFact, orderIntentFact, priorDiagnosticReliefFact, procedureDoneFact } from './facet-history-facts.js'
 import { priorRfaFact, priorTherapeuticFact } from './prior-session-facts.js'
 import { allergyPresentFact, implantedDeviceFact, orderSedationFact, orderSteroidFact, pregnancyEvidenceFact, rfaUnsuitableFact, settingFact } from './order-safety-facts.js'
-import { antithromboticsFact, medicationActiveFact, medicationStartedFact } from './medication-facts.js'
+import { antithromboticsFact, medicationStartedFact } from './medication-facts.js'
 import { disabilityBaselineFact, latestPainScoreFact, observationsFact } from './observation-facts.js'
 import { dateWindowFact, orderFact, patientFact } from './record-facts.js'
 import { ptArrangedFact, ptEpisodeEndFact, ptEpisodeFact } from './pt-episode-facts.js'
@@ -33,7 +33,6 @@ export const FACT_LIBRARY: ReadonlyMap<string, FactDefinition> = new Map([
   painDurationFact,
   antithromboticsFact,
   medicationStartedFact,
-  medicationActiveFact,
   conservativeCareFact,
   ptEpisodeFact,
   ptArrangedFact,

@@ -117,24 +117,3 @@ export const medicationStartedFact: FactDefinition = {
     return { found: true, names: courseNames(hits), latestDate: isoDate(Math.max(...hits.map((h) => h.day))) }
   }
 }
-
-export const medicationActiveFact: FactDefinition = {
-  name: 'medicationActive',
-  description: 'Active MedicationRequests (intent order/plan) / MedicationStatements matched (MEDICATION MATCH) to valueset; with andValueset, found only when the patient also has an active medication in that value set (e.g. opioids and benzodiazepines, SUIT-11(c)). names lists every matched drug ("matched by name: \'…\'" where found by name).',
-  reads: ['MedicationRequest'],
-  params: {
-    type: 'object',
-    required: ['valueset'],
-    additionalProperties: false,
-    properties: { valueset: VALUESET, andValueset: VALUESET }
-  },
-  valueSetParams: ['valueset', 'andValueset'],
-  returns: '{ found, names, count }',
-  compute: ({ record, valueSet }, params) => {
-    const ids = [text(params, 'valueset'), ...(typeof params.andValueset === 'string' ? [params.andValueset] : [])]
-    const sets = ids.map((id) => byDrug(medications(record, valueSet(id)).filter((m) => isActiveMedication(m.resource))))
-    if (sets.some((s) => s.length === 0)) return { found: false }
-    const all = [...new Set(sets.flat().map((m) => describeMatch(m.med)))].sort()
-    return { found: true, names: all.join(', '), count: all.length }
-  }
-}
