@@ -16,7 +16,6 @@ import type { Store } from '../src/store/types.js'
 
 export const RULES_DIR = fileURLToPath(new URL('../rules/', import.meta.url))
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url))
-export const SHARED_DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url))
 export const NOW = new Date('2026-11-29T10:00:00Z')
 
 let cached: Catalog | undefined

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { FIXTURES, LogSink, SHARED_DATA, testApp } from '../helper.js'
+import { FIXTURES, LogSink, testApp } from '../helper.js'
 
 const PATIENT_VIEW = JSON.parse(readFileSync(`${FIXTURES}requests/patient-view-rfa-30-days-no-pt.json`, 'utf8')) as Record<string, any>
 const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
 const FEEDBACK_URL = '/cds-services/facet-pt-order-select/feedback'
-const example = (name: string): unknown => JSON.parse(readFileSync(`${SHARED_DATA}${name}`, 'utf8'))
 
 t.test('feedback links back to the rule of the card the service issued', async (t) => {
   const { app, dataStore } = await testApp()
@@ -68,11 +67,18 @@ t.test('feedback links back to the rule of the card the service issued', async (
   t.same(Object.keys(issued[0] ?? {}).sort(), ['cardUuid', 'hookInstance', 'issuedAt', 'ruleId', 'ruleVersion', 'service', 'variant'], 'no patient data recorded with the card')
 })
 
-t.test('the spec and sandbox examples are accepted', async (t) => {
+t.test('feedback in the shapes the spec and the sandbox send is accepted', async (t) => {
   const { app } = await testApp()
-  for (const name of ['cds-hooks-examples/spec2.0-feedback-accepted.json', 'cds-hooks-examples/spec2.0-feedback-overridden-no-reason.json',
-    'cds-hooks-examples/spec2.0-feedback-overridden-with-reason.json', 'sandbox-captured-requests/10_feedback_suggestion-accepted.json']) {
-    const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: example(name) as object })
+  t.teardown(async () => { await app.close() })
+  // Our own bodies, shaped like CDS Hooks 2.0's feedback examples and a sandbox capture.
+  const shapes: Record<string, unknown> = {
+    'accepted with a suggestion (spec)': { feedback: [{ card: '0b6a1f3e-8d2c-4c61-9a57-3f1d2e4b5c60', outcome: 'accepted', acceptedSuggestions: [{ id: '5d9e7c21-0a4b-4f38-b6e2-9c8d7e6f5a41' }], outcomeTimestamp: '2026-11-28T10:05:31Z' }] },
+    'overridden without a reason (spec)': { feedback: [{ card: '7c3d2b1a-4e5f-4a6b-8c7d-9e0f1a2b3c4d', outcome: 'overridden', outcomeTimestamp: '2026-11-28T00:00:00Z' }] },
+    'overridden with a reason and comment (spec)': { feedback: [{ card: '2f4e6a8c-1b3d-4f5a-9c7e-0d2b4f6a8c1e', outcome: 'overridden', overrideReason: { reason: { code: 'x1y2z3', system: 'https://ehr.example.org/override-reasons' }, userComment: 'Discussed with the patient.' }, outcomeTimestamp: '2026-11-28T00:00:00Z' }] },
+    'accepted, millisecond timestamp (sandbox)': { feedback: [{ card: '33333333-3333-4333-8333-333333333333', outcome: 'accepted', acceptedSuggestions: [{ id: '44444444-4444-4444-8444-444444444444' }], outcomeTimestamp: '2026-11-29T17:16:28.298Z' }] }
+  }
+  for (const [name, body] of Object.entries(shapes)) {
+    const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: body as object })
     t.equal(res.statusCode, 200, name)
   }
 })

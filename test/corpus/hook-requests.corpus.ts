@@ -1,18 +1,19 @@
-// Robustness against real public data (../shared/data): captured CDS Hooks sandbox requests and
-// the spec's own examples never produce a 5xx, and every non-2xx is an OperationOutcome.
+// Corpus check (npm run test:corpus -- <dir>): real public hook requests — captured CDS Hooks
+// sandbox requests and the spec's own examples — never produce a 5xx, and every non-2xx is an
+// OperationOutcome. A folder that is missing is a failure, never a skip.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import t from 'tap'
-import { SHARED_DATA, testApp } from './helper.js'
+import { testApp } from '../helper.js'
+import { corpusFolder } from './corpus-dir.js'
 
 const SERVICE_FOR: Record<string, string> = { 'order-select': 'facet-pt-order-select', 'order-sign': 'facet-pt-order-sign', 'patient-view': 'facet-pt-patient-view' }
 
-const dirs = ['sandbox-captured-requests', 'cds-hooks-examples', 'opioid-cds-r4-hook-requests'].map((d) => `${SHARED_DATA}${d}`)
-if (!dirs.every(existsSync)) {
-  t.skip('shared/data is not beside this checkout')
-} else {
+const dirs = ['sandbox-captured-requests', 'cds-hooks-examples', 'opioid-cds-r4-hook-requests'].map(corpusFolder)
+{
   t.test('real hook requests never produce a 5xx', async (t) => {
     const { app } = await testApp()
+    t.teardown(async () => { await app.close() })
     let posted = 0
     for (const dir of dirs) {
       for (const name of readdirSync(dir).filter((f) => f.endsWith('.json'))) {

@@ -1,21 +1,21 @@
-// Real public data (../shared/data) through the tools: `corpus` evaluates every bundle without an
-// error (non-records are counted as rejected), and POST /evaluate answers 200 or a located 400.
+// Corpus check (npm run test:corpus -- <dir>): real public data through the tools. `corpus`
+// evaluates every bundle without an error (non-records are counted as rejected), and POST /evaluate
+// answers 200 or a located 400. A folder that is missing is a failure, never a skip.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import t from 'tap'
-import { runCorpus } from '../src/cli/corpus.js'
-import { NOW, SHARED_DATA, bundledCatalog, testApp } from './helper.js'
+import { runCorpus } from '../../src/cli/corpus.js'
+import { NOW, bundledCatalog, testApp } from '../helper.js'
+import { corpusFolder } from './corpus-dir.js'
 
 const FOLDERS = ['synthea-r4-smart', 'fhir-r4-core-examples', 'us-core-8.0.1-examples', 'pain-mgmt-summary-r4', 'inferno-reference-server', 'synthea3-bulk-ndjson']
 
-if (!FOLDERS.every((f) => existsSync(`${SHARED_DATA}${f}`))) {
-  t.skip('shared/data is not beside this checkout')
-} else {
+{
   t.test('corpus runs every bundle of each folder without an error', async (t) => {
     const deps = { catalog: bundledCatalog(), now: NOW, profile: 'medicare_lcd' }
     const evaluated: Record<string, number> = {}
     for (const folder of FOLDERS) {
-      const report = await runCorpus(`${SHARED_DATA}${folder}`, { order: '64493' }, deps)
+      const report = await runCorpus(corpusFolder(folder), { order: '64493' }, deps)
       t.same(report.errors, [], `${folder}: no errors`)
       t.equal(report.evaluated + report.rejected.length, report.bundles, `${folder}: every bundle evaluated or rejected`)
       evaluated[folder] = report.evaluated
@@ -32,9 +32,9 @@ if (!FOLDERS.every((f) => existsSync(`${SHARED_DATA}${f}`))) {
     const { app } = await testApp()
     t.teardown(async () => { await app.close() })
     for (const folder of FOLDERS.filter((f) => f !== 'synthea3-bulk-ndjson')) {
-      const files = readdirSync(`${SHARED_DATA}${folder}`).filter((f) => f.endsWith('.json')).sort().slice(0, 6)
+      const files = readdirSync(corpusFolder(folder)).filter((f) => f.endsWith('.json')).sort().slice(0, 6)
       for (const file of files) {
-        const res = await app.inject({ method: 'POST', url: '/evaluate?explain=true', headers: { 'content-type': 'application/json' }, payload: readFileSync(`${SHARED_DATA}${folder}/${file}`, 'utf8') })
+        const res = await app.inject({ method: 'POST', url: '/evaluate?explain=true', headers: { 'content-type': 'application/json' }, payload: readFileSync(`${corpusFolder(folder)}/${file}`, 'utf8') })
         const body = res.json()
         if (res.statusCode === 200) {
           t.ok(Array.isArray(body.cards) && Array.isArray(body.explain.variants), `${folder}/${file}: cards and explanation`)
