@@ -85,7 +85,8 @@ const REPLACED: Record<string, string> = {
 export function loadConfig (env: Record<string, string | undefined>): Config {
   const replaced = Object.keys(REPLACED).filter((k) => env[k] !== undefined && env[k] !== '')
   if (replaced.length > 0) {
-    throw new ConfigError(`invalid configuration: ${replaced.map((k) => `${k} was replaced by ${REPLACED[k] ?? ''}`).join('; ')}`)
+    const which = replaced.map((k) => `${k} was replaced by ${REPLACED[k] ?? ''}`)
+    throw new ConfigError(`invalid configuration: ${which.join('; ')}`)
   }
   const keys = Object.keys(ConfigSchema.properties)
   const input: Record<string, unknown> = {}
@@ -105,7 +106,8 @@ export function loadConfig (env: Record<string, string | undefined>): Config {
 
 /** The token bucket in force: explicit settings, else the defaults of the auth mode. */
 export function rateLimitOf (config: Config): { perSecond: number, burst: number } {
-  const perSecond = config.RATE_LIMIT_PER_SECOND > 0 ? config.RATE_LIMIT_PER_SECOND : config.AUTH_MODE === 'jwt' ? 100 : 5_000
+  const modeDefault = config.AUTH_MODE === 'jwt' ? 100 : 5_000
+  const perSecond = config.RATE_LIMIT_PER_SECOND > 0 ? config.RATE_LIMIT_PER_SECOND : modeDefault
   const burst = config.RATE_LIMIT_BURST > 0 ? config.RATE_LIMIT_BURST : Math.max(1, Math.ceil(perSecond * 2))
   return { perSecond, burst }
 }

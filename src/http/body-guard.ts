@@ -42,7 +42,8 @@ export function nestsDeeperThan (buf: Uint8Array, max: number): boolean {
 
 export interface BodyGuardOptions { largeBodyBytes: number, concurrency: number, waitMs: number }
 
-const clientError = (status: number, message: string): Error => Object.assign(new Error(message), { statusCode: status })
+const clientError = (status: number, message: string): Error =>
+  Object.assign(new Error(message), { statusCode: status })
 
 /** The JSON parsers (application/json and application/fhir+json) with the depth pre-check and the gate. */
 export function registerJsonParsers (app: FastifyInstance, opts: BodyGuardOptions): Semaphore {
@@ -73,7 +74,8 @@ export function registerJsonParsers (app: FastifyInstance, opts: BodyGuardOption
       }
       parse(request, body as unknown as string, done)
     }, () => {
-      done(clientError(503, `too many large requests at once; retry in a few seconds (over ${opts.largeBodyBytes} bytes: ${opts.concurrency} at a time)`))
+      done(clientError(503, 'too many large requests at once; retry in a few seconds ' +
+        `(bodies over ${opts.largeBodyBytes} bytes: ${opts.concurrency} at a time)`))
     })
   }
   app.removeContentTypeParser(['application/json'])

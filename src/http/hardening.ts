@@ -28,7 +28,11 @@ export function routeGroup (url: string): 'hook' | 'feedback' | 'tools' | 'other
  */
 export class RefusalLog {
   private readonly last = new Map<string, { at: number, count: number }>()
-  constructor (private readonly log: FastifyBaseLogger, private readonly windowMs = 10_000, private readonly now = Date.now) {}
+  constructor (
+    private readonly log: FastifyBaseLogger,
+    private readonly windowMs = 10_000,
+    private readonly now = Date.now
+  ) {}
 
   note (reason: string, detail: Record<string, unknown>): void {
     const t = this.now()
@@ -53,7 +57,9 @@ export interface OverloadOptions {
 }
 
 /** Whether a call of this route group is shed at this event-loop delay: tools first, probes never. */
-export function shouldShed (group: ReturnType<typeof routeGroup>, delayMs: number, maxDelayMs: number, toolsFraction: number): boolean {
+export function shouldShed (
+  group: ReturnType<typeof routeGroup>, delayMs: number, maxDelayMs: number, toolsFraction: number
+): boolean {
   if (maxDelayMs <= 0) return false
   return delayMs > (group === 'tools' ? maxDelayMs * toolsFraction : maxDelayMs)
 }
@@ -63,7 +69,9 @@ function shed (request: FastifyRequest, reply: FastifyReply, opts: OverloadOptio
   opts.metrics.refused('overloaded', route)
   opts.refusals.note('overloaded', { cause, route })
   reply.code(503).header('retry-after', RETRY_AFTER_SECONDS).type('application/fhir+json')
-    .send(operationOutcome('transient', [{ expression: '', diagnostics: `service overloaded, retry in ${RETRY_AFTER_SECONDS} s` }]))
+    .send(operationOutcome('transient', [{
+      expression: '', diagnostics: `service overloaded, retry in ${RETRY_AFTER_SECONDS} s`
+    }]))
 }
 
 /**
@@ -160,7 +168,8 @@ export async function registerRateLimit (app: FastifyInstance, opts: RateLimitOp
       opts.refusals.note('rate_limited', { caller: key.startsWith('iss:') ? key : 'client address', route })
     },
     errorResponseBuilder: (_request, context) => Object.assign(
-      new Error(`rate limit exceeded: ${opts.perSecond} calls per second (burst ${buckets.burst}); retry in ${context.after}`),
+      new Error(`rate limit exceeded: ${opts.perSecond} calls per second (burst ${buckets.burst}); ` +
+        `retry in ${context.after}`),
       { statusCode: context.statusCode })
   })
   return buckets

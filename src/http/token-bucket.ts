@@ -34,6 +34,11 @@ export class TokenBuckets {
     return { tokens: Math.min(this.burst, b.tokens + (t - b.at) / 1000 * this.perSecond), at: t }
   }
 
+  /** Milliseconds until a whole token is there (0 when one is). */
+  private untilNext (tokens: number): number {
+    return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / this.perSecond * 1000)
+  }
+
   /** Takes a token when one is there. `current` > burst means refused; `ttl` = ms until the next token. */
   take (key: string): { current: number, ttl: number } {
     const t = this.now()
@@ -41,13 +46,13 @@ export class TokenBuckets {
     const allowed = b.tokens >= 1
     const next = allowed ? { tokens: b.tokens - 1, at: t } : b
     this.buckets.set(key, next)
-    const ttl = next.tokens >= 1 ? 0 : Math.ceil((1 - next.tokens) / this.perSecond * 1000)
+    const ttl = this.untilNext(next.tokens)
     return { current: allowed ? this.burst - Math.floor(next.tokens) : this.burst + 1, ttl }
   }
 
   peek (key: string): { current: number, ttl: number } {
     const b = this.refilled(key, this.now())
-    return { current: this.burst - Math.floor(b.tokens), ttl: b.tokens >= 1 ? 0 : Math.ceil((1 - b.tokens) / this.perSecond * 1000) }
+    return { current: this.burst - Math.floor(b.tokens), ttl: this.untilNext(b.tokens) }
   }
 
   /** The store class @fastify/rate-limit instantiates (`store` option); routes share the caller's bucket. */

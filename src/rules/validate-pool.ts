@@ -10,16 +10,23 @@ import type { Catalog } from './compiled.js'
 import type { ValidationReport } from './validate-posted.js'
 import type { ValidateJob } from './validate-worker.js'
 
-interface Reply { id: number, report?: ValidationReport, error?: { code: string, message: string, issues?: IssueLocation[] } }
+interface Reply {
+  id: number
+  report?: ValidationReport
+  error?: { code: string, message: string, issues?: IssueLocation[] }
+}
 interface Pending { resolve: (r: ValidationReport) => void, reject: (e: Error) => void }
 
 const WORKER_URL = new URL(`./validate-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
-const DOMAIN_CODES = new Set<string>(['invalid-request', 'invalid-bundle', 'invalid-rules', 'unknown-service', 'prefetch-unobtainable'])
+const DOMAIN_CODES = new Set<string>([
+  'invalid-request', 'invalid-bundle', 'invalid-rules', 'unknown-service', 'prefetch-unobtainable'
+])
 
 function startWorker (): Worker {
   if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL)
   const api = import.meta.resolve('tsx/esm/api')
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}) })`, { eval: true })
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}) })`
+  return new Worker(boot, { eval: true })
 }
 
 export class PostedValidator {
@@ -64,7 +71,9 @@ export class PostedValidator {
     this.pending.delete(m.id)
     if (m.report !== undefined) { p.resolve(m.report); return }
     const e = m.error ?? { code: 'exception', message: 'no answer' }
-    p.reject(DOMAIN_CODES.has(e.code) ? new DomainError(e.code as DomainErrorCode, e.message, e.issues) : new Error(e.message))
+    p.reject(DOMAIN_CODES.has(e.code)
+      ? new DomainError(e.code as DomainErrorCode, e.message, e.issues)
+      : new Error(e.message))
   }
 
   private async run (body: unknown, running: Catalog, now: Date): Promise<ValidationReport> {
