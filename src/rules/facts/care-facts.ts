@@ -3,7 +3,7 @@
 import { dayNumber, isoDate } from '../../fhir/dates.js'
 import { describeMatch } from '../../fhir/medication-match.js'
 import { type Resource, clinicalDate, obj, str } from '../../fhir/resource.js'
-import { type FactContext, type FactDefinition, POSITIVE, anchorDay, num } from './fact.js'
+import { type FactContext, type FactDefinition, POSITIVE, anchorDay, num, shape } from './fact.js'
 import { type MedicationHit, medicationPeriod, medications } from './medication-records.js'
 import { ptActivity } from './pt.js'
 
@@ -86,6 +86,10 @@ export const conservativeCareFact: FactDefinition = {
   reads: ['Procedure', 'Appointment', 'Encounter', 'ServiceRequest', 'MedicationRequest', 'MedicationStatement'],
   params: { type: 'object', required: ['lookbackDays'], additionalProperties: false, properties: { lookbackDays: POSITIVE } },
   returns: '{ found, count, first, last, spanDays, kinds, medications, arranged, hasArranged }',
+  returnsSchema: shape({
+    found: 'boolean', count: 'number', arranged: 'string?', hasArranged: 'boolean', first: 'string',
+    last: 'string', spanDays: 'number', kinds: 'string', medications: 'string?'
+  }),
   compute: (ctx, params) => {
     const end = anchorDay(ctx)
     const start = end - num(params, 'lookbackDays')

@@ -2,7 +2,7 @@
 // card, never a card of its own.
 
 import { isActiveMedication, medications, names } from './clinical.js'
-import type { FactDefinition } from './fact.js'
+import { type FactDefinition, shape } from './fact.js'
 
 export const CO_PRESCRIPTION_NOTE = 'Active opioid and benzodiazepine prescriptions: higher risk of respiratory depression with sedation.'
 
@@ -12,6 +12,7 @@ export const opioidBenzodiazepineFact: FactDefinition = {
   reads: [],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, opioids, benzodiazepines, note }',
+  returnsSchema: shape({ found: 'boolean', opioids: 'string', benzodiazepines: 'string', note: 'string' }),
   compute: ({ record, valueSet }) => {
     if (!record.isAvailable('MedicationRequest')) return { found: false, note: '' }
     const active = (id: string): ReturnType<typeof medications> => medications(record, valueSet(id)).filter((m) => isActiveMedication(m.resource))

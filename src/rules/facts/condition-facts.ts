@@ -5,7 +5,7 @@
 import { isoDate, withinDaysBefore } from '../../fhir/dates.js'
 import { clinicalDate } from '../../fhir/resource.js'
 import { type DatedMatch, activeConditions, names } from './clinical.js'
-import { type FactDefinition, POSITIVE, VALUESET, anchorDay, num, text } from './fact.js'
+import { type FactDefinition, POSITIVE, VALUESET, anchorDay, num, text, shape } from './fact.js'
 
 const ICD10CM = 'http://hl7.org/fhir/sid/icd-10-cm'
 
@@ -40,6 +40,9 @@ export const conditionPresentFact: FactDefinition = {
   },
   valueSetParams: ['valueset'],
   returns: '{ found, count, names, codes, latestDate }',
+  returnsSchema: shape({
+    found: 'boolean', count: 'number', names: 'string', codes: 'string[]', latestDate: 'string?'
+  }),
   compute: ({ record, valueSet }, params) => {
     const within = typeof params.withinDays === 'number' ? params.withinDays : undefined
     const byOnset = params.datedBy === 'onset'
@@ -74,6 +77,9 @@ export const redFlagConditionsFact: FactDefinition = {
   },
   valueSetParams: ['valueset'],
   returns: '{ found, count, names, codes, kinds, latestDate }',
+  returnsSchema: shape({
+    found: 'boolean', count: 'number', names: 'string', codes: 'string[]', latestDate: 'string', kinds: 'string?'
+  }),
   compute: ({ record, valueSet }, params) => {
     const recent = num(params, 'recentDays')
     const hits = activeConditions(record, valueSet(text(params, 'valueset')))
@@ -89,6 +95,7 @@ export const painDurationFact: FactDefinition = {
   reads: ['Condition'],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, days, onset, diagnosis, region }',
+  returnsSchema: shape({ found: 'boolean', days: 'number', onset: 'string', diagnosis: 'string', region: 'string' }),
   compute: (ctx) => {
     const region = ctx.order?.region
     const dated = activeConditions(ctx.record, ctx.valueSet('pain-diagnoses')).filter((c) => {

@@ -4,7 +4,7 @@
 import type { FacetSession } from '../../fhir/facet.js'
 import { dayNumber, isoDate } from '../../fhir/dates.js'
 import { activeConditions, names, readings } from './clinical.js'
-import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num } from './fact.js'
+import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num, shape } from './fact.js'
 import { intentMembers } from './facet-history-facts.js'
 import { courseNames, startedCourses } from './medication-facts.js'
 import { type SteroidExposure, sessionSteroid } from './steroid-exposure.js'
@@ -25,6 +25,11 @@ export const postProcedureInfectionFact: FactDefinition = {
   reads: ['Procedure', 'Observation', 'Condition', 'MedicationRequest', 'MedicationStatement'],
   params: { type: 'object', required: ['withinDays', 'feverC'], additionalProperties: false, properties: { withinDays: POSITIVE, feverC: POSITIVE } },
   returns: '{ found, critical, antibioticOnly, procedureDate, daysAgo, maxTemp, maxTempDate, conditions, antibiotics, antibioticDate, signals }',
+  returnsSchema: shape({
+    found: 'boolean', critical: 'boolean', antibioticOnly: 'boolean', procedureDate: 'string', daysAgo: 'number',
+    maxTemp: 'number?', maxTempDate: 'string?', conditions: 'string?', antibiotics: 'string?',
+    antibioticDate: 'string?', signals: 'string'
+  }),
   compute: (ctx, params) => {
     const s = recentSession(ctx, num(params, 'withinDays'))
     if (s === undefined) return { found: false }
@@ -60,6 +65,11 @@ export const postSteroidGlucoseFact: FactDefinition = {
   reads: ['Procedure', 'Observation'],
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE } },
   returns: '{ found, procedureDate, daysAgo, steroid, assumed, maxGlucose, maxGlucoseDate, readings, intentBasis, inferredIntent }',
+  returnsSchema: shape({
+    found: 'boolean', procedureDate: 'string', daysAgo: 'number', steroid: 'string', assumed: 'boolean',
+    maxGlucose: 'number?', maxGlucoseDate: 'string?', readings: 'number', intentBasis: 'string',
+    inferredIntent: 'object?'
+  }),
   compute: (ctx, params) => {
     const steroids = ctx.valueSet('corticosteroids')
     const exposure = (s: FacetSession): SteroidExposure => sessionSteroid(ctx.record, s, steroids)

@@ -10,7 +10,7 @@ import { dayNumber, isoDate } from '../../fhir/dates.js'
 import { round } from '../../fhir/quantity.js'
 import { clinicalDate } from '../../fhir/resource.js'
 import { names } from './clinical.js'
-import { type FactContext, type FactDefinition, POSITIVE, VALUESET, facetHistory, num, text } from './fact.js'
+import { type FactContext, type FactDefinition, POSITIVE, VALUESET, facetHistory, num, text, shape } from './fact.js'
 import { reliefLabel, sessionRelief } from './relief.js'
 
 const TYPE = { enum: ['order', 'diagnostic', 'therapeutic', 'rfa'] }
@@ -61,6 +61,10 @@ export const facetSessionsFact: FactDefinition = {
   reads: ['Procedure'],
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE, type: TYPE } },
   returns: '{ found, count, dates, type, typeLabel, region, intentBasis, inferredIntent }',
+  returnsSchema: shape({
+    found: 'boolean', count: 'number', dates: 'string', type: 'string', typeLabel: 'string', region: 'string',
+    intentBasis: 'string', inferredIntent: 'object?'
+  }),
   compute: (ctx, params) => {
     const type = sessionType(ctx, params)
     if (ctx.order === undefined || type === undefined) return { found: false, count: 0 }
@@ -84,6 +88,10 @@ export const lastSessionFact: FactDefinition = {
   reads: ['Procedure'],
   params: { type: 'object', additionalProperties: false, properties: { type: TYPE } },
   returns: '{ found, date, daysBefore, type, typeLabel, side, intentBasis, inferredIntent }',
+  returnsSchema: shape({
+    found: 'boolean', date: 'string', daysBefore: 'number', type: 'string', typeLabel: 'string', side: 'string',
+    intentBasis: 'string', inferredIntent: 'object?'
+  }),
   compute: (ctx, params) => {
     const type = sessionType(ctx, params)
     const last = sideSessions(ctx).filter((s) => s.type === type).at(-1)
@@ -106,6 +114,10 @@ export const diagnosticBlocksFact: FactDefinition = {
   reads: ['Procedure', 'Observation'],
   params: { type: 'object', required: ['reliefPct'], additionalProperties: false, properties: { reliefPct: POSITIVE } },
   returns: '{ found, total, qualifying, undocumented, blocks (text), intentBasis, inferredIntent }',
+  returnsSchema: shape({
+    found: 'boolean', total: 'number', qualifying: 'number', undocumented: 'number', blocks: 'string',
+    intentBasis: 'string?', inferredIntent: 'object?'
+  }),
   compute: (ctx, params) => {
     if (ctx.order === undefined) return { found: false, total: 0, qualifying: 0, undocumented: 0 }
     const blocks = diagnosticBlocksOf(ctx, sideSessions(ctx))
@@ -127,6 +139,10 @@ export const priorDiagnosticReliefFact: FactDefinition = {
   reads: ['Procedure', 'Observation'],
   params: { type: 'object', required: ['withinDays', 'reliefPct'], additionalProperties: false, properties: { withinDays: POSITIVE, reliefPct: POSITIVE } },
   returns: '{ found, count, date, reliefPct, blocks (text), intentBasis, inferredIntent }',
+  returnsSchema: shape({
+    found: 'boolean', count: 'number', date: 'string', reliefPct: 'number', blocks: 'string',
+    intentBasis: 'string', inferredIntent: 'object?'
+  }),
   compute: (ctx, params) => {
     if (ctx.order === undefined) return { found: false, count: 0 }
     const planned = ctx.order.day
@@ -152,6 +168,10 @@ export const orderIntentFact: FactDefinition = {
   reads: ['Procedure'],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, type, intent, intentBasis, intentReason, inferredIntent }',
+  returnsSchema: shape({
+    found: 'boolean', type: 'string', intent: 'string', intentReason: 'string', intentBasis: 'string',
+    inferredIntent: 'object?'
+  }),
   compute: ({ order }) => {
     if (order === undefined) return { found: false }
     return { found: true, type: order.type, intent: order.intent, intentReason: order.intentReason, ...intentMembers([order]) }
@@ -166,6 +186,7 @@ export const firstFacetOrderFact: FactDefinition = {
   reads: ['Procedure', 'ServiceRequest'],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, first, priorProcedures, priorOrders }',
+  returnsSchema: shape({ found: 'boolean', first: 'boolean', priorProcedures: 'number', priorOrders: 'number' }),
   compute: (ctx) => {
     if (ctx.order === undefined) return { found: false }
     const vs = ctx.valueSet('facet-procedures')
@@ -184,6 +205,7 @@ export const procedureDoneFact: FactDefinition = {
   params: { type: 'object', required: ['valueset', 'withinDays'], additionalProperties: false, properties: { valueset: VALUESET, withinDays: POSITIVE } },
   valueSetParams: ['valueset'],
   returns: '{ found, count, names, latestDate }',
+  returnsSchema: shape({ found: 'boolean', count: 'number', names: 'string', latestDate: 'string' }),
   compute: ({ record, valueSet }, params) => {
     const within = num(params, 'withinDays')
     const hits = record.coded('Procedure', valueSet(text(params, 'valueset'))).flatMap(({ resource, match }) => {

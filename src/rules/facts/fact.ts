@@ -27,6 +27,8 @@ export interface FactDefinition {
   valueSetParams?: readonly string[]
   /** What the value looks like (documentation). */
   returns: string
+  /** JSON Schema of the value (checked against rule conditions by `rules check`); see `shape`. */
+  returnsSchema?: ReturnSchema
   compute: (ctx: FactContext, params: Record<string, unknown>) => unknown
 }
 
@@ -63,3 +65,27 @@ export function facetHistory (ctx: FactContext): FacetSession[] {
 
 export const POSITIVE = { type: 'number', minimum: 0 }
 export const VALUESET = { type: 'string', minLength: 1 }
+
+/** The JSON Schema subset a fact's value is described with. */
+export interface ReturnSchema {
+  type?: string | string[]
+  properties?: Record<string, ReturnSchema>
+  items?: ReturnSchema
+  additionalProperties?: boolean
+}
+
+/**
+ * An object schema from member specs: 'boolean' | 'number' | 'string' | 'object' | 'any', unions with
+ * '|', arrays with a '[]' suffix, nullable with a '?' suffix; or a nested `shape(...)`.
+ */
+export function shape (members: Record<string, string | ReturnSchema>, nullable = false): ReturnSchema {
+  const one = (spec: string): ReturnSchema => {
+    const optional = spec.endsWith('?')
+    const base = optional ? spec.slice(0, -1) : spec
+    if (base === 'any') return {}
+    const s: ReturnSchema = base.endsWith('[]') ? { type: 'array', items: one(base.slice(0, -2)) } : { type: base.split('|') }
+    return optional ? { ...s, type: [...[s.type ?? []].flat(), 'null'] } : s
+  }
+  const properties = Object.fromEntries(Object.entries(members).map(([k, v]) => [k, typeof v === 'string' ? one(v) : v]))
+  return { type: nullable ? ['object', 'null'] : 'object', properties, additionalProperties: false }
+}

@@ -6,7 +6,7 @@ import { describeMatch } from '../../fhir/medication-match.js'
 import type { EvaluationRecord } from '../../fhir/record.js'
 import type { ValueSet } from '../../fhir/valueset.js'
 import { activeConditions } from './clinical.js'
-import { type FactDefinition, POSITIVE, VALUESET, text } from './fact.js'
+import { type FactDefinition, POSITIVE, VALUESET, text, shape } from './fact.js'
 import { type MedicationHit, isActiveMedication, isLocalRoute, medicationStart, medications } from './medication-records.js'
 
 const NAME_MAX = 20
@@ -50,6 +50,10 @@ export const antithromboticsFact: FactDefinition = {
   reads: ['MedicationRequest', 'Condition'],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, kind (antithrombotic | aspirin-only), drugs, allDrugs, holdWindows, classes, count }',
+  returnsSchema: shape({
+    found: 'boolean', kind: 'string', drugs: 'string', allDrugs: 'string', holdWindows: 'string',
+    classes: 'string[]', count: 'number'
+  }),
   compute: ({ record, valueSet }) => {
     const meds = byDrug(medications(record, valueSet('antithrombotics')).filter((m) => isActiveMedication(m.resource)))
     const status = activeConditions(record, valueSet('antithrombotic-status'))
@@ -109,6 +113,7 @@ export const medicationStartedFact: FactDefinition = {
   },
   valueSetParams: ['valueset'],
   returns: '{ found, names, latestDate }',
+  returnsSchema: shape({ found: 'boolean', names: 'string', latestDate: 'string' }),
   compute: ({ record, valueSet }, params) => {
     const within = params.withinDays as number
     const today = record.time.day

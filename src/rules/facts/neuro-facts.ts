@@ -7,7 +7,7 @@
 import { DAY_MS, instantMs, isoDate, withinDaysBefore } from '../../fhir/dates.js'
 import { clinicalDate, codingCodes } from '../../fhir/resource.js'
 import { type DatedMatch, activeConditions, names } from './clinical.js'
-import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num } from './fact.js'
+import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num, shape } from './fact.js'
 import { ptEpisode } from './pt-episode.js'
 import { sessionInstant } from './trend-facts.js'
 
@@ -61,6 +61,7 @@ export const newNeuroDeficitFact: FactDefinition = {
     properties: { windowDays: POSITIVE, kind: { enum: ['motor', 'radicular'] } }
   },
   returns: '{ found, names, onsetDate, context }',
+  returnsSchema: shape({ found: 'boolean', names: 'string', onsetDate: 'string', context: 'string' }),
   compute: (ctx, params) => {
     const kind = params.kind
     const list = anchors(ctx, num(params, 'windowDays'))

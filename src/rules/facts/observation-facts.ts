@@ -5,7 +5,7 @@ import { isoDate, withinDaysBefore } from '../../fhir/dates.js'
 import { TARGET_UNITS, round } from '../../fhir/quantity.js'
 import { readings } from './clinical.js'
 import { disabilitySeries, painSeries } from './scores.js'
-import { type FactDefinition, POSITIVE, VALUESET, text } from './fact.js'
+import { type FactDefinition, POSITIVE, VALUESET, text, shape } from './fact.js'
 
 const HOUR_MS = 3_600_000
 
@@ -16,6 +16,9 @@ export const latestPainScoreFact: FactDefinition = {
   readsWhen: { excludePostProcedure: ['Procedure'] },
   params: { type: 'object', additionalProperties: false, properties: { lookbackDays: POSITIVE, excludePostProcedure: { type: 'boolean' } } },
   returns: '{ found, value, date, daysAgo, code, unreadable }',
+  returnsSchema: shape({
+    found: 'boolean', unreadable: 'number', value: 'number', date: 'string', daysAgo: 'number', code: 'string'
+  }),
   compute: ({ record, valueSet }, params) => {
     const { unreadable } = readings(record, valueSet('pain-scores'), '{score}')
     const lookback = typeof params.lookbackDays === 'number' ? params.lookbackDays : undefined
@@ -38,6 +41,10 @@ export const observationsFact: FactDefinition = {
   },
   valueSetParams: ['valueset'],
   returns: '{ found, count, latest, latestDate, max, maxDate, min, minDate, unreadable }',
+  returnsSchema: shape({
+    found: 'boolean', count: 'number', unreadable: 'number', latest: 'number', latestDate: 'string', max: 'number',
+    maxDate: 'string', min: 'number', minDate: 'string'
+  }),
   compute: ({ record, valueSet }, params) => {
     const { list, unreadable } = readings(record, valueSet(text(params, 'valueset')), text(params, 'unit'))
     const hours = typeof params.lookbackHours === 'number' ? params.lookbackHours : undefined
@@ -79,6 +86,10 @@ export const disabilityBaselineFact: FactDefinition = {
   reads: ['Observation'],
   params: { type: 'object', required: ['lookbackDays'], additionalProperties: false, properties: { lookbackDays: POSITIVE } },
   returns: '{ found, instrument, latest, latestDate, latestInstrument, otherRegion, unreadable }',
+  returnsSchema: shape({
+    found: 'boolean', instrument: 'string', latest: 'number?', latestDate: 'string?', latestInstrument: 'string?',
+    otherRegion: 'string?', unreadable: 'number'
+  }),
   compute: ({ record, valueSet, order }, params) => {
     const region = order?.region
     const accepted = region === undefined ? undefined : BY_REGION[region]

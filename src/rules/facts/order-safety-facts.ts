@@ -9,7 +9,7 @@ import { type Resource, clinicalDate, codingCodes, obj, str } from '../../fhir/r
 import type { ValueSet } from '../../fhir/valueset.js'
 import { asArray } from '../../fhir/valueset.js'
 import { activeConditions, names } from './clinical.js'
-import { type FactDefinition, POSITIVE, VALUESET, num, text } from './fact.js'
+import { type FactDefinition, POSITIVE, VALUESET, num, text, shape } from './fact.js'
 import { intentMembers } from './facet-history-facts.js'
 import { sessionSteroid } from './steroid-exposure.js'
 
@@ -19,6 +19,10 @@ export const orderSteroidFact: FactDefinition = {
   reads: [],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, steroid, assumed, basis, drugs, intentBasis, inferredIntent }',
+  returnsSchema: shape({
+    found: 'boolean', steroid: 'boolean', assumed: 'boolean', drugs: 'string', basis: 'string',
+    intentBasis: 'string', inferredIntent: 'object?'
+  }),
   compute: ({ order, record, valueSet }) => {
     if (order === undefined) return { found: false, steroid: false }
     const s = sessionSteroid(record, order, valueSet('corticosteroids'))
@@ -34,6 +38,7 @@ export const orderSedationFact: FactDefinition = {
   reads: ['ServiceRequest'],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, names, codes, date }',
+  returnsSchema: shape({ found: 'boolean', names: 'string', codes: 'string', date: 'string' }),
   compute: ({ record, order, valueSet }) => {
     if (order === undefined) return { found: false }
     const hits = record.coded('ServiceRequest', valueSet('sedation-anesthesia')).filter(({ resource }) => {
@@ -59,6 +64,7 @@ export const implantedDeviceFact: FactDefinition = {
   params: { type: 'object', additionalProperties: false, properties: { valueset: VALUESET } },
   valueSetParams: ['valueset'],
   returns: '{ found, count, names, kinds }',
+  returnsSchema: shape({ found: 'boolean', count: 'number', names: 'string', kinds: 'string' }),
   compute: ({ record, valueSet }, params) => {
     const hits = activeDevices(record, valueSet(text(params, 'valueset', 'implanted-devices')))
     if (hits.length === 0) return { found: false, count: 0 }
@@ -76,6 +82,7 @@ export const allergyPresentFact: FactDefinition = {
   params: { type: 'object', required: ['valueset'], additionalProperties: false, properties: { valueset: VALUESET } },
   valueSetParams: ['valueset'],
   returns: '{ found, count, names }',
+  returnsSchema: shape({ found: 'boolean', count: 'number', names: 'string' }),
   compute: ({ record, valueSet }, params) => {
     const hits = record.coded('AllergyIntolerance', valueSet(text(params, 'valueset'))).filter(({ resource }) =>
       !codingCodes(resource.clinicalStatus).some((c) => INACTIVE_ALLERGY.has(c.code)) &&
@@ -117,6 +124,7 @@ export const pregnancyEvidenceFact: FactDefinition = {
   reads: ['Condition', 'Observation'],
   params: { type: 'object', required: ['lookbackDays'], additionalProperties: false, properties: { lookbackDays: POSITIVE } },
   returns: '{ found, basis, date }',
+  returnsSchema: shape({ found: 'boolean', basis: 'string', date: 'string?' }),
   compute: ({ record, valueSet }, params) => {
     const lookback = num(params, 'lookbackDays')
     const today = record.time.day
@@ -152,6 +160,7 @@ export const rfaUnsuitableFact: FactDefinition = {
   reads: ['Condition', 'Device'],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, names }',
+  returnsSchema: shape({ found: 'boolean', names: 'string' }),
   compute: ({ record, valueSet }) => {
     const vs = valueSet('rfa-contraindications')
     const hits = [...activeConditions(record, vs), ...activeDevices(record, vs)]
@@ -167,5 +176,6 @@ export const settingFact: FactDefinition = {
   reads: [],
   params: { type: 'object', required: ['value'], additionalProperties: false, properties: { value: { type: ['boolean', 'number'] } } },
   returns: '{ found: true, value }',
+  returnsSchema: shape({ found: 'boolean', value: 'boolean|number' }),
   compute: (_ctx, params) => ({ found: true, value: params.value })
 }

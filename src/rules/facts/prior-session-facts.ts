@@ -3,7 +3,7 @@
 // when `flareDays` is given (revision 2, FHIR-DATA.md "Relief after an RFA").
 
 import { round } from '../../fhir/quantity.js'
-import { type FactContext, type FactDefinition, POSITIVE, anchorDay } from './fact.js'
+import { type FactContext, type FactDefinition, POSITIVE, anchorDay, shape } from './fact.js'
 import { diagnosticBlocksOf, intentMembers, qualifies, sideSessions } from './facet-history-facts.js'
 import { type ReliefDuration, type SessionRelief, reliefDuration, reliefLabel, rfaRelief, sessionRelief } from './relief.js'
 
@@ -75,6 +75,12 @@ export const priorRfaFact: FactDefinition = {
   reads: ['Procedure', 'Observation'],
   params: PRIOR_PARAMS,
   returns: PRIOR_RETURNS,
+  returnsSchema: shape({
+    found: 'boolean', date: 'string', side: 'string', daysAgo: 'number', reliefDocumented: 'boolean',
+    reliefPct: 'number?', relief: 'string', reliefStatus: 'string', reliefDays: 'number?',
+    reliefOngoing: 'boolean?', reliefLasted: 'string', dxBlocksSince: 'number', intentBasis: 'string',
+    inferredIntent: 'object?'
+  }),
   compute: priorSession('rfa')
 }
 
@@ -84,5 +90,11 @@ export const priorTherapeuticFact: FactDefinition = {
   reads: ['Procedure', 'Observation'],
   params: PRIOR_PARAMS,
   returns: PRIOR_RETURNS,
+  returnsSchema: shape({
+    found: 'boolean', date: 'string', side: 'string', daysAgo: 'number', reliefDocumented: 'boolean',
+    reliefPct: 'number?', relief: 'string', reliefStatus: 'string', reliefDays: 'number?',
+    reliefOngoing: 'boolean?', reliefLasted: 'string', dxBlocksSince: 'number', intentBasis: 'string',
+    inferredIntent: 'object?'
+  }),
   compute: priorSession('therapeutic')
 }

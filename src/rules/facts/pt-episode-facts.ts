@@ -4,7 +4,7 @@
 import { dayNumber, isoDate } from '../../fhir/dates.js'
 import { type Resource, obj } from '../../fhir/resource.js'
 import { asArray } from '../../fhir/valueset.js'
-import { type FactDefinition, POSITIVE, num } from './fact.js'
+import { type FactDefinition, POSITIVE, num, shape } from './fact.js'
 import { activePtPlan, documentedDays, ptEpisode } from './pt-episode.js'
 import { ptActivity } from './pt.js'
 
@@ -16,6 +16,12 @@ export const ptEpisodeFact: FactDefinition = {
   reads: ['CarePlan', 'Procedure', 'Observation'],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, start, daysSinceStart, visits, lastReport, visitsSinceReport, certified, certDate, daysSinceCert, firstVisit, uncertifiedDays, discharged, dischargeDate }',
+  returnsSchema: shape({
+    found: 'boolean', start: 'string', startFrom: 'string', daysSinceStart: 'number', visits: 'number',
+    lastReport: 'string?', visitsSinceReport: 'number', certified: 'boolean', certDate: 'string?',
+    daysSinceCert: 'number?', firstVisit: 'string?', uncertifiedDays: 'number?', discharged: 'boolean',
+    dischargeDate: 'string?'
+  }),
   compute: ({ record, valueSet }) => {
     const ep = ptEpisode(record, valueSet)
     if (ep.plan === undefined || ep.startDay === undefined) return { found: false }
@@ -48,6 +54,10 @@ export const ptArrangedFact: FactDefinition = {
   reads: ['CarePlan', 'ServiceRequest', 'Procedure', 'Appointment'],
   params: { type: 'object', required: ['recentDays'], additionalProperties: false, properties: { recentDays: POSITIVE } },
   returns: '{ found, activePlan, openReferral, referralInOrders, recentActivity, lastActivity }',
+  returnsSchema: shape({
+    found: 'boolean', activePlan: 'boolean', openReferral: 'boolean', referralInOrders: 'boolean',
+    recentActivity: 'boolean', lastActivity: 'string?'
+  }),
   compute: ({ record, valueSet }, params) => {
     const recent = num(params, 'recentDays')
     const pt = ptActivity(record, valueSet)
@@ -81,6 +91,10 @@ export const ptEpisodeEndFact: FactDefinition = {
   reads: ['CarePlan', 'Procedure', 'Observation'],
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE } },
   returns: '{ found, reason, endDate, daysAgo, start, hepDocumented, hepDate }',
+  returnsSchema: shape({
+    found: 'boolean', reason: 'string', endDate: 'string', daysAgo: 'number', start: 'string',
+    hepDocumented: 'boolean', hepDate: 'string?'
+  }),
   compute: ({ record, valueSet }, params) => {
     const today = record.time.day
     const ep = ptEpisode(record, valueSet)

@@ -9,7 +9,7 @@ import { dayNumber, isoDate } from '../../fhir/dates.js'
 import type { EvaluationRecord } from '../../fhir/record.js'
 import { type Resource, clinicalDate, obj, str } from '../../fhir/resource.js'
 import type { ValueSet } from '../../fhir/valueset.js'
-import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num } from './fact.js'
+import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num, shape } from './fact.js'
 import { intentMembers } from './facet-history-facts.js'
 
 const PT_VALUESETS = ['pt-evaluation', 'pt-reevaluation', 'pt-treatment', 'pt-referral']
@@ -83,6 +83,12 @@ export const ptAfterProcedureFact: FactDefinition = {
     properties: { withinDays: POSITIVE, therDays: POSITIVE, rfaDays: POSITIVE }
   },
   returns: '{ found, date, daysAgo, type, region, overdue, started, startedBy, startedDate, booked, bookedDate, openReferral, referralSince, ptNote }',
+  returnsSchema: shape({
+    found: 'boolean', date: 'string', daysAgo: 'number', type: 'string', region: 'string', overdue: 'boolean',
+    started: 'boolean', startedBy: 'string?', startedDate: 'string?', booked: 'boolean', bookedDate: 'string?',
+    openReferral: 'boolean', referralSince: 'string?', ptNote: 'string', intentBasis: 'string',
+    inferredIntent: 'object?'
+  }),
   compute: (ctx, params) => {
     const today = ctx.record.time.day
     const session = facetHistory(ctx)

@@ -3,7 +3,7 @@
 
 import { isoDate } from '../../fhir/dates.js'
 import { round } from '../../fhir/quantity.js'
-import { type FactDefinition, POSITIVE, num } from './fact.js'
+import { type FactDefinition, POSITIVE, num, shape } from './fact.js'
 import { ptEpisode } from './pt-episode.js'
 import { baselineAt, disabilityBaseline, disabilitySeries, painSeries, pairFrom } from './scores.js'
 
@@ -18,6 +18,12 @@ export const ptResponseFact: FactDefinition = {
     properties: { baselineLookbackDays: POSITIVE, nrsMcidPoints: POSITIVE, nrsMcidPct: POSITIVE, odiMcidPoints: POSITIVE, ndiMcidPoints: POSITIVE }
   },
   returns: '{ found, start, days, weeks, visits, pain: {found, baseline, baselineDate, latest, latestDate, latestDayInEpisode, reduction, reductionPct, mcid, belowMcid}, disability: {found, instrument, baseline, baselineDate, latest, latestDate, reduction, mcid, belowMcid}, measures: {baseline, baselineDate, latestDate, daysSinceLatest} }',
+  returnsSchema: shape({
+    found: 'boolean', start: 'string', days: 'number', weeks: 'number', visits: 'number',
+    pain: shape({ found: 'boolean', baselineDate: 'string?', baseline: 'number', latest: 'number', latestDate: 'string', latestDayInEpisode: 'number', reduction: 'number', reductionPct: 'number', mcid: 'number', belowMcid: 'boolean' }),
+    disability: shape({ found: 'boolean', instrument: 'string?', scale: 'string', baseline: 'number', baselineDate: 'string', latest: 'number', latestDate: 'string', reduction: 'number', mcid: 'number', belowMcid: 'boolean' }),
+    measures: shape({ baseline: 'boolean', baselineDate: 'string?', baselineInstrument: 'string?', latestDate: 'string?', daysSinceLatest: 'number?' })
+  }),
   compute: ({ record, valueSet }, params) => {
     const ep = ptEpisode(record, valueSet)
     if (ep.plan === undefined || ep.startDay === undefined) return { found: false }

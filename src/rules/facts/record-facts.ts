@@ -1,7 +1,7 @@
 // Facts about the patient and the order being placed.
 
 import { ageInYears, isoDate } from '../../fhir/dates.js'
-import { type FactDefinition, anchorDay, facetHistory, num, text } from './fact.js'
+import { type FactDefinition, anchorDay, facetHistory, num, text, shape } from './fact.js'
 
 export const patientFact: FactDefinition = {
   name: 'patient',
@@ -9,6 +9,7 @@ export const patientFact: FactDefinition = {
   reads: ['Patient'],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, age, gender }',
+  returnsSchema: shape({ found: 'boolean', age: 'number', gender: 'string' }),
   compute: ({ record }) => {
     const p = record.patient
     if (p === undefined) return { found: false }
@@ -23,6 +24,12 @@ export const orderFact: FactDefinition = {
   reads: [],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, region, regionLabel, type: diagnostic|therapeutic|rfa, isRfa, intent, intentBasis, intentReason, side, levels, levelsLeft, levelsRight, maxLevel, codes, date, daysUntil, ultrasound, earlierSessions }',
+  returnsSchema: shape({
+    found: 'boolean', region: 'string', regionLabel: 'string', type: 'string', isRfa: 'boolean', intent: 'string',
+    intentBasis: 'string', intentReason: 'string', side: 'string', levels: 'number', levelsLeft: 'number',
+    levelsRight: 'number', maxLevel: 'number', codes: 'string[]', date: 'string', daysUntil: 'number',
+    ultrasound: 'boolean', earlierSessions: 'number'
+  }),
   compute: (ctx) => {
     const { order, record } = ctx
     if (order === undefined) return { found: false }
@@ -60,6 +67,7 @@ export const dateWindowFact: FactDefinition = {
     properties: { anchor: { enum: ['now', 'order'] }, fromDays: { type: 'number' }, toDays: { type: 'number' } }
   },
   returns: '{ found: true, start, end } as YYYY-MM-DD',
+  returnsSchema: shape({ found: 'boolean', start: 'string', end: 'string' }),
   compute: (ctx, params) => {
     const base = text(params, 'anchor', 'order') === 'now' ? ctx.record.time.day : anchorDay(ctx)
     return { found: true, start: isoDate(base + num(params, 'fromDays')), end: isoDate(base + num(params, 'toDays')) }

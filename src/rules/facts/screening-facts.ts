@@ -4,7 +4,7 @@
 import { isoDate } from '../../fhir/dates.js'
 import { round } from '../../fhir/quantity.js'
 import { readings } from './clinical.js'
-import { type FactDefinition, POSITIVE, num } from './fact.js'
+import { type FactDefinition, POSITIVE, num, shape } from './fact.js'
 
 const VALUESET = 'depression-anxiety-screening'
 const INSTRUMENTS = [
@@ -25,6 +25,7 @@ export const screeningStatusFact: FactDefinition = {
     type: 'object', required: ['lookbackDays'], additionalProperties: false, properties: { lookbackDays: POSITIVE }
   },
   returns: '{ found, text, results: [{ instrument, score, date }], missing }',
+  returnsSchema: shape({ found: 'boolean', text: 'string', results: 'object[]', missing: 'string[]' }),
   compute: ({ record, valueSet }, params) => {
     const days = num(params, 'lookbackDays')
     const vs = valueSet(VALUESET)

@@ -4,7 +4,7 @@
 
 import { activeConditions, isActiveMedication, medications, names } from './clinical.js'
 import { isLocalRoute } from './medication-records.js'
-import { type FactContext, type FactDefinition, POSITIVE, num } from './fact.js'
+import { type FactContext, type FactDefinition, POSITIVE, num, shape } from './fact.js'
 import { cancerHistory, dateOf, spineImaging, spinePain, weightLoss } from './spine-pain.js'
 
 const SPINE_PARAMS = { newWithinDays: POSITIVE, worsenPoints: POSITIVE }
@@ -15,6 +15,9 @@ export const spinePainFact: FactDefinition = {
   reads: ['Condition', 'Observation', 'Procedure'],
   params: { type: 'object', required: ['newWithinDays', 'worsenPoints'], additionalProperties: false, properties: SPINE_PARAMS },
   returns: '{ found, source, newOrWorse, worseningDate, why }',
+  returnsSchema: shape({
+    found: 'boolean', source: 'string', newOrWorse: 'boolean', worseningDate: 'string?', why: 'string?'
+  }),
   compute: (ctx, params) => {
     const p = spinePain(ctx, num(params, 'newWithinDays'), num(params, 'worsenPoints'))
     if (!p.found) return { found: false }
@@ -28,6 +31,9 @@ export const weightLossFact: FactDefinition = {
   reads: ['Observation'],
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE } },
   returns: '{ found, lossPct, fromKg, fromDate, toKg, toDate }',
+  returnsSchema: shape({
+    found: 'boolean', lossPct: 'number', fromKg: 'number', fromDate: 'string', toKg: 'number', toDate: 'string'
+  }),
   compute: ({ record, valueSet }, params) => {
     const w = weightLoss(record, valueSet('body-weight'), num(params, 'withinDays'))
     if (w === undefined) return { found: false }
@@ -41,6 +47,10 @@ export const cancerHistoryFact: FactDefinition = {
   reads: ['Condition'],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, boneTropic, other, boneTropicNames, otherNames, names, onsetDate }',
+  returnsSchema: shape({
+    found: 'boolean', boneTropic: 'boolean', other: 'boolean', boneTropicNames: 'string?', otherNames: 'string?',
+    names: 'string?', onsetDate: 'string?'
+  }),
   compute: (ctx) => {
     const c = cancerHistory(ctx)
     const all = [...c.boneTropic, ...c.other]
@@ -62,6 +72,7 @@ export const longTermSteroidsFact: FactDefinition = {
   reads: ['Condition', 'MedicationRequest'],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, basis, names }',
+  returnsSchema: shape({ found: 'boolean', basis: 'string', names: 'string' }),
   compute: (ctx) => {
     const conds = activeConditions(ctx.record, ctx.valueSet('long-term-steroids'))
     const meds = medications(ctx.record, ctx.valueSet('systemic-corticosteroids'))
@@ -85,6 +96,9 @@ export const spineImagingSinceFact: FactDefinition = {
     properties: { ...SPINE_PARAMS, modality: { enum: ['any', 'advanced'] }, withCancer: { type: 'boolean' }, weightLossDays: POSITIVE }
   },
   returns: '{ found, date, name, modality, reference }',
+  returnsSchema: shape({
+    found: 'boolean', date: 'string?', name: 'string?', modality: 'string?', reference: 'string'
+  }),
   compute: (ctx, params) => {
     const pain = spinePain(ctx, num(params, 'newWithinDays'), num(params, 'worsenPoints'))
     const days: number[] = []

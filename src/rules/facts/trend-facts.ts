@@ -5,7 +5,7 @@
 import type { FacetSession } from '../../fhir/facet.js'
 import { instantMs, isoDate } from '../../fhir/dates.js'
 import { clinicalDate, references } from '../../fhir/resource.js'
-import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num } from './fact.js'
+import { type FactContext, type FactDefinition, POSITIVE, facetHistory, num, shape } from './fact.js'
 import { intentMembers } from './facet-history-facts.js'
 import { ptEpisode } from './pt-episode.js'
 import { linkedReadings } from './relief.js'
@@ -51,6 +51,10 @@ export const postProcedurePainFact: FactDefinition = {
   reads: ['Procedure', 'Observation'],
   params: { type: 'object', required: ['withinDays', 'worsenPoints', 'severeNrs'], additionalProperties: false, properties: { withinDays: POSITIVE, worsenPoints: POSITIVE, severeNrs: POSITIVE } },
   returns: '{ found, procedureDate, type, daysAgo, pre, preDate, post, postDate, daysAfter, worse, severe }',
+  returnsSchema: shape({
+    found: 'boolean', procedureDate: 'string', type: 'string', daysAgo: 'number', pre: 'number', preDate: 'string',
+    post: 'number', postDate: 'string', daysAfter: 'number', worse: 'boolean', severe: 'boolean'
+  }),
   compute: (ctx, params) => {
     const today = ctx.record.time.day
     const s = pastSessions(ctx).filter((x) => today - x.day <= num(params, 'withinDays')).at(-1)
@@ -102,6 +106,11 @@ export const worseningTrendFact: FactDefinition = {
     properties: { nrsPoints: POSITIVE, odiPoints: POSITIVE, ndiPoints: POSITIVE, minDaysApart: POSITIVE, baselineLookbackDays: POSITIVE }
   },
   returns: '{ found, worse, pain: {found, reference, referenceDate, referenceKind, threshold, worse, runFrom, runTo, runReadings, latest}, disability: {found, instrument, reference, referenceDate, referenceKind, threshold, latest, latestDate, worse} }',
+  returnsSchema: shape({
+    found: 'boolean', worse: 'boolean',
+    pain: shape({ found: 'boolean', worse: 'boolean', reference: 'number', referenceDate: 'string', referenceKind: 'string', threshold: 'number', latest: 'number?', runReadings: 'number', runFrom: 'string?', runTo: 'string?', runValues: 'string' }),
+    disability: shape({ found: 'boolean', worse: 'boolean', instrument: 'string', reference: 'number', referenceDate: 'string', referenceKind: 'string', threshold: 'number', latest: 'number?', latestDate: 'string?' })
+  }),
   compute: (ctx, params) => {
     const lookback = num(params, 'baselineLookbackDays')
     const pains = painSeries(ctx.record, ctx.valueSet)
@@ -158,6 +167,10 @@ export const interventionHistoryFact: FactDefinition = {
   reads: ['Procedure'],
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE } },
   returns: '{ found, rfa, therapeutic, latestDate, latestType }',
+  returnsSchema: shape({
+    found: 'boolean', rfa: 'number', therapeutic: 'number', latestDate: 'string?', latestType: 'string?',
+    intentBasis: 'string?', inferredIntent: 'object?'
+  }),
   compute: (ctx, params) => {
     const today = ctx.record.time.day
     const inWindow = pastSessions(ctx).filter((s) => today - s.day <= num(params, 'withinDays') && s.type !== 'diagnostic')
@@ -179,6 +192,10 @@ export const progressSincePriorFact: FactDefinition = {
   reads: ['Procedure', 'Observation'],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, priorDate, priorType, daysSince, measured, measureDate, measureName }',
+  returnsSchema: shape({
+    found: 'boolean', priorDate: 'string', priorType: 'string', daysSince: 'number', measured: 'boolean',
+    measureDate: 'string?', measureName: 'string?'
+  }),
   compute: (ctx) => {
     const order = ctx.order
     if (order === undefined) return { found: false }
