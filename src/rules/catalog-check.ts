@@ -2,6 +2,7 @@
 // sets, template placeholders, FHIRPath restrictions and the presence of rule cases.
 
 import type { CatalogProblem } from './catalog-problems.js'
+import { checkConditionTypes, didYouMean } from './condition-types.js'
 import { FACT_LIBRARY } from './facts/index.js'
 import { FORBIDDEN_FHIRPATH, compileExpression } from './fhirpath-facts.js'
 import { DRAFT_ORDER_FIELDS, DRAFT_ORDER_ROOT, templateRefs } from './template.js'
@@ -134,7 +135,8 @@ function checkRule (rc: RuleContent, content: CatalogContent, defaults: Record<s
   const checkCall = (call: FactCall, pointer: string): void => {
     const lib = FACT_LIBRARY.get(call.fact)
     if (lib === undefined && content.facts.facts[call.fact] === undefined) {
-      at(`${pointer}/fact`, `unknown fact "${call.fact}" (not built in, not in facts.json)`)
+      const hint = didYouMean(call.fact, [...FACT_LIBRARY.keys(), ...Object.keys(content.facts.facts)])
+      at(`${pointer}/fact`, `unknown fact "${call.fact}" (not built in, not in facts.json)${hint}`)
       return
     }
     factNames.add(call.fact)
@@ -163,6 +165,10 @@ function checkRule (rc: RuleContent, content: CatalogContent, defaults: Record<s
     seenVariant.add(v.id)
     leaves(v.conditions, (leaf, pointer) => {
       checkCall(leaf, `${vp}/conditions${pointer}`)
+      const returns = FACT_LIBRARY.get(leaf.fact)?.returnsSchema
+      if (returns !== undefined) {
+        for (const [p, m] of checkConditionTypes(leaf, returns, content.parameters.parameters)) at(`${vp}/conditions${pointer}${p}`, m)
+      }
       for (const ref of paramRefs(leaf.value, `${vp}/conditions${pointer}/value`)) used.add(ref.name)
     })
     problems.push(...checkPerOrderActions(v, vp, rule.hooks).map(([pointer, message]) => ({ file, rule: rule.id, pointer, message })))

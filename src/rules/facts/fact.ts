@@ -83,7 +83,10 @@ export function shape (members: Record<string, string | ReturnSchema>, nullable 
     const optional = spec.endsWith('?')
     const base = optional ? spec.slice(0, -1) : spec
     if (base === 'any') return {}
-    const s: ReturnSchema = base.endsWith('[]') ? { type: 'array', items: one(base.slice(0, -2)) } : { type: base.split('|') }
+    const types = base.split('|')
+    const s: ReturnSchema = base.endsWith('[]')
+      ? { type: 'array', items: one(base.slice(0, -2)) }
+      : { type: types.length === 1 ? types[0] : types }
     return optional ? { ...s, type: [...[s.type ?? []].flat(), 'null'] } : s
   }
   const properties = Object.fromEntries(Object.entries(members).map(([k, v]) => [k, typeof v === 'string' ? one(v) : v]))

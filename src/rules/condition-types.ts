@@ -1,0 +1,118 @@
+// Type checks of rule conditions against the shape each fact declares (`returnsSchema`): the
+// path must name a member, and the operator and value must suit that member's type.
+
+import type { ReturnSchema } from './facts/fact.js'
+import type { ParameterDef } from './types.js'
+
+export type Located = Array<[pointer: string, message: string]>
+
+export interface ConditionLeaf { fact: string, operator: string, value: unknown, path?: string }
+
+const ORDER_OPERATORS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'])
+
+/** Levenshtein distance (small strings only). */
+export function editDistance (a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    prev = row
+  }
+  return prev[b.length] ?? 0
+}
+
+/** ` (did you mean "x"?)` for the closest candidate within distance 2, else ''. */
+export function didYouMean (name: string, candidates: Iterable<string>): string {
+  let best: string | undefined
+  let bestDistance = 3
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase())
+    if (d < bestDistance) { best = c; bestDistance = d }
+  }
+  return best === undefined ? '' : ` (did you mean "${best}"?)`
+}
+
+/** The types a schema allows; undefined when it allows anything. */
+function typesOf (schema: ReturnSchema): Set<string> | undefined {
+  if (schema.type === undefined) return undefined
+  return new Set([schema.type].flat())
+}
+
+/** Types a condition value can take: a `{"param": X}` takes the types of X's default and profile values. */
+function valueTypes (value: unknown, parameters: Record<string, ParameterDef>): Set<string> | undefined {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const o = value as Record<string, unknown>
+    if (typeof o.param === 'string' && Object.keys(o).length === 1) {
+      const p = parameters[o.param]
+      if (p === undefined) return undefined // reported as an undefined parameter
+      return new Set([p.default, ...Object.values(p.profiles ?? {})].map(jsonType))
+    }
+  }
+  return new Set([jsonType(value)])
+}
+
+function jsonType (v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'array'
+  return typeof v
+}
+
+const list = (s: Set<string>): string => [...s].join(' or ')
+
+/** Resolves `$.a.b` in a schema: the member's schema, or the first unknown member with a suggestion. */
+function resolvePath (schema: ReturnSchema, path: string): { schema: ReturnSchema } | { unknown: string, hint: string } {
+  let at = schema
+  const walked: string[] = []
+  for (const member of path.split('.').slice(1)) {
+    if (at.properties === undefined) return { schema: {} } // not described further: anything goes
+    const next = at.properties[member]
+    if (next === undefined) {
+      const where = walked.length === 0 ? '' : ` of $.${walked.join('.')}`
+      return { unknown: member, hint: `${where}${didYouMean(member, Object.keys(at.properties))}` }
+    }
+    walked.push(member)
+    at = next
+  }
+  return { schema: at }
+}
+
+/** Problems of one condition leaf (pointer relative to the leaf). */
+export function checkConditionTypes (leaf: ConditionLeaf, schema: ReturnSchema, parameters: Record<string, ParameterDef>): Located {
+  const path = leaf.path ?? '$'
+  const resolved = resolvePath(schema, path)
+  if ('unknown' in resolved) {
+    return [['/path', `fact "${leaf.fact}" has no member "${resolved.unknown}"${resolved.hint}`]]
+  }
+  const member = typesOf(resolved.schema)
+  const given = valueTypes(leaf.value, parameters)
+  if (member === undefined || given === undefined) return []
+  const where = `${leaf.fact} ${path}`
+  const op = leaf.operator
+  if (op === 'equal' || op === 'notEqual') {
+    const bad = [...given].filter((t) => !member.has(t))
+    return bad.length === 0 ? [] : [['/value', `${op}: ${where} is ${list(member)}, but the value is ${list(given)}`]]
+  }
+  if (ORDER_OPERATORS.has(op)) {
+    if (!member.has('number')) return [['/path', `${op}: ${where} is ${list(member)}, not a number`]]
+    if ([...given].some((t) => t !== 'number')) return [['/value', `${op} needs a number value, not ${list(given)}`]]
+    return []
+  }
+  if (op === 'in' || op === 'notIn') {
+    if (!Array.isArray(leaf.value)) return [['/value', `${op} needs an array value, not ${list(given)}`]]
+    const out: Located = []
+    leaf.value.forEach((item, i) => {
+      const t = jsonType(item)
+      if (!member.has(t)) out.push([`/value/${i}`, `${op}: ${where} is ${list(member)}, but this item is ${t}`])
+    })
+    return out
+  }
+  if (op === 'contains' || op === 'doesNotContain') {
+    if (!member.has('array')) return [['/path', `${op}: ${where} is ${list(member)}, not an array`]]
+    const items = resolved.schema.items === undefined ? undefined : typesOf(resolved.schema.items)
+    const bad = items === undefined ? [] : [...given].filter((t) => !items.has(t))
+    return bad.length === 0 ? [] : [['/value', `${op}: items of ${where} are ${list(items ?? new Set())}, but the value is ${list(given)}`]]
+  }
+  return []
+}
