@@ -78,7 +78,7 @@ export const redFlagConditionsFact: FactDefinition = {
   valueSetParams: ['valueset'],
   returns: '{ found, count, names, codes, kinds, latestDate }',
   returnsSchema: shape({
-    found: 'boolean', count: 'number', names: 'string', codes: 'string[]', latestDate: 'string', kinds: 'string?'
+    found: 'boolean', count: 'number', names: 'string', codes: 'string[]', latestDate: 'string?', kinds: 'string?'
   }),
   compute: ({ record, valueSet }, params) => {
     const recent = num(params, 'recentDays')
@@ -95,7 +95,7 @@ export const painDurationFact: FactDefinition = {
   reads: ['Condition'],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, days, onset, diagnosis, region }',
-  returnsSchema: shape({ found: 'boolean', days: 'number', onset: 'string', diagnosis: 'string', region: 'string' }),
+  returnsSchema: shape({ found: 'boolean', days: 'number', onset: 'string', diagnosis: 'string', region: 'string?' }),
   compute: (ctx) => {
     const region = ctx.order?.region
     const dated = activeConditions(ctx.record, ctx.valueSet('pain-diagnoses')).filter((c) => {

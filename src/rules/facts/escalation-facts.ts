@@ -67,7 +67,7 @@ export const postSteroidGlucoseFact: FactDefinition = {
   returns: '{ found, procedureDate, daysAgo, steroid, assumed, maxGlucose, maxGlucoseDate, readings, intentBasis, inferredIntent }',
   returnsSchema: shape({
     found: 'boolean', procedureDate: 'string', daysAgo: 'number', steroid: 'string', assumed: 'boolean',
-    maxGlucose: 'number?', maxGlucoseDate: 'string?', readings: 'number', intentBasis: 'string',
+    maxGlucose: 'number?', maxGlucoseDate: 'string?', readings: 'number', intentBasis: 'string?',
     inferredIntent: 'object?'
   }),
   compute: (ctx, params) => {

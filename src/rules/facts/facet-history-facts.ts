@@ -63,7 +63,7 @@ export const facetSessionsFact: FactDefinition = {
   returns: '{ found, count, dates, type, typeLabel, region, intentBasis, inferredIntent }',
   returnsSchema: shape({
     found: 'boolean', count: 'number', dates: 'string', type: 'string', typeLabel: 'string', region: 'string',
-    intentBasis: 'string', inferredIntent: 'object?'
+    intentBasis: 'string?', inferredIntent: 'object?'
   }),
   compute: (ctx, params) => {
     const type = sessionType(ctx, params)
@@ -90,7 +90,7 @@ export const lastSessionFact: FactDefinition = {
   returns: '{ found, date, daysBefore, type, typeLabel, side, intentBasis, inferredIntent }',
   returnsSchema: shape({
     found: 'boolean', date: 'string', daysBefore: 'number', type: 'string', typeLabel: 'string', side: 'string',
-    intentBasis: 'string', inferredIntent: 'object?'
+    intentBasis: 'string?', inferredIntent: 'object?'
   }),
   compute: (ctx, params) => {
     const type = sessionType(ctx, params)
@@ -141,7 +141,7 @@ export const priorDiagnosticReliefFact: FactDefinition = {
   returns: '{ found, count, date, reliefPct, blocks (text), intentBasis, inferredIntent }',
   returnsSchema: shape({
     found: 'boolean', count: 'number', date: 'string', reliefPct: 'number', blocks: 'string',
-    intentBasis: 'string', inferredIntent: 'object?'
+    intentBasis: 'string?', inferredIntent: 'object?'
   }),
   compute: (ctx, params) => {
     if (ctx.order === undefined) return { found: false, count: 0 }
@@ -169,7 +169,7 @@ export const orderIntentFact: FactDefinition = {
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, type, intent, intentBasis, intentReason, inferredIntent }',
   returnsSchema: shape({
-    found: 'boolean', type: 'string', intent: 'string', intentReason: 'string', intentBasis: 'string',
+    found: 'boolean', type: 'string', intent: 'string', intentReason: 'string', intentBasis: 'string?',
     inferredIntent: 'object?'
   }),
   compute: ({ order }) => {

@@ -87,7 +87,7 @@ export const disabilityBaselineFact: FactDefinition = {
   params: { type: 'object', required: ['lookbackDays'], additionalProperties: false, properties: { lookbackDays: POSITIVE } },
   returns: '{ found, instrument, latest, latestDate, latestInstrument, otherRegion, unreadable }',
   returnsSchema: shape({
-    found: 'boolean', instrument: 'string', latest: 'number?', latestDate: 'string?', latestInstrument: 'string?',
+    found: 'boolean', instrument: 'string?', latest: 'number?', latestDate: 'string?', latestInstrument: 'string?',
     otherRegion: 'string?', unreadable: 'number'
   }),
   compute: ({ record, valueSet, order }, params) => {

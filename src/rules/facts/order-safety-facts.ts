@@ -21,7 +21,7 @@ export const orderSteroidFact: FactDefinition = {
   returns: '{ found, steroid, assumed, basis, drugs, intentBasis, inferredIntent }',
   returnsSchema: shape({
     found: 'boolean', steroid: 'boolean', assumed: 'boolean', drugs: 'string', basis: 'string',
-    intentBasis: 'string', inferredIntent: 'object?'
+    intentBasis: 'string?', inferredIntent: 'object?'
   }),
   compute: ({ order, record, valueSet }) => {
     if (order === undefined) return { found: false, steroid: false }

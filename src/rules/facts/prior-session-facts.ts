@@ -78,7 +78,7 @@ export const priorRfaFact: FactDefinition = {
   returnsSchema: shape({
     found: 'boolean', date: 'string', side: 'string', daysAgo: 'number', reliefDocumented: 'boolean',
     reliefPct: 'number?', relief: 'string', reliefStatus: 'string', reliefDays: 'number?',
-    reliefOngoing: 'boolean?', reliefLasted: 'string', dxBlocksSince: 'number', intentBasis: 'string',
+    reliefOngoing: 'boolean?', reliefLasted: 'string', dxBlocksSince: 'number', intentBasis: 'string?',
     inferredIntent: 'object?'
   }),
   compute: priorSession('rfa')
@@ -93,7 +93,7 @@ export const priorTherapeuticFact: FactDefinition = {
   returnsSchema: shape({
     found: 'boolean', date: 'string', side: 'string', daysAgo: 'number', reliefDocumented: 'boolean',
     reliefPct: 'number?', relief: 'string', reliefStatus: 'string', reliefDays: 'number?',
-    reliefOngoing: 'boolean?', reliefLasted: 'string', dxBlocksSince: 'number', intentBasis: 'string',
+    reliefOngoing: 'boolean?', reliefLasted: 'string', dxBlocksSince: 'number', intentBasis: 'string?',
     inferredIntent: 'object?'
   }),
   compute: priorSession('therapeutic')

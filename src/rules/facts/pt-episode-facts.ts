@@ -92,7 +92,7 @@ export const ptEpisodeEndFact: FactDefinition = {
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE } },
   returns: '{ found, reason, endDate, daysAgo, start, hepDocumented, hepDate }',
   returnsSchema: shape({
-    found: 'boolean', reason: 'string', endDate: 'string', daysAgo: 'number', start: 'string',
+    found: 'boolean', reason: 'string', endDate: 'string', daysAgo: 'number', start: 'string?',
     hepDocumented: 'boolean', hepDate: 'string?'
   }),
   compute: ({ record, valueSet }, params) => {

@@ -86,7 +86,7 @@ export const ptAfterProcedureFact: FactDefinition = {
   returnsSchema: shape({
     found: 'boolean', date: 'string', daysAgo: 'number', type: 'string', region: 'string', overdue: 'boolean',
     started: 'boolean', startedBy: 'string?', startedDate: 'string?', booked: 'boolean', bookedDate: 'string?',
-    openReferral: 'boolean', referralSince: 'string?', ptNote: 'string', intentBasis: 'string',
+    openReferral: 'boolean', referralSince: 'string?', ptNote: 'string', intentBasis: 'string?',
     inferredIntent: 'object?'
   }),
   compute: (ctx, params) => {

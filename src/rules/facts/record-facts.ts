@@ -9,7 +9,7 @@ export const patientFact: FactDefinition = {
   reads: ['Patient'],
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, age, gender }',
-  returnsSchema: shape({ found: 'boolean', age: 'number', gender: 'string' }),
+  returnsSchema: shape({ found: 'boolean', age: 'number?', gender: 'string?' }),
   compute: ({ record }) => {
     const p = record.patient
     if (p === undefined) return { found: false }
@@ -26,7 +26,7 @@ export const orderFact: FactDefinition = {
   returns: '{ found, region, regionLabel, type: diagnostic|therapeutic|rfa, isRfa, intent, intentBasis, intentReason, side, levels, levelsLeft, levelsRight, maxLevel, codes, date, daysUntil, ultrasound, earlierSessions }',
   returnsSchema: shape({
     found: 'boolean', region: 'string', regionLabel: 'string', type: 'string', isRfa: 'boolean', intent: 'string',
-    intentBasis: 'string', intentReason: 'string', side: 'string', levels: 'number', levelsLeft: 'number',
+    intentBasis: 'string?', intentReason: 'string', side: 'string', levels: 'number', levelsLeft: 'number',
     levelsRight: 'number', maxLevel: 'number', codes: 'string[]', date: 'string', daysUntil: 'number',
     ultrasound: 'boolean', earlierSessions: 'number'
   }),

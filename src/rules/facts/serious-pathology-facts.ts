@@ -97,7 +97,7 @@ export const spineImagingSinceFact: FactDefinition = {
   },
   returns: '{ found, date, name, modality, reference }',
   returnsSchema: shape({
-    found: 'boolean', date: 'string?', name: 'string?', modality: 'string?', reference: 'string'
+    found: 'boolean', date: 'string?', name: 'string?', modality: 'string?', reference: 'string?'
   }),
   compute: (ctx, params) => {
     const pain = spinePain(ctx, num(params, 'newWithinDays'), num(params, 'worsenPoints'))

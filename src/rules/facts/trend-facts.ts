@@ -108,8 +108,14 @@ export const worseningTrendFact: FactDefinition = {
   returns: '{ found, worse, pain: {found, reference, referenceDate, referenceKind, threshold, worse, runFrom, runTo, runReadings, latest}, disability: {found, instrument, reference, referenceDate, referenceKind, threshold, latest, latestDate, worse} }',
   returnsSchema: shape({
     found: 'boolean', worse: 'boolean',
-    pain: shape({ found: 'boolean', worse: 'boolean', reference: 'number', referenceDate: 'string', referenceKind: 'string', threshold: 'number', latest: 'number?', runReadings: 'number', runFrom: 'string?', runTo: 'string?', runValues: 'string' }),
-    disability: shape({ found: 'boolean', worse: 'boolean', instrument: 'string', reference: 'number', referenceDate: 'string', referenceKind: 'string', threshold: 'number', latest: 'number?', latestDate: 'string?' })
+    pain: shape({
+      found: 'boolean', worse: 'boolean', reference: 'number', referenceDate: 'string', referenceKind: 'string',
+      threshold: 'number', latest: 'number?', runReadings: 'number', runFrom: 'string?', runTo: 'string?', runValues: 'string'
+    }),
+    disability: shape({
+      found: 'boolean', worse: 'boolean', instrument: 'string', reference: 'number', referenceDate: 'string',
+      referenceKind: 'string', threshold: 'number', latest: 'number?', latestDate: 'string?'
+    })
   }),
   compute: (ctx, params) => {
     const lookback = num(params, 'baselineLookbackDays')
