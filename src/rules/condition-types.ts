@@ -103,8 +103,8 @@ export function checkConditionTypes (leaf: ConditionLeaf, schema: ReturnSchema, 
     if (!Array.isArray(leaf.value)) return [['/value', `${op} needs an array value, not ${list(given)}`]]
     const out: Located = []
     leaf.value.forEach((item, i) => {
-      const t = jsonType(item)
-      if (!member.has(t)) out.push([`/value/${i}`, `${op}: ${where} is ${list(member)}, but this item is ${t}`])
+      const t = [...valueTypes(item, parameters) ?? []].filter((x) => !member.has(x))
+      if (t.length > 0) out.push([`/value/${i}`, `${op}: ${where} is ${list(member)}, but this item is ${t.join(' or ')}`])
     })
     return out
   }

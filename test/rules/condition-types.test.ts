@@ -72,6 +72,8 @@ t.test('operators, params, nesting and unknown members without a suggestion', as
     ['safety/SAFE-01.rule.json [SAFE-01] /variants/0/conditions/all/0/value: in needs an array value, not boolean'])
   t.same(problemsAfter(t, (r) => { Object.assign(first(r), { operator: 'in', value: [true, 'yes'] }) }),
     ['safety/SAFE-01.rule.json [SAFE-01] /variants/0/conditions/all/0/value/1: in: antithrombotics $.found is boolean, but this item is string'])
+  t.same(problemsAfter(t, (r) => { Object.assign(platelets(r), { operator: 'in', value: [{ param: 'PLATELETS_MIN' }, 50] }) }), [],
+    'a {"param"} item of an in list is typed by its default')
   t.same(problemsAfter(t, (r) => { Object.assign(first(r), { path: '$.drugs', operator: 'contains', value: 'warfarin' }) }),
     ['safety/SAFE-01.rule.json [SAFE-01] /variants/0/conditions/all/0/path: contains: antithrombotics $.drugs is string, not an array'])
   t.same(problemsAfter(t, (r) => { Object.assign(first(r), { path: '$.classes', operator: 'contains', value: 'DOAC' }) }), [],
