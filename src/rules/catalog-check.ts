@@ -4,7 +4,7 @@
 import type { CatalogProblem } from './catalog-problems.js'
 import { checkConditionTypes, didYouMean } from './condition-types.js'
 import { FACT_LIBRARY } from './facts/index.js'
-import { FORBIDDEN_FHIRPATH, compileExpression } from './fhirpath-facts.js'
+import { FORBIDDEN_FHIRPATH, compileExpression, fhirPathReturns } from './fhirpath-facts.js'
 import { DRAFT_ORDER_FIELDS, DRAFT_ORDER_ROOT, templateRefs } from './template.js'
 import { paramsValidator } from './validators.js'
 import type { CatalogContent, ConditionNode, FactCall, HookName, RuleContent, VariantFile } from './types.js'
@@ -165,7 +165,8 @@ function checkRule (rc: RuleContent, content: CatalogContent, defaults: Record<s
     seenVariant.add(v.id)
     leaves(v.conditions, (leaf, pointer) => {
       checkCall(leaf, `${vp}/conditions${pointer}`)
-      const returns = FACT_LIBRARY.get(leaf.fact)?.returnsSchema
+      const fhirPath = content.facts.facts[leaf.fact]
+      const returns = FACT_LIBRARY.get(leaf.fact)?.returnsSchema ?? (fhirPath === undefined ? undefined : fhirPathReturns(fhirPath.result))
       if (returns !== undefined) {
         for (const [p, m] of checkConditionTypes(leaf, returns, content.parameters.parameters)) at(`${vp}/conditions${pointer}${p}`, m)
       }

@@ -66,7 +66,12 @@ function resolvePath (schema: ReturnSchema, path: string): { schema: ReturnSchem
   let at = schema
   const walked: string[] = []
   for (const member of path.split('.').slice(1)) {
-    if (at.properties === undefined) return { schema: {} } // not described further: anything goes
+    if (at.properties === undefined) {
+      const types = typesOf(at)
+      if (types === undefined || types.has('object')) return { schema: {} } // not described further: anything goes
+      const where = walked.length === 0 ? 'the value' : `$.${walked.join('.')}`
+      return { unknown: member, hint: ` (${where} is ${list(types)})` }
+    }
     const next = at.properties[member]
     if (next === undefined) {
       const where = walked.length === 0 ? '' : ` of $.${walked.join('.')}`

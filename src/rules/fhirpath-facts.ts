@@ -8,7 +8,7 @@ import fhirpath from 'fhirpath'
 import r4 from 'fhirpath/fhir-context/r4/index.js'
 import { isoDate } from '../fhir/dates.js'
 import type { Resource } from '../fhir/resource.js'
-import type { FactDefinition } from './facts/fact.js'
+import type { FactDefinition, ReturnSchema } from './facts/fact.js'
 import type { FhirPathFactFile } from './types.js'
 
 type Compiled = (resource: unknown, env: Record<string, unknown>) => unknown[]
@@ -38,6 +38,7 @@ export function fhirPathFact (name: string, def: FhirPathFactFile, parameters: R
     reads: [def.resourceType],
     params: { type: 'object', additionalProperties: false },
     returns: def.result === 'exists' ? 'boolean' : def.result === 'count' ? 'number' : 'array of values',
+    returnsSchema: fhirPathReturns(def.result),
     compute: ({ record, valueSet }) => {
       const env: Record<string, unknown> = { ...parameters, now: record.time.iso, today: record.time.iso.slice(0, 10) }
       for (const p of sinceUsed) env[`since_${p}`] = isoDate(record.time.day - Number(parameters[p]))
@@ -57,4 +58,9 @@ export function fhirPathFact (name: string, def: FhirPathFactFile, parameters: R
       return def.result === 'exists' ? false : def.result === 'count' ? count : values
     }
   }
+}
+
+/** The shape of a FHIRPath fact's value: a boolean, a count, or an array of values of any type. */
+export function fhirPathReturns (result: string): ReturnSchema {
+  return result === 'exists' ? { type: 'boolean' } : result === 'count' ? { type: 'number' } : { type: 'array', items: {} }
 }

@@ -84,6 +84,25 @@ t.test('operators, params, nesting and unknown members without a suggestion', as
     ['safety/SAFE-01.rule.json [SAFE-01] /variants/0/conditions/all/0/path: fact "antithrombotics" has no member "zzzzzz"'])
 })
 
+t.test('FHIRPath facts: typed by their result (exists → boolean), and have no members', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rules-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  cpSync(RULES_DIR, dir, { recursive: true })
+  const path = join(dir, 'escalation/ESC-01.rule.json')
+  const original = readFileSync(path, 'utf8')
+  const problems = (leaf: string): string[] => {
+    writeFileSync(path, original.replace('{ "fact": "saddleAnaesthesiaObserved", "operator": "equal", "value": true }', leaf))
+    try { loadCatalog(dir, new Date()) } catch (err) { if (err instanceof CatalogError) return err.problems.map(formatProblem); throw err }
+    return []
+  }
+  const at = (tail: string): string => `escalation/ESC-01.rule.json [ESC-01] /conditions/any/3${tail}`
+  t.match(original, /"saddleAnaesthesiaObserved", "operator": "equal", "value": true/)
+  t.same(problems('{ "fact": "saddleAnaesthesiaObserved", "operator": "equal", "value": "yes" }'),
+    [`${at('/value')}: equal: saddleAnaesthesiaObserved $ is boolean, but the value is string`])
+  t.same(problems('{ "fact": "saddleAnaesthesiaObserved", "path": "$.found", "operator": "equal", "value": true }'),
+    [`${at('/path')}: fact "saddleAnaesthesiaObserved" has no member "found" (the value is boolean)`])
+})
+
 t.test('the bundled catalog has no condition type problems and every built-in fact declares its shape', async (t) => {
   const { content } = readCatalogFiles(RULES_DIR)
   t.same(checkCatalog(content).map(formatProblem), [])
