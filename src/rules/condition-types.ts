@@ -62,7 +62,9 @@ function jsonType (v: unknown): string {
 const list = (s: Set<string>): string => [...s].join(' or ')
 
 /** Resolves `$.a.b` in a schema: the member's schema, or the first unknown member with a suggestion. */
-function resolvePath (schema: ReturnSchema, path: string): { schema: ReturnSchema } | { unknown: string, hint: string } {
+type Resolved = { schema: ReturnSchema } | { unknown: string, hint: string }
+
+function resolvePath (schema: ReturnSchema, path: string): Resolved {
   let at = schema
   const walked: string[] = []
   for (const member of path.split('.').slice(1)) {
@@ -84,7 +86,8 @@ function resolvePath (schema: ReturnSchema, path: string): { schema: ReturnSchem
 }
 
 /** Problems of one condition leaf (pointer relative to the leaf). */
-export function checkConditionTypes (leaf: ConditionLeaf, schema: ReturnSchema, parameters: Record<string, ParameterDef>): Located {
+export function checkConditionTypes (leaf: ConditionLeaf, schema: ReturnSchema,
+  parameters: Record<string, ParameterDef>): Located {
   const path = leaf.path ?? '$'
   const resolved = resolvePath(schema, path)
   if ('unknown' in resolved) {
@@ -109,7 +112,8 @@ export function checkConditionTypes (leaf: ConditionLeaf, schema: ReturnSchema, 
     const out: Located = []
     leaf.value.forEach((item, i) => {
       const t = [...valueTypes(item, parameters) ?? []].filter((x) => !member.has(x))
-      if (t.length > 0) out.push([`/value/${i}`, `${op}: ${where} is ${list(member)}, but this item is ${t.join(' or ')}`])
+      if (t.length === 0) return
+      out.push([`/value/${i}`, `${op}: ${where} is ${list(member)}, but this item is ${t.join(' or ')}`])
     })
     return out
   }
@@ -117,7 +121,8 @@ export function checkConditionTypes (leaf: ConditionLeaf, schema: ReturnSchema, 
     if (!member.has('array')) return [['/path', `${op}: ${where} is ${list(member)}, not an array`]]
     const items = resolved.schema.items === undefined ? undefined : typesOf(resolved.schema.items)
     const bad = items === undefined ? [] : [...given].filter((t) => !items.has(t))
-    return bad.length === 0 ? [] : [['/value', `${op}: items of ${where} are ${list(items ?? new Set())}, but the value is ${list(given)}`]]
+    if (bad.length === 0) return []
+    return [['/value', `${op}: items of ${where} are ${list(items ?? new Set())}, but the value is ${list(given)}`]]
   }
   return []
 }

@@ -80,6 +80,11 @@ t.test('operators, params, nesting and unknown members without a suggestion', as
     'contains on a string array member is fine')
   t.same(problemsAfter(t, (r) => { Object.assign(first(r), { path: '$.kind', operator: 'greaterThan', value: 1 }) }),
     ['safety/SAFE-01.rule.json [SAFE-01] /variants/0/conditions/all/0/path: greaterThan: antithrombotics $.kind is string, not a number'])
+  t.same(problemsAfter(t, (r) => { Object.assign(first(r), { path: '$.classes', operator: 'contains', value: 5 }) }),
+    ['safety/SAFE-01.rule.json [SAFE-01] /variants/0/conditions/all/0/value: contains: items of antithrombotics $.classes are string, but the value is number'])
+  t.same(problemsAfter(t, (r) => { Object.assign(first(r), { operator: 'notEqual', value: null }) }),
+    ['safety/SAFE-01.rule.json [SAFE-01] /variants/0/conditions/all/0/value: notEqual: antithrombotics $.found is boolean, but the value is null'],
+    'null only where the member can be null')
   t.same(problemsAfter(t, (r) => { first(r).path = '$.zzzzzz' }),
     ['safety/SAFE-01.rule.json [SAFE-01] /variants/0/conditions/all/0/path: fact "antithrombotics" has no member "zzzzzz"'])
 })
