@@ -1,6 +1,7 @@
 // Type checks of rule conditions against the shape each fact declares (`returnsSchema`): the
 // path must name a member, and the operator and value must suit that member's type.
 
+import { distance } from 'fastest-levenshtein'
 import type { ReturnSchema } from './facts/fact.js'
 import type { ParameterDef } from './types.js'
 
@@ -10,25 +11,12 @@ export interface ConditionLeaf { fact: string, operator: string, value: unknown,
 
 const ORDER_OPERATORS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'])
 
-/** Levenshtein distance (small strings only). */
-export function editDistance (a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    prev = row
-  }
-  return prev[b.length] ?? 0
-}
-
 /** ` (did you mean "x"?)` for the closest candidate within distance 2, else ''. */
 export function didYouMean (name: string, candidates: Iterable<string>): string {
   let best: string | undefined
   let bestDistance = 3
   for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase())
+    const d = distance(name.toLowerCase(), c.toLowerCase())
     if (d < bestDistance) { best = c; bestDistance = d }
   }
   return best === undefined ? '' : ` (did you mean "${best}"?)`

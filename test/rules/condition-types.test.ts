@@ -10,7 +10,7 @@ import { loadCatalog } from '../../src/rules/catalog.js'
 import { CatalogError, formatProblem } from '../../src/rules/catalog-problems.js'
 import { readCatalogFiles } from '../../src/rules/catalog-files.js'
 import { checkCatalog } from '../../src/rules/catalog-check.js'
-import { didYouMean, editDistance } from '../../src/rules/condition-types.js'
+import { didYouMean } from '../../src/rules/condition-types.js'
 import { FACT_LIBRARY } from '../../src/rules/facts/index.js'
 import { RULES_DIR } from '../helper.js'
 
@@ -117,7 +117,6 @@ t.test('the bundled catalog has no condition type problems and every built-in fa
 })
 
 t.test('did you mean: Levenshtein distance at most 2', async (t) => {
-  t.equal(editDistance('kitten', 'sitting'), 3)
   t.equal(didYouMean('lates', ['latest', 'count']), ' (did you mean "latest"?)')
   t.equal(didYouMean('lat', ['latest']), '')
 })
