@@ -33,7 +33,7 @@ export async function start (args: string[], env: Record<string, string>, port: 
       const res = await fetch(`http://127.0.0.1:${port}/cds-services`)
       if (res.ok) return { child, ms: performance.now() - t0, ready }
     } catch {}
-    await new Promise((r) => setTimeout(r, 10))
+    await new Promise((resolve) => setTimeout(resolve, 10))
   }
   child.kill()
   throw new Error(`server on ${port} did not start`)

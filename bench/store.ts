@@ -15,8 +15,16 @@ import type { AuditRecord, IssuedCard, Store } from '../src/store/types.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'facet-pt-cds-bench-'))
 const audit = (i: number): AuditRecord => ({
-  id: `a-${i}`, at: new Date().toISOString(), service: 'facet-pt-order-select', hook: 'order-select', hookInstance: `d1577c69-dfbe-44ad-ba6d-${String(i).padStart(12, '0')}`,
-  status: 200, durationMs: 3.21, catalogHash: 'f3a9c2d1e0b4', rulesFired: ['SAFE-01/a-low@1.0.0', 'SUIT-03/b@1.2.0'], cardUuids: [`c-${i}-1`, `c-${i}-2`]
+  id: `a-${i}`,
+  at: new Date().toISOString(),
+  service: 'facet-pt-order-select',
+  hook: 'order-select',
+  hookInstance: `d1577c69-dfbe-44ad-ba6d-${String(i).padStart(12, '0')}`,
+  status: 200,
+  durationMs: 3.21,
+  catalogHash: 'f3a9c2d1e0b4',
+  rulesFired: ['SAFE-01/a-low@1.0.0', 'SUIT-03/b@1.2.0'],
+  cardUuids: [`c-${i}-1`, `c-${i}-2`]
 })
 const card = (i: number): IssuedCard => ({ cardUuid: `c-${i}`, ruleId: 'SAFE-01', variant: 'a-low', ruleVersion: '1.0.0', service: 'facet-pt-order-select', hookInstance: `hi-${i}`, issuedAt: new Date().toISOString() })
 
@@ -53,8 +61,16 @@ if (pgUrl !== undefined && pgUrl !== '') {
 const catalog = loadCatalog(new URL('../rules/', import.meta.url).pathname, new Date())
 const body = readFileSync(new URL('../fixtures/requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json', import.meta.url), 'utf8')
 const noop: Store = {
-  kind: 'sqlite', migrate: async () => {}, write: async () => ({ unknownFeedback: 0 }), close: async () => {}, probe: async () => {}, rememberJti: async () => true,
-  summary: async () => ({ since: null, service: null, rules: [], unknownCardFeedback: 0 }), feedback: async () => [], audits: async () => [], issuedCards: async () => []
+  kind: 'sqlite',
+  migrate: async () => {},
+  write: async () => ({ unknownFeedback: 0 }),
+  close: async () => {},
+  probe: async () => {},
+  rememberJti: async () => true,
+  summary: async () => ({ since: null, service: null, rules: [], unknownCardFeedback: 0 }),
+  feedback: async () => [],
+  audits: async () => [],
+  issuedCards: async () => []
 }
 const withStore = await buildApp({ config: testConfig({ DATABASE_URL: `sqlite:${join(dir, 'latency.db')}` }), catalog })
 const without = await buildApp({ config: testConfig(), catalog, dataStore: noop })

@@ -52,8 +52,16 @@ const validateMs = Math.round(performance.now() - v0)
 const report = await validated.json() as { cases?: { passed: number } }
 const during = await hookLoad
 results.validateUnderLoad = {
-  validateStatus: validated.status, validateBytes: validateBody.length, validateCases: many.length, casesPassed: report.cases?.passed, validateMs,
-  hookCalls: during.requests.total, hook200: during['2xx'], hookNon2xx: during.non2xx, hookP99: during.latency.p99, hookMax: during.latency.max
+  validateStatus: validated.status,
+  validateBytes: validateBody.length,
+  validateCases: many.length,
+  casesPassed: report.cases?.passed,
+  validateMs,
+  hookCalls: during.requests.total,
+  hook200: during['2xx'],
+  hookNon2xx: during.non2xx,
+  hookP99: during.latency.p99,
+  hookMax: during.latency.max
 }
 console.log(`validate ${many.length} cases (${Math.round(validateBody.length / 1024)} KB): ${validated.status} in ${validateMs} ms; ` +
   `hook calls at 100/s meanwhile: ${during.requests.total} calls, ${during.non2xx} non-2xx, p99 ${during.latency.p99} ms, max ${during.latency.max} ms`)

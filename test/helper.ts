@@ -1,7 +1,7 @@
 // Test helpers: the app built from the bundled rules with a fixed clock and counter ids, and a
 // log sink to assert on what reaches the logs.
 
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -10,6 +10,7 @@ import { buildApp, type App } from '../src/app.js'
 import { type Config, testConfig } from '../src/config.js'
 import { loadCatalog } from '../src/rules/catalog.js'
 import type { Catalog } from '../src/rules/compiled.js'
+import { CatalogError, type CatalogProblem } from '../src/rules/catalog-problems.js'
 import type { FhirFetcher } from '../src/cds/prefetch.js'
 import type { Metrics } from '../src/metrics.js'
 import type { Store } from '../src/store/types.js'
@@ -61,3 +62,20 @@ export function tempDir (t: { teardown: (fn: () => void) => void }): string {
 
 /** The PostgreSQL URL the tests may use (set by .ci/run), or undefined: those tests then skip. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL === '' ? undefined : process.env.TEST_POSTGRES_URL
+
+/** The problems loading a copy of the bundled rules reports after `edit` changed one rule file ([] = loads). */
+export function catalogProblemsAfter (t: { teardown: (fn: () => void) => void }, file: string, edit: (rule: any) => void): CatalogProblem[] {
+  const dir = tempDir(t)
+  cpSync(RULES_DIR, dir, { recursive: true })
+  const path = join(dir, file)
+  const rule = JSON.parse(readFileSync(path, 'utf8'))
+  edit(rule)
+  writeFileSync(path, JSON.stringify(rule))
+  try {
+    loadCatalog(dir, NOW)
+  } catch (err) {
+    if (err instanceof CatalogError) return err.problems
+    throw err
+  }
+  return []
+}

@@ -29,7 +29,10 @@ export function withDraftOrder (bundle: unknown, cpt: string): unknown {
     ...b,
     entry: [...(b.entry ?? []), {
       resource: {
-        resourceType: 'ServiceRequest', id: 'corpus-draft-order', status: 'draft', intent: 'order',
+        resourceType: 'ServiceRequest',
+        id: 'corpus-draft-order',
+        status: 'draft',
+        intent: 'order',
         code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: cpt }] },
         subject: { reference: `Patient/${patientId}` }
       }

@@ -28,12 +28,25 @@ export type ReadValue = { ok: true, value: number } | { ok: false, reason: 'no-v
 
 /** Written spellings that are not UCUM codes, mapped to their UCUM code. */
 const ALIASES: Readonly<Record<string, string>> = {
-  '°C': 'Cel', C: 'Cel', degC: 'Cel', cel: 'Cel', CEL: 'Cel',
-  '°F': '[degF]', F: '[degF]', degF: '[degF]',
+  '°C': 'Cel',
+  C: 'Cel',
+  degC: 'Cel',
+  cel: 'Cel',
+  CEL: 'Cel',
+  '°F': '[degF]',
+  F: '[degF]',
+  degF: '[degF]',
   'mg/dl': 'mg/dL',
-  'K/uL': '10*3/uL', '10^3/uL': '10*3/uL', 'x10E3/uL': '10*3/uL', '10^9/L': '10*9/L', 'x10E9/L': '10*9/L',
-  lb: '[lb_av]', lbs: '[lb_av]', '[lb_us]': '[lb_av]',
-  '%{HbA1c}': '%', percent: '%'
+  'K/uL': '10*3/uL',
+  '10^3/uL': '10*3/uL',
+  'x10E3/uL': '10*3/uL',
+  '10^9/L': '10*9/L',
+  'x10E9/L': '10*9/L',
+  lb: '[lb_av]',
+  lbs: '[lb_av]',
+  '[lb_us]': '[lb_av]',
+  '%{HbA1c}': '%',
+  percent: '%'
 }
 
 /** Score units read as the instrument's own number; `%`, `mm` per instrument below. */
@@ -53,7 +66,7 @@ export const GLUCOSE_MG_DL_PER_MMOL_L = 18.016
 const CLINICAL: Readonly<Record<string, Readonly<Record<string, (v: number) => number>>>> = {
   '%': { 'mmol/mol': hba1cIfccToNgsp },
   'mg/dL': { 'mmol/L': (v) => v * GLUCOSE_MG_DL_PER_MMOL_L },
-  '1': {}
+  1: {}
 }
 /** Ratio units accepted for INR (no conversion). */
 const RATIO = new Set(['', '1', '{INR}', '{ratio}', 'INR', '{inr}'])

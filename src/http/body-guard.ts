@@ -48,17 +48,19 @@ const clientError = (status: number, message: string): Error =>
 /** The JSON parsers (application/json and application/fhir+json) with the depth pre-check and the gate. */
 export function registerJsonParsers (app: FastifyInstance, opts: BodyGuardOptions): Semaphore {
   const gate = new Semaphore(opts.concurrency)
-  const parse = app.getDefaultJsonParser('error', 'error')
+  // Fastify's default JSON parser answers through `done` and returns nothing (its type allows a promise).
+  type Done = (err: Error | null, value?: unknown) => void
+  const parse = app.getDefaultJsonParser('error', 'error') as (request: FastifyRequest, body: string | Buffer, done: Done) => void
   app.decorateRequest('releaseLargeBody', null)
   const release = (request: FastifyRequest): void => {
     const r = request.releaseLargeBody
     request.releaseLargeBody = null
     if (r !== null) r()
   }
-  app.addHook('onResponse', async (request) => { release(request) })
-  app.addHook('onRequestAbort', async (request) => { release(request) })
-  const parser = (request: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void): void => {
-    if (body.length < opts.largeBodyBytes) { parse(request, body as unknown as string, done); return }
+  app.addHook('onResponse', (request, _reply, done) => { release(request); done() })
+  app.addHook('onRequestAbort', (request, done) => { release(request); done() })
+  const parser = (request: FastifyRequest, body: Buffer, done: Done): void => {
+    if (body.length < opts.largeBodyBytes) { parse(request, body, done); return }
     if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
       done(clientError(400, `body nests deeper than ${MAX_JSON_DEPTH} levels`))
       return
@@ -72,11 +74,11 @@ export function registerJsonParsers (app: FastifyInstance, opts: BodyGuardOption
         done(clientError(400, 'the client closed the connection'))
         return
       }
-      parse(request, body as unknown as string, done)
+      parse(request, body, done)
     }, () => {
       done(clientError(503, 'too many large requests at once; retry in a few seconds ' +
         `(bodies over ${opts.largeBodyBytes} bytes: ${opts.concurrency} at a time)`))
-    })
+    }).catch(done)
   }
   app.removeContentTypeParser(['application/json'])
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parser)

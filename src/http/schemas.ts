@@ -75,4 +75,3 @@ export const DiscoveryResponseSchema = Type.Object({
     prefetch: Type.Optional(Type.Record(Type.String(), Type.String()))
   }))
 })
-

@@ -37,7 +37,6 @@ function checkPerOrderActions (v: Pick<VariantFile, 'card'> & { hooks?: HookName
   return out
 }
 
-
 /** Calls every leaf condition of a tree. */
 export function leaves (node: ConditionNode, visit: (leaf: Extract<ConditionNode, { fact: string }>, pointer: string) => void, pointer = ''): void {
   if ('all' in node) node.all.forEach((c, i) => leaves(c, visit, `${pointer}/all/${i}`))

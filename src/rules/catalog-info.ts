@@ -45,8 +45,12 @@ export function catalogSummary (catalog: Catalog, profileName: string): CatalogS
       ...(rule.orders === undefined ? {} : { orders: rule.orders }),
       enabled: rule.enabled !== false,
       variants: variants.map((v) => v.variantId ?? v.key),
-      source: { label: rule.source.label, ...(rule.source.url === undefined ? {} : { url: rule.source.url }), ...(rule.source.evidence === undefined ? {} : { evidence: rule.source.evidence }),
-        ...(rule.source.citation === undefined ? {} : { citation: rule.source.citation }) },
+      source: {
+        label: rule.source.label,
+        ...(rule.source.url === undefined ? {} : { url: rule.source.url }),
+        ...(rule.source.evidence === undefined ? {} : { evidence: rule.source.evidence }),
+        ...(rule.source.citation === undefined ? {} : { citation: rule.source.citation })
+      },
       parameters: Object.fromEntries(Object.entries(params).map(([k, value]) => {
         const d = defs[k]
         return [k, { value, unit: d?.unit ?? '', ...(d?.title === undefined ? {} : { title: d.title }), default: d?.default ?? value }]

@@ -91,7 +91,7 @@ export class WriteQueue {
       this.items.push({ kind: 'feedback', rows, done: (err) => { if (err === undefined) resolve(); else reject(err) } })
       this.pending += rows.length
       this.accepted += rows.length
-      this.kick(true)
+      this.wake(true)
     })
   }
 
@@ -105,14 +105,19 @@ export class WriteQueue {
     for (const item of items) this.items.push(item)
     this.pending += items.length
     this.accepted += items.length
-    if (this.pending >= this.batchSize) this.kick(false)
+    if (this.pending >= this.batchSize) this.wake(false)
     else this.schedule(this.intervalMs)
   }
 
   private schedule (delayMs: number): void {
     if (this.timer !== undefined || this.closed) return
-    this.timer = setTimeout(() => { this.timer = undefined; this.kick(false) }, Math.max(0, delayMs))
+    this.timer = setTimeout(() => { this.timer = undefined; this.wake(false) }, Math.max(0, delayMs))
     this.timer.unref()
+  }
+
+  /** kick() for callers that do not wait: writeOne settles every failure itself, so a rejection here is a bug. */
+  private wake (force: boolean): void {
+    this.kick(force)?.catch((err: unknown) => { this.opts.onError?.(err, { rows: 0, retrying: 0, permanent: false }) })
   }
 
   /** Starts a write unless one is in flight; a background kick waits out the backoff. */
@@ -124,15 +129,15 @@ export class WriteQueue {
     if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined }
     const attempt = this.writeOne()
     this.inFlight = attempt
-    void attempt.then((result) => {
+    attempt.then((result) => {
       this.inFlight = undefined
       if (this.closed || this.pending === 0) return
       // Durable callers waiting behind a failed batch are tried at once: they must hear back quickly.
       const durableWaiting = this.items.slice(this.head).some((i) => i.kind === 'feedback')
       const now = result === 'again' || durableWaiting
-      if (now || this.pending >= this.batchSize) this.kick(now)
+      if (now || this.pending >= this.batchSize) this.wake(now)
       else this.schedule(result === 'failed' ? this.retryAt - Date.now() : this.intervalMs)
-    })
+    }).catch((err: unknown) => { this.opts.onError?.(err, { rows: 0, retrying: 0, permanent: false }) })
     return attempt
   }
 

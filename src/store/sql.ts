@@ -34,17 +34,36 @@ export function rowToCard (r: Row): IssuedCard {
 
 export function rowToAudit (r: Row): AuditRecord {
   return {
-    id: String(r.id), at: String(r.at), service: String(r.service), hook: s(r.hook), hookInstance: s(r.hook_instance), status: Number(r.status),
-    durationMs: Number(r.duration_ms), catalogHash: String(r.catalog_hash), rulesFired: JSON.parse(String(r.rules_fired)) as string[], cardUuids: JSON.parse(String(r.card_uuids)) as string[]
+    id: String(r.id),
+    at: String(r.at),
+    service: String(r.service),
+    hook: s(r.hook),
+    hookInstance: s(r.hook_instance),
+    status: Number(r.status),
+    durationMs: Number(r.duration_ms),
+    catalogHash: String(r.catalog_hash),
+    rulesFired: JSON.parse(String(r.rules_fired)) as string[],
+    cardUuids: JSON.parse(String(r.card_uuids)) as string[]
   }
 }
 
 export function rowToFeedback (r: Row): StoredFeedback {
   return {
-    id: String(r.id), receivedAt: String(r.received_at), service: String(r.service), cardUuid: String(r.card_uuid), known: Number(r.known) === 1,
-    ruleId: s(r.rule_id), ruleVersion: s(r.rule_version), variant: s(r.variant), outcome: String(r.outcome) as StoredFeedback['outcome'],
-    acceptedSuggestions: JSON.parse(String(r.accepted_suggestions)) as string[], reasonSystem: s(r.reason_system), reasonCode: s(r.reason_code),
-    reasonDisplay: s(r.reason_display), userComment: s(r.user_comment), outcomeTimestamp: String(r.outcome_timestamp)
+    id: String(r.id),
+    receivedAt: String(r.received_at),
+    service: String(r.service),
+    cardUuid: String(r.card_uuid),
+    known: Number(r.known) === 1,
+    ruleId: s(r.rule_id),
+    ruleVersion: s(r.rule_version),
+    variant: s(r.variant),
+    outcome: String(r.outcome) as StoredFeedback['outcome'],
+    acceptedSuggestions: JSON.parse(String(r.accepted_suggestions)) as string[],
+    reasonSystem: s(r.reason_system),
+    reasonCode: s(r.reason_code),
+    reasonDisplay: s(r.reason_display),
+    userComment: s(r.user_comment),
+    outcomeTimestamp: String(r.outcome_timestamp)
   }
 }
 

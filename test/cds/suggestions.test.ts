@@ -7,7 +7,13 @@ import type { SuggestionTemplate } from '../../src/rules/types.js'
 // Asserted, not annotated: only the members this module reads matter (robust to new FacetLine members).
 const line = (id: string | undefined, code: string, extra: Record<string, unknown> = {}): FacetLine => ({
   resource: { resourceType: 'ServiceRequest', ...(id === undefined ? {} : { id }), status: 'draft', code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code }] }, ...extra },
-  code, region: 'lumbar-sacral', kind: 'injection', guidance: 'fluoroscopy-ct', level: 1, intent: 'diagnostic', day: 20000
+  code,
+  region: 'lumbar-sacral',
+  kind: 'injection',
+  guidance: 'fluoroscopy-ct',
+  level: 1,
+  intent: 'diagnostic',
+  day: 20000
 }) as FacetLine
 const session = (lines: FacetLine[]): FacetSession => ({ day: 20000, date: '2024-10-04', region: 'lumbar-sacral', type: 'diagnostic', lines, levels: lines.length, codes: lines.map((l) => l.code) }) as FacetSession
 const lookup: Lookup = (root, path) => root === 'param' && path[0] === 'X' ? 7 : undefined
@@ -50,7 +56,9 @@ t.test('ordinary actions render as before, alongside per-order ones', async (t) 
     actions: [{ type: 'create', description: 'in {{param.X}} days', resource: { resourceType: 'ServiceRequest', status: 'draft', note: [{ text: '{{param.X}}' }] } }]
   }
   t.same(renderSuggestions([mixed], lookup, session([line('o1', '64493')]), ids()), [{
-    label: 'Refer', uuid: 'u1', isRecommended: true,
+    label: 'Refer',
+    uuid: 'u1',
+    isRecommended: true,
     actions: [{ type: 'create', description: 'in 7 days', resource: { resourceType: 'ServiceRequest', status: 'draft', note: [{ text: 7 }] } }]
   }])
 })

@@ -1,5 +1,5 @@
 // npm run test:corpus -- <dir>: the corpus checks (test/corpus/*.corpus.ts) over a folder of real
-// public FHIR / CDS Hooks data (e.g. ../shared/data). Fails, with exit code 2, when the folder is
+// public FHIR / CDS Hooks data given on the command line. Fails, with exit code 2, when the folder is
 // missing: a corpus check that cannot run is a failure, not a skip.
 
 import { spawnSync } from 'node:child_process'

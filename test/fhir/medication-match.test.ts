@@ -152,4 +152,3 @@ t.test('summary drug lists: at most 2 names of ≤ 20 characters, then "and N mo
   t.equal(summaryList(['dabigatran etexilate mesylate']), 'dabigatran etexilat…')
   t.equal(summaryList(['dabigatran etexilate mesylate'])!.length, 20)
 })
-

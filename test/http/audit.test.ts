@@ -32,7 +32,10 @@ t.test('every hook call is audited, error outcomes too, without patient data or 
   t.same(audits.map((a) => a.status), [200, 412, 400, 404, 400])
   const [first, missing, wrongHook, unknown, broken] = audits
   t.match(first, {
-    service: 'facet-pt-order-select', hook: 'order-select', hookInstance: ORDER_SELECT.hookInstance, catalogHash: bundledCatalog().hash,
+    service: 'facet-pt-order-select',
+    hook: 'order-select',
+    hookInstance: ORDER_SELECT.hookInstance,
+    catalogHash: bundledCatalog().hash,
     cardUuids: cards.map((c) => c.uuid)
   })
   const fired = (c: Record<string, any>) => { const e = c.extension['org.facet-pt-cds']; return `${String(e.rule)}${e.variant === undefined ? '' : `/${String(e.variant)}`}@${String(e.version)}` }

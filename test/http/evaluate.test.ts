@@ -13,12 +13,22 @@ const rulesOf = (body: { cards: Array<{ extension: { 'org.facet-pt-cds': { rule:
 // These tests are about reading bundles; they look at the rules whose input they vary.
 const core = (body: Parameters<typeof rulesOf>[0]): string[] => rulesOf(body).filter((r) => r.startsWith('SUIT-01') || r.startsWith('SAFE-01'))
 const sr = (subject: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  resourceType: 'ServiceRequest', id: 'o1', status: 'draft', intent: 'order', subject: { reference: subject },
-  code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '64493' }] }, ...extra
+  resourceType: 'ServiceRequest',
+  id: 'o1',
+  status: 'draft',
+  intent: 'order',
+  subject: { reference: subject },
+  code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '64493' }] },
+  ...extra
 })
 const painScore = (date: string): Record<string, unknown> => ({
-  resourceType: 'Observation', id: 'pain1', status: 'final', subject: { reference: 'Patient/p1' },
-  code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] }, effectiveDateTime: date, valueInteger: 7
+  resourceType: 'Observation',
+  id: 'pain1',
+  status: 'final',
+  subject: { reference: 'Patient/p1' },
+  code: { coding: [{ system: 'http://loinc.org', code: '72514-3' }] },
+  effectiveDateTime: date,
+  valueInteger: 7
 })
 const collection = (...resources: Array<Record<string, unknown>>): Record<string, unknown> =>
   ({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) })

@@ -57,8 +57,13 @@ t.test('feedback links back to the rule of the card the service issued', async (
   const stored = await dataStore.feedback()
   t.equal(stored.length, 4)
   t.match(stored.find((f) => f.cardUuid === other.uuid), {
-    known: true, ruleId: other.extension['org.facet-pt-cds'].rule, ruleVersion: other.extension['org.facet-pt-cds'].version,
-    outcome: 'overridden', reasonCode: 'not-clinically-appropriate', reasonSystem: 'urn:facet-pt-cds:override-reason', userComment: 'discussed',
+    known: true,
+    ruleId: other.extension['org.facet-pt-cds'].rule,
+    ruleVersion: other.extension['org.facet-pt-cds'].version,
+    outcome: 'overridden',
+    reasonCode: 'not-clinically-appropriate',
+    reasonSystem: 'urn:facet-pt-cds:override-reason',
+    userComment: 'discussed',
     outcomeTimestamp: '2026-11-29T09:02:00.500Z'
   })
   t.match(stored.find((f) => f.cardUuid === 'never-issued'), { known: false, ruleId: null }, 'unknown card stored and flagged')

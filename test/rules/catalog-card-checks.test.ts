@@ -2,30 +2,8 @@
 // a source.label over SOURCE_LABEL_MAX_CHARS, per-order (delete) actions on a patient-view rule,
 // {{draftOrder.…}} outside such an action, a delete without resourceId.
 
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import t from 'tap'
-import { loadCatalog } from '../../src/rules/catalog.js'
-import { CatalogError } from '../../src/rules/catalog-problems.js'
-import { RULES_DIR } from '../helper.js'
-
-function problemsAfter (t: Tap.Test, file: string, edit: (r: any) => void): CatalogError['problems'] {
-  const dir = mkdtempSync(join(tmpdir(), 'rules-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  cpSync(RULES_DIR, dir, { recursive: true })
-  const path = join(dir, file)
-  const r = JSON.parse(readFileSync(path, 'utf8'))
-  edit(r)
-  writeFileSync(path, JSON.stringify(r))
-  try {
-    loadCatalog(dir, new Date())
-  } catch (err) {
-    if (err instanceof CatalogError) return err.problems
-    throw err
-  }
-  return []
-}
+import { catalogProblemsAfter as problemsAfter } from '../helper.js'
 
 const cancel = (extra: Record<string, unknown> = {}): unknown => ({
   label: 'Cancel this facet order',

@@ -12,25 +12,12 @@ import { readCatalogFiles } from '../../src/rules/catalog-files.js'
 import { checkCatalog } from '../../src/rules/catalog-check.js'
 import { didYouMean } from '../../src/rules/condition-types.js'
 import { FACT_LIBRARY } from '../../src/rules/facts/index.js'
-import { RULES_DIR } from '../helper.js'
+import { RULES_DIR, catalogProblemsAfter } from '../helper.js'
 
 const FILE = 'safety/SAFE-01.rule.json'
 
 function problemsAfter (t: Tap.Test, edit: (r: any) => void): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'rules-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  cpSync(RULES_DIR, dir, { recursive: true })
-  const path = join(dir, FILE)
-  const r = JSON.parse(readFileSync(path, 'utf8'))
-  edit(r)
-  writeFileSync(path, JSON.stringify(r))
-  try {
-    loadCatalog(dir, new Date())
-  } catch (err) {
-    if (err instanceof CatalogError) return err.problems.map(formatProblem)
-    throw err
-  }
-  return []
+  return catalogProblemsAfter(t, FILE, edit).map(formatProblem)
 }
 
 /** The first condition of SAFE-01 variant a-high: antithrombotics $.found equal true. */

@@ -8,9 +8,14 @@ import { bundledCatalog } from '../helper.js'
 const NOW = new Date('2026-11-29T10:00:00Z')
 const day = (n: number): string => new Date(NOW.getTime() - n * 86_400_000).toISOString().slice(0, 10)
 const obs = (id: string, code: string, value: number, daysAgo: number, extra: Record<string, unknown> = {}): Resource => ({
-  resourceType: 'Observation', id, status: 'final', subject: { reference: 'Patient/p' },
-  code: { coding: [{ system: 'http://loinc.org', code }] }, effectiveDateTime: day(daysAgo),
-  valueQuantity: { value, system: 'http://unitsofmeasure.org', code: '{score}' }, ...extra
+  resourceType: 'Observation',
+  id,
+  status: 'final',
+  subject: { reference: 'Patient/p' },
+  code: { coding: [{ system: 'http://loinc.org', code }] },
+  effectiveDateTime: day(daysAgo),
+  valueQuantity: { value, system: 'http://unitsofmeasure.org', code: '{score}' },
+  ...extra
 })
 const status = (resources: Resource[], lookbackDays = 365): any => {
   const record = new EvaluationRecord({ patientId: 'p', resources: [{ resourceType: 'Patient', id: 'p' }, ...resources], draftOrders: [], selections: [], unavailableTypes: new Set(), time: evaluationTime(NOW) })
@@ -33,6 +38,6 @@ t.test('the latest total of each questionnaire within the window', async (t) => 
 
 t.test('only final readings in a score unit count', async (t) => {
   t.equal(status([obs('a', '44261-6', 14, 3, { status: 'preliminary' })]).found, false, 'preliminary')
-  t.equal(status([obs('a', '44261-6', 14, 3, { valueQuantity: { value: 14, unit: 'mg' , system: 'http://unitsofmeasure.org', code: 'mg' } })]).found, false, 'unknown unit')
+  t.equal(status([obs('a', '44261-6', 14, 3, { valueQuantity: { value: 14, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } })]).found, false, 'unknown unit')
   t.equal(status([obs('a', '44261-6', 14, 3, { valueQuantity: { value: 14 } })]).found, true, 'no unit reads as a score')
 })

@@ -18,7 +18,11 @@ const day = (n: number): string => new Date(now.getTime() - n * 86_400_000).toIS
 const subject = { reference: 'Patient/p1' }
 const rfa = { resourceType: 'Procedure', id: 'rfa', status: 'completed', subject, code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '64635' }] }, performedDateTime: day(30) }
 const condition = (id: string, code: string, onset: string): Record<string, unknown> => ({
-  resourceType: 'Condition', id, subject, code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code }] }, onsetDateTime: onset,
+  resourceType: 'Condition',
+  id,
+  subject,
+  code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code }] },
+  onsetDateTime: onset,
   clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] }
 })
 const record = (...extra: Array<Record<string, unknown>>) => ({

@@ -23,8 +23,16 @@ export const fb = (cardUuid: string, outcome: 'accepted' | 'overridden', extra: 
 })
 
 export const audit = (id: string, status: number): AuditRecord => ({
-  id, at: '2026-11-29T10:00:00.000Z', service: 'facet-pt-order-select', hook: 'order-select', hookInstance: `hi-${id}`, status,
-  durationMs: 1.25, catalogHash: 'abc', rulesFired: status === 200 ? ['SAFE-01@1.0.0'] : [], cardUuids: status === 200 ? ['c1'] : []
+  id,
+  at: '2026-11-29T10:00:00.000Z',
+  service: 'facet-pt-order-select',
+  hook: 'order-select',
+  hookInstance: `hi-${id}`,
+  status,
+  durationMs: 1.25,
+  catalogHash: 'abc',
+  rulesFired: status === 200 ? ['SAFE-01@1.0.0'] : [],
+  cardUuids: status === 200 ? ['c1'] : []
 })
 
 const reason = (code: string): Partial<FeedbackEntry> => ({ reasonSystem: 'urn:facet-pt-cds:override-reason', reasonCode: code })

@@ -5,7 +5,6 @@ import { describeMatch } from '../../fhir/medication-match.js'
 import { type Resource, clinicalDate, obj, str } from '../../fhir/resource.js'
 import { type FactContext, type FactDefinition, POSITIVE, anchorDay, num, shape } from './fact.js'
 import { type MedicationHit, medicationPeriod, medications } from './medication-records.js'
-import { ptActivity } from './pt.js'
 
 const PT_SETS = ['pt-evaluation', 'pt-reevaluation', 'pt-treatment', 'pt-referral']
 const DELIVERED_APPOINTMENT = new Set(['arrived', 'fulfilled'])
@@ -87,8 +86,15 @@ export const conservativeCareFact: FactDefinition = {
   params: { type: 'object', required: ['lookbackDays'], additionalProperties: false, properties: { lookbackDays: POSITIVE } },
   returns: '{ found, count, first, last, spanDays, kinds, medications, arranged, hasArranged }',
   returnsSchema: shape({
-    found: 'boolean', count: 'number', arranged: 'string?', hasArranged: 'boolean', first: 'string',
-    last: 'string', spanDays: 'number', kinds: 'string', medications: 'string?'
+    found: 'boolean',
+    count: 'number',
+    arranged: 'string?',
+    hasArranged: 'boolean',
+    first: 'string',
+    last: 'string',
+    spanDays: 'number',
+    kinds: 'string',
+    medications: 'string?'
   }),
   compute: (ctx, params) => {
     const end = anchorDay(ctx)

@@ -26,9 +26,17 @@ export const postProcedureInfectionFact: FactDefinition = {
   params: { type: 'object', required: ['withinDays', 'feverC'], additionalProperties: false, properties: { withinDays: POSITIVE, feverC: POSITIVE } },
   returns: '{ found, critical, antibioticOnly, procedureDate, daysAgo, maxTemp, maxTempDate, conditions, antibiotics, antibioticDate, signals }',
   returnsSchema: shape({
-    found: 'boolean', critical: 'boolean', antibioticOnly: 'boolean', procedureDate: 'string', daysAgo: 'number',
-    maxTemp: 'number?', maxTempDate: 'string?', conditions: 'string?', antibiotics: 'string?',
-    antibioticDate: 'string?', signals: 'string'
+    found: 'boolean',
+    critical: 'boolean',
+    antibioticOnly: 'boolean',
+    procedureDate: 'string',
+    daysAgo: 'number',
+    maxTemp: 'number?',
+    maxTempDate: 'string?',
+    conditions: 'string?',
+    antibiotics: 'string?',
+    antibioticDate: 'string?',
+    signals: 'string'
   }),
   compute: (ctx, params) => {
     const s = recentSession(ctx, num(params, 'withinDays'))
@@ -66,8 +74,15 @@ export const postSteroidGlucoseFact: FactDefinition = {
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE } },
   returns: '{ found, procedureDate, daysAgo, steroid, assumed, maxGlucose, maxGlucoseDate, readings, intentBasis, inferredIntent }',
   returnsSchema: shape({
-    found: 'boolean', procedureDate: 'string', daysAgo: 'number', steroid: 'string', assumed: 'boolean',
-    maxGlucose: 'number?', maxGlucoseDate: 'string?', readings: 'number', intentBasis: 'string?',
+    found: 'boolean',
+    procedureDate: 'string',
+    daysAgo: 'number',
+    steroid: 'string',
+    assumed: 'boolean',
+    maxGlucose: 'number?',
+    maxGlucoseDate: 'string?',
+    readings: 'number',
+    intentBasis: 'string?',
     inferredIntent: 'object?'
   }),
   compute: (ctx, params) => {

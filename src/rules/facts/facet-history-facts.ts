@@ -62,8 +62,14 @@ export const facetSessionsFact: FactDefinition = {
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE, type: TYPE } },
   returns: '{ found, count, dates, type, typeLabel, region, intentBasis, inferredIntent }',
   returnsSchema: shape({
-    found: 'boolean', count: 'number', dates: 'string', type: 'string', typeLabel: 'string', region: 'string',
-    intentBasis: 'string?', inferredIntent: 'object?'
+    found: 'boolean',
+    count: 'number',
+    dates: 'string',
+    type: 'string',
+    typeLabel: 'string',
+    region: 'string',
+    intentBasis: 'string?',
+    inferredIntent: 'object?'
   }),
   compute: (ctx, params) => {
     const type = sessionType(ctx, params)
@@ -89,8 +95,14 @@ export const lastSessionFact: FactDefinition = {
   params: { type: 'object', additionalProperties: false, properties: { type: TYPE } },
   returns: '{ found, date, daysBefore, type, typeLabel, side, intentBasis, inferredIntent }',
   returnsSchema: shape({
-    found: 'boolean', date: 'string', daysBefore: 'number', type: 'string', typeLabel: 'string', side: 'string',
-    intentBasis: 'string?', inferredIntent: 'object?'
+    found: 'boolean',
+    date: 'string',
+    daysBefore: 'number',
+    type: 'string',
+    typeLabel: 'string',
+    side: 'string',
+    intentBasis: 'string?',
+    inferredIntent: 'object?'
   }),
   compute: (ctx, params) => {
     const type = sessionType(ctx, params)
@@ -115,8 +127,13 @@ export const diagnosticBlocksFact: FactDefinition = {
   params: { type: 'object', required: ['reliefPct'], additionalProperties: false, properties: { reliefPct: POSITIVE } },
   returns: '{ found, total, qualifying, undocumented, blocks (text), intentBasis, inferredIntent }',
   returnsSchema: shape({
-    found: 'boolean', total: 'number', qualifying: 'number', undocumented: 'number', blocks: 'string',
-    intentBasis: 'string?', inferredIntent: 'object?'
+    found: 'boolean',
+    total: 'number',
+    qualifying: 'number',
+    undocumented: 'number',
+    blocks: 'string',
+    intentBasis: 'string?',
+    inferredIntent: 'object?'
   }),
   compute: (ctx, params) => {
     if (ctx.order === undefined) return { found: false, total: 0, qualifying: 0, undocumented: 0 }
@@ -140,8 +157,13 @@ export const priorDiagnosticReliefFact: FactDefinition = {
   params: { type: 'object', required: ['withinDays', 'reliefPct'], additionalProperties: false, properties: { withinDays: POSITIVE, reliefPct: POSITIVE } },
   returns: '{ found, count, date, reliefPct, blocks (text), intentBasis, inferredIntent }',
   returnsSchema: shape({
-    found: 'boolean', count: 'number', date: 'string', reliefPct: 'number', blocks: 'string',
-    intentBasis: 'string?', inferredIntent: 'object?'
+    found: 'boolean',
+    count: 'number',
+    date: 'string',
+    reliefPct: 'number',
+    blocks: 'string',
+    intentBasis: 'string?',
+    inferredIntent: 'object?'
   }),
   compute: (ctx, params) => {
     if (ctx.order === undefined) return { found: false, count: 0 }
@@ -169,7 +191,11 @@ export const orderIntentFact: FactDefinition = {
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, type, intent, intentBasis, intentReason, inferredIntent }',
   returnsSchema: shape({
-    found: 'boolean', type: 'string', intent: 'string', intentReason: 'string', intentBasis: 'string?',
+    found: 'boolean',
+    type: 'string',
+    intent: 'string',
+    intentReason: 'string',
+    intentBasis: 'string?',
     inferredIntent: 'object?'
   }),
   compute: ({ order }) => {

@@ -51,8 +51,13 @@ export const antithromboticsFact: FactDefinition = {
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, kind (antithrombotic | aspirin-only), drugs, allDrugs, holdWindows, classes, count }',
   returnsSchema: shape({
-    found: 'boolean', kind: 'string', drugs: 'string', allDrugs: 'string', holdWindows: 'string',
-    classes: 'string[]', count: 'number'
+    found: 'boolean',
+    kind: 'string',
+    drugs: 'string',
+    allDrugs: 'string',
+    holdWindows: 'string',
+    classes: 'string[]',
+    count: 'number'
   }),
   compute: ({ record, valueSet }) => {
     const meds = byDrug(medications(record, valueSet('antithrombotics')).filter((m) => isActiveMedication(m.resource)))

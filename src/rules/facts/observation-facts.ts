@@ -42,8 +42,15 @@ export const observationsFact: FactDefinition = {
   valueSetParams: ['valueset'],
   returns: '{ found, count, latest, latestDate, max, maxDate, min, minDate, unreadable }',
   returnsSchema: shape({
-    found: 'boolean', count: 'number', unreadable: 'number', latest: 'number', latestDate: 'string', max: 'number',
-    maxDate: 'string', min: 'number', minDate: 'string'
+    found: 'boolean',
+    count: 'number',
+    unreadable: 'number',
+    latest: 'number',
+    latestDate: 'string',
+    max: 'number',
+    maxDate: 'string',
+    min: 'number',
+    minDate: 'string'
   }),
   compute: ({ record, valueSet }, params) => {
     const { list, unreadable } = readings(record, valueSet(text(params, 'valueset')), text(params, 'unit'))
@@ -87,8 +94,13 @@ export const disabilityBaselineFact: FactDefinition = {
   params: { type: 'object', required: ['lookbackDays'], additionalProperties: false, properties: { lookbackDays: POSITIVE } },
   returns: '{ found, instrument, latest, latestDate, latestInstrument, otherRegion, unreadable }',
   returnsSchema: shape({
-    found: 'boolean', instrument: 'string?', latest: 'number?', latestDate: 'string?', latestInstrument: 'string?',
-    otherRegion: 'string?', unreadable: 'number'
+    found: 'boolean',
+    instrument: 'string?',
+    latest: 'number?',
+    latestDate: 'string?',
+    latestInstrument: 'string?',
+    otherRegion: 'string?',
+    unreadable: 'number'
   }),
   compute: ({ record, valueSet, order }, params) => {
     const region = order?.region

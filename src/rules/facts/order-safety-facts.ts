@@ -20,8 +20,13 @@ export const orderSteroidFact: FactDefinition = {
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, steroid, assumed, basis, drugs, intentBasis, inferredIntent }',
   returnsSchema: shape({
-    found: 'boolean', steroid: 'boolean', assumed: 'boolean', drugs: 'string', basis: 'string',
-    intentBasis: 'string?', inferredIntent: 'object?'
+    found: 'boolean',
+    steroid: 'boolean',
+    assumed: 'boolean',
+    drugs: 'string',
+    basis: 'string',
+    intentBasis: 'string?',
+    inferredIntent: 'object?'
   }),
   compute: ({ order, record, valueSet }) => {
     if (order === undefined) return { found: false, steroid: false }
@@ -168,7 +173,6 @@ export const rfaUnsuitableFact: FactDefinition = {
     return { found: true, names: names(hits).join(', ') }
   }
 }
-
 
 export const settingFact: FactDefinition = {
   name: 'setting',

@@ -68,6 +68,23 @@ const PRIOR_PARAMS = {
 }
 const PRIOR_RETURNS = '{ found, date, side, daysAgo, reliefDocumented, reliefPct, relief (text), reliefStatus (text), ' +
   'reliefDays, reliefOngoing, reliefLasted (text), dxBlocksSince, intentBasis, inferredIntent }'
+/** The shape both prior-session facts return. */
+const PRIOR_SCHEMA = shape({
+  found: 'boolean',
+  date: 'string',
+  side: 'string',
+  daysAgo: 'number',
+  reliefDocumented: 'boolean',
+  reliefPct: 'number?',
+  relief: 'string',
+  reliefStatus: 'string',
+  reliefDays: 'number?',
+  reliefOngoing: 'boolean?',
+  reliefLasted: 'string',
+  dxBlocksSince: 'number',
+  intentBasis: 'string?',
+  inferredIntent: 'object?'
+})
 
 export const priorRfaFact: FactDefinition = {
   name: 'priorRfa',
@@ -75,12 +92,7 @@ export const priorRfaFact: FactDefinition = {
   reads: ['Procedure', 'Observation'],
   params: PRIOR_PARAMS,
   returns: PRIOR_RETURNS,
-  returnsSchema: shape({
-    found: 'boolean', date: 'string', side: 'string', daysAgo: 'number', reliefDocumented: 'boolean',
-    reliefPct: 'number?', relief: 'string', reliefStatus: 'string', reliefDays: 'number?',
-    reliefOngoing: 'boolean?', reliefLasted: 'string', dxBlocksSince: 'number', intentBasis: 'string?',
-    inferredIntent: 'object?'
-  }),
+  returnsSchema: PRIOR_SCHEMA,
   compute: priorSession('rfa')
 }
 
@@ -90,11 +102,6 @@ export const priorTherapeuticFact: FactDefinition = {
   reads: ['Procedure', 'Observation'],
   params: PRIOR_PARAMS,
   returns: PRIOR_RETURNS,
-  returnsSchema: shape({
-    found: 'boolean', date: 'string', side: 'string', daysAgo: 'number', reliefDocumented: 'boolean',
-    reliefPct: 'number?', relief: 'string', reliefStatus: 'string', reliefDays: 'number?',
-    reliefOngoing: 'boolean?', reliefLasted: 'string', dxBlocksSince: 'number', intentBasis: 'string?',
-    inferredIntent: 'object?'
-  }),
+  returnsSchema: PRIOR_SCHEMA,
   compute: priorSession('therapeutic')
 }

@@ -17,9 +17,19 @@ export const ptEpisodeFact: FactDefinition = {
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, start, daysSinceStart, visits, lastReport, visitsSinceReport, certified, certDate, daysSinceCert, firstVisit, uncertifiedDays, discharged, dischargeDate }',
   returnsSchema: shape({
-    found: 'boolean', start: 'string', startFrom: 'string', daysSinceStart: 'number', visits: 'number',
-    lastReport: 'string?', visitsSinceReport: 'number', certified: 'boolean', certDate: 'string?',
-    daysSinceCert: 'number?', firstVisit: 'string?', uncertifiedDays: 'number?', discharged: 'boolean',
+    found: 'boolean',
+    start: 'string',
+    startFrom: 'string',
+    daysSinceStart: 'number',
+    visits: 'number',
+    lastReport: 'string?',
+    visitsSinceReport: 'number',
+    certified: 'boolean',
+    certDate: 'string?',
+    daysSinceCert: 'number?',
+    firstVisit: 'string?',
+    uncertifiedDays: 'number?',
+    discharged: 'boolean',
     dischargeDate: 'string?'
   }),
   compute: ({ record, valueSet }) => {
@@ -55,8 +65,12 @@ export const ptArrangedFact: FactDefinition = {
   params: { type: 'object', required: ['recentDays'], additionalProperties: false, properties: { recentDays: POSITIVE } },
   returns: '{ found, activePlan, openReferral, referralInOrders, recentActivity, lastActivity }',
   returnsSchema: shape({
-    found: 'boolean', activePlan: 'boolean', openReferral: 'boolean', referralInOrders: 'boolean',
-    recentActivity: 'boolean', lastActivity: 'string?'
+    found: 'boolean',
+    activePlan: 'boolean',
+    openReferral: 'boolean',
+    referralInOrders: 'boolean',
+    recentActivity: 'boolean',
+    lastActivity: 'string?'
   }),
   compute: ({ record, valueSet }, params) => {
     const recent = num(params, 'recentDays')
@@ -92,8 +106,13 @@ export const ptEpisodeEndFact: FactDefinition = {
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE } },
   returns: '{ found, reason, endDate, daysAgo, start, hepDocumented, hepDate }',
   returnsSchema: shape({
-    found: 'boolean', reason: 'string', endDate: 'string', daysAgo: 'number', start: 'string?',
-    hepDocumented: 'boolean', hepDate: 'string?'
+    found: 'boolean',
+    reason: 'string',
+    endDate: 'string',
+    daysAgo: 'number',
+    start: 'string?',
+    hepDocumented: 'boolean',
+    hepDate: 'string?'
   }),
   compute: ({ record, valueSet }, params) => {
     const today = record.time.day

@@ -19,14 +19,34 @@ export const ptResponseFact: FactDefinition = {
   },
   returns: '{ found, start, days, weeks, visits, pain: {found, baseline, baselineDate, latest, latestDate, latestDayInEpisode, reduction, reductionPct, mcid, belowMcid}, disability: {found, instrument, baseline, baselineDate, latest, latestDate, reduction, mcid, belowMcid}, measures: {baseline, baselineDate, latestDate, daysSinceLatest} }',
   returnsSchema: shape({
-    found: 'boolean', start: 'string', days: 'number', weeks: 'number', visits: 'number',
+    found: 'boolean',
+    start: 'string',
+    days: 'number',
+    weeks: 'number',
+    visits: 'number',
     pain: shape({
-      found: 'boolean', baseline: 'number', baselineDate: 'string?', latest: 'number', latestDate: 'string',
-      latestDayInEpisode: 'number', reduction: 'number', reductionPct: 'number', mcid: 'number', belowMcid: 'boolean'
+      found: 'boolean',
+      baseline: 'number',
+      baselineDate: 'string?',
+      latest: 'number',
+      latestDate: 'string',
+      latestDayInEpisode: 'number',
+      reduction: 'number',
+      reductionPct: 'number',
+      mcid: 'number',
+      belowMcid: 'boolean'
     }),
     disability: shape({
-      found: 'boolean', instrument: 'string?', scale: 'string', baseline: 'number', baselineDate: 'string', latest: 'number',
-      latestDate: 'string', reduction: 'number', mcid: 'number', belowMcid: 'boolean'
+      found: 'boolean',
+      instrument: 'string?',
+      scale: 'string',
+      baseline: 'number',
+      baselineDate: 'string',
+      latest: 'number',
+      latestDate: 'string',
+      reduction: 'number',
+      mcid: 'number',
+      belowMcid: 'boolean'
     }),
     measures: shape({
       baseline: 'boolean', baselineDate: 'string?', baselineInstrument: 'string?', latestDate: 'string?', daysSinceLatest: 'number?'

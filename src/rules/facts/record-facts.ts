@@ -25,10 +25,24 @@ export const orderFact: FactDefinition = {
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, region, regionLabel, type: diagnostic|therapeutic|rfa, isRfa, intent, intentBasis, intentReason, side, levels, levelsLeft, levelsRight, maxLevel, codes, date, daysUntil, ultrasound, earlierSessions }',
   returnsSchema: shape({
-    found: 'boolean', region: 'string', regionLabel: 'string', type: 'string', isRfa: 'boolean', intent: 'string',
-    intentBasis: 'string?', intentReason: 'string', side: 'string', levels: 'number', levelsLeft: 'number',
-    levelsRight: 'number', maxLevel: 'number', codes: 'string[]', date: 'string', daysUntil: 'number',
-    ultrasound: 'boolean', earlierSessions: 'number'
+    found: 'boolean',
+    region: 'string',
+    regionLabel: 'string',
+    type: 'string',
+    isRfa: 'boolean',
+    intent: 'string',
+    intentBasis: 'string?',
+    intentReason: 'string',
+    side: 'string',
+    levels: 'number',
+    levelsLeft: 'number',
+    levelsRight: 'number',
+    maxLevel: 'number',
+    codes: 'string[]',
+    date: 'string',
+    daysUntil: 'number',
+    ultrasound: 'boolean',
+    earlierSessions: 'number'
   }),
   compute: (ctx) => {
     const { order, record } = ctx

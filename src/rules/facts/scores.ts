@@ -51,4 +51,3 @@ export function disabilityBaseline (series: readonly Scored[], startDay: number,
   }
   return undefined
 }
-

@@ -4,7 +4,7 @@
 
 import { activeConditions, isActiveMedication, medications, names } from './clinical.js'
 import { isLocalRoute } from './medication-records.js'
-import { type FactContext, type FactDefinition, POSITIVE, num, shape } from './fact.js'
+import { type FactDefinition, POSITIVE, num, shape } from './fact.js'
 import { cancerHistory, dateOf, spineImaging, spinePain, weightLoss } from './spine-pain.js'
 
 const SPINE_PARAMS = { newWithinDays: POSITIVE, worsenPoints: POSITIVE }
@@ -48,8 +48,13 @@ export const cancerHistoryFact: FactDefinition = {
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, boneTropic, other, boneTropicNames, otherNames, names, onsetDate }',
   returnsSchema: shape({
-    found: 'boolean', boneTropic: 'boolean', other: 'boolean', boneTropicNames: 'string?', otherNames: 'string?',
-    names: 'string?', onsetDate: 'string?'
+    found: 'boolean',
+    boneTropic: 'boolean',
+    other: 'boolean',
+    boneTropicNames: 'string?',
+    otherNames: 'string?',
+    names: 'string?',
+    onsetDate: 'string?'
   }),
   compute: (ctx) => {
     const c = cancerHistory(ctx)

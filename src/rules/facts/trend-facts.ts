@@ -52,8 +52,17 @@ export const postProcedurePainFact: FactDefinition = {
   params: { type: 'object', required: ['withinDays', 'worsenPoints', 'severeNrs'], additionalProperties: false, properties: { withinDays: POSITIVE, worsenPoints: POSITIVE, severeNrs: POSITIVE } },
   returns: '{ found, procedureDate, type, daysAgo, pre, preDate, post, postDate, daysAfter, worse, severe }',
   returnsSchema: shape({
-    found: 'boolean', procedureDate: 'string', type: 'string', daysAgo: 'number', pre: 'number', preDate: 'string',
-    post: 'number', postDate: 'string', daysAfter: 'number', worse: 'boolean', severe: 'boolean'
+    found: 'boolean',
+    procedureDate: 'string',
+    type: 'string',
+    daysAgo: 'number',
+    pre: 'number',
+    preDate: 'string',
+    post: 'number',
+    postDate: 'string',
+    daysAfter: 'number',
+    worse: 'boolean',
+    severe: 'boolean'
   }),
   compute: (ctx, params) => {
     const today = ctx.record.time.day
@@ -107,14 +116,31 @@ export const worseningTrendFact: FactDefinition = {
   },
   returns: '{ found, worse, pain: {found, reference, referenceDate, referenceKind, threshold, worse, runFrom, runTo, runReadings, latest}, disability: {found, instrument, reference, referenceDate, referenceKind, threshold, latest, latestDate, worse} }',
   returnsSchema: shape({
-    found: 'boolean', worse: 'boolean',
+    found: 'boolean',
+    worse: 'boolean',
     pain: shape({
-      found: 'boolean', worse: 'boolean', reference: 'number', referenceDate: 'string', referenceKind: 'string',
-      threshold: 'number', latest: 'number?', runReadings: 'number', runFrom: 'string?', runTo: 'string?', runValues: 'string'
+      found: 'boolean',
+      worse: 'boolean',
+      reference: 'number',
+      referenceDate: 'string',
+      referenceKind: 'string',
+      threshold: 'number',
+      latest: 'number?',
+      runReadings: 'number',
+      runFrom: 'string?',
+      runTo: 'string?',
+      runValues: 'string'
     }),
     disability: shape({
-      found: 'boolean', worse: 'boolean', instrument: 'string', reference: 'number', referenceDate: 'string',
-      referenceKind: 'string', threshold: 'number', latest: 'number?', latestDate: 'string?'
+      found: 'boolean',
+      worse: 'boolean',
+      instrument: 'string',
+      reference: 'number',
+      referenceDate: 'string',
+      referenceKind: 'string',
+      threshold: 'number',
+      latest: 'number?',
+      latestDate: 'string?'
     })
   }),
   compute: (ctx, params) => {
@@ -174,8 +200,13 @@ export const interventionHistoryFact: FactDefinition = {
   params: { type: 'object', required: ['withinDays'], additionalProperties: false, properties: { withinDays: POSITIVE } },
   returns: '{ found, rfa, therapeutic, latestDate, latestType }',
   returnsSchema: shape({
-    found: 'boolean', rfa: 'number', therapeutic: 'number', latestDate: 'string?', latestType: 'string?',
-    intentBasis: 'string?', inferredIntent: 'object?'
+    found: 'boolean',
+    rfa: 'number',
+    therapeutic: 'number',
+    latestDate: 'string?',
+    latestType: 'string?',
+    intentBasis: 'string?',
+    inferredIntent: 'object?'
   }),
   compute: (ctx, params) => {
     const today = ctx.record.time.day
@@ -199,8 +230,13 @@ export const progressSincePriorFact: FactDefinition = {
   params: { type: 'object', additionalProperties: false },
   returns: '{ found, priorDate, priorType, daysSince, measured, measureDate, measureName }',
   returnsSchema: shape({
-    found: 'boolean', priorDate: 'string', priorType: 'string', daysSince: 'number', measured: 'boolean',
-    measureDate: 'string?', measureName: 'string?'
+    found: 'boolean',
+    priorDate: 'string',
+    priorType: 'string',
+    daysSince: 'number',
+    measured: 'boolean',
+    measureDate: 'string?',
+    measureName: 'string?'
   }),
   compute: (ctx) => {
     const order = ctx.order
