@@ -73,7 +73,7 @@ const noop: Store = {
   issuedCards: async () => []
 }
 const withStore = await buildApp({ config: testConfig({ DATABASE_URL: `sqlite:${join(dir, 'latency.db')}` }), catalog })
-const without = await buildApp({ config: testConfig(), catalog, dataStore: noop })
+const without = await buildApp({ config: testConfig(), catalog, store: noop })
 const urls = [await withStore.app.listen({ host: '127.0.0.1', port: 0 }), await without.app.listen({ host: '127.0.0.1', port: 0 })]
 const times: number[][] = [[], []]
 const n = 2000
@@ -93,7 +93,7 @@ const [a, b] = [stats(times[0] ?? []), stats(times[1] ?? [])]
 console.log(`hook call, SQLite audit store: p50 ${a.p50.toFixed(3)} ms  p99 ${a.p99.toFixed(3)} ms  mean ${a.mean.toFixed(3)} ms (n=${n})`)
 console.log(`hook call, no-op store:        p50 ${b.p50.toFixed(3)} ms  p99 ${b.p99.toFixed(3)} ms  mean ${b.mean.toFixed(3)} ms`)
 console.log(`added latency per hook call: p50 ${(a.p50 - b.p50).toFixed(3)} ms, mean ${(a.mean - b.mean).toFixed(3)} ms`)
-console.log(`audit rows written: ${(await (async () => { await withStore.queue.drain(); return (await withStore.dataStore.audits()).length })())}`)
+console.log(`audit rows written: ${(await (async () => { await withStore.queue.drain(); return (await withStore.store.audits()).length })())}`)
 await withStore.app.close()
 await without.app.close()
 rmSync(dir, { recursive: true, force: true })

@@ -4,11 +4,11 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
-import type { FhirFetcher } from './cds/prefetch.js'
+import type { FhirFetcher } from './fhir/fetcher.js'
 import type { NewId } from './cds/types.js'
 import { type Config, rateLimitOf } from './config.js'
 import type { Catalog } from './rules/compiled.js'
-import { CatalogStore } from './http/catalog-store.js'
+import { CatalogHolder } from './rules/catalog-holder.js'
 import { authSettingsProblems, parseTrustedIssuers } from './auth/trusted-issuers.js'
 import { createFhirClient } from './fhir/fhir-client.js'
 import { createFhirServerPolicy } from './auth/fhir-server-policy.js'
@@ -25,9 +25,9 @@ import { hookRoutes } from './http/routes/hooks.js'
 import { evaluateRoutes } from './http/routes/evaluate.js'
 import { rulesRoutes } from './http/routes/rules.js'
 import { docsRoutes } from './http/routes/docs.js'
-import { Reloader } from './rules/reload.js'
-import { PostedValidator } from './rules/validate-pool.js'
-import { watchRules } from './rules/watch.js'
+import { Reloader } from './authoring/reload.js'
+import { PostedValidator } from './authoring/validate-pool.js'
+import { watchRules } from './authoring/watch.js'
 import { hookAudit } from './http/hook-audit.js'
 import { feedbackRoutes } from './http/routes/feedback.js'
 import { metricsRoutes } from './http/routes/metrics.js'
@@ -49,7 +49,7 @@ export interface AppOptions {
   /** The event-loop delay the shedding reads (tests set it; default: measured by under-pressure). */
   overloadDelayMs?: () => number
   /** Feedback/audit store; default: opened (and migrated) from config.DATABASE_URL and closed with the app. */
-  dataStore?: Store
+  store?: Store
   /** Per-app Prometheus metrics; pass one to share it with the FHIR client (metrics.fhirFetch). */
   metrics?: Metrics
   queue?: Pick<QueueOptions, 'intervalMs' | 'batchSize' | 'maxRows' | 'retryMinMs' | 'retryMaxMs'>
@@ -57,9 +57,9 @@ export interface AppOptions {
 
 export interface App {
   app: FastifyInstance
-  store: CatalogStore
+  catalogs: CatalogHolder
   routes: Array<{ method: string, url: string }>
-  dataStore: Store
+  store: Store
   queue: WriteQueue
   metrics: Metrics
   /** The gate of large JSON bodies (parsed and evaluated a few at a time). */
@@ -87,20 +87,20 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   if (!opts.catalog.profiles.has(config.EVIDENCE_PROFILE)) {
     throw new Error(`EVIDENCE_PROFILE "${config.EVIDENCE_PROFILE}" is not defined in rules/parameters.json (${[...opts.catalog.profiles.keys()].join(', ')})`)
   }
-  const store = new CatalogStore(opts.catalog)
+  const catalogs = new CatalogHolder(opts.catalog)
   const clock = opts.clock ?? (() => new Date())
-  const dataStore = opts.dataStore ?? await openStore(config.DATABASE_URL, clock)
+  const store = opts.store ?? await openStore(config.DATABASE_URL, clock)
   const metrics = opts.metrics ?? new Metrics()
-  const storeHealth = new StoreHealth(dataStore, {
+  const storeHealth = new StoreHealth(store, {
     minIntervalMs: config.STORE_PROBE_INTERVAL_MS,
     clock,
     onChange: (state) => {
       metrics.storeProbe(state.writable)
-      if (state.writable) app.log.info({ store: dataStore.kind }, 'store writable')
-      else app.log.error({ store: dataStore.kind, code: state.error }, 'store cannot write: not ready')
+      if (state.writable) app.log.info({ store: store.kind }, 'store writable')
+      else app.log.error({ store: store.kind, code: state.error }, 'store cannot write: not ready')
     }
   })
-  const queue = new WriteQueue(dataStore, {
+  const queue = new WriteQueue(store, {
     maxRows: config.STORE_BUFFER_MAX_ROWS,
     ...opts.queue,
     // Store errors are logged by message and code only: driver details can echo row values.
@@ -116,7 +116,7 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   metrics.watchQueue(() => queue.depth)
   app.addHook('onClose', async () => {
     await queue.close()
-    if (opts.dataStore === undefined) await dataStore.close()
+    if (opts.store === undefined) await store.close()
   })
   const routes: App['routes'] = []
   app.addHook('onRoute', (r) => {
@@ -145,7 +145,7 @@ export async function buildApp (opts: AppOptions): Promise<App> {
       issuers: parseTrustedIssuers(config.TRUSTED_ISSUERS),
       publicBaseUrl: config.PUBLIC_BASE_URL,
       clock,
-      sharedReplay: async (iss, jti, exp, now) => await dataStore.rememberJti(iss, jti, exp, now)
+      sharedReplay: async (iss, jti, exp, now) => await store.rememberJti(iss, jti, exp, now)
     }))
   } else {
     app.log.warn('AUTH_MODE=off: CDS Hooks calls are not authenticated; use only for local development')
@@ -169,10 +169,10 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   })
   const fhirServerPolicy = createFhirServerPolicy(config)
   for (const warning of fhirServerPolicy.warnings) app.log.warn(warning)
-  discoveryRoutes(app, store)
-  const onEvaluated = hookAudit(app, { catalogs: store, queue, metrics, clock, newId: randomUUID })
+  discoveryRoutes(app, catalogs)
+  const onEvaluated = hookAudit(app, { catalogs, queue, metrics, clock, newId: randomUUID })
   hookRoutes(app, {
-    store,
+    catalogs,
     clock,
     newId: opts.newId ?? randomUUID,
     profile: config.EVIDENCE_PROFILE,
@@ -180,15 +180,15 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     fetcher: metrics.instrument(fetcher),
     fhirServerPolicy
   })
-  feedbackRoutes(app, { catalogs: store, store: dataStore, queue, metrics, clock, newId: randomUUID })
+  feedbackRoutes(app, { catalogs, store, queue, metrics, clock, newId: randomUUID })
   metricsRoutes(app, metrics)
-  healthRoutes(app, store, storeHealth)
+  healthRoutes(app, catalogs, storeHealth)
   // Tools for integration engineers and rule authors.
-  evaluateRoutes(app, { store, clock, newId: opts.newId ?? randomUUID, profile: config.EVIDENCE_PROFILE })
-  const reloader = new Reloader(config.RULES_DIR, store, clock, config.EVIDENCE_PROFILE)
+  evaluateRoutes(app, { catalogs, clock, newId: opts.newId ?? randomUUID, profile: config.EVIDENCE_PROFILE })
+  const reloader = new Reloader(config.RULES_DIR, catalogs, clock, config.EVIDENCE_PROFILE)
   const validator = new PostedValidator()
   app.addHook('onClose', async () => { await validator.close() })
-  rulesRoutes(app, { store, clock, profile: config.EVIDENCE_PROFILE, config, reloader, validator })
+  rulesRoutes(app, { catalogs, clock, profile: config.EVIDENCE_PROFILE, config, reloader, validator })
   if (config.RULES_WATCH) {
     const watcher = watchRules(config.RULES_DIR, reloader, (r) => {
       if (r instanceof Error) app.log.error({ err: r }, 'rules watch failed')
@@ -198,5 +198,5 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   }
   await docsRoutes(app)
   await app.ready()
-  return { app, store, routes, dataStore, queue, metrics, largeBodies, storeHealth }
+  return { app, catalogs, routes, store, queue, metrics, largeBodies, storeHealth }
 }

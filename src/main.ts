@@ -11,7 +11,7 @@ const config = loadConfig(process.env)
 const loadStarted = performance.now()
 const catalog = loadCatalog(config.RULES_DIR, new Date())
 const catalogLoadMs = Math.round(performance.now() - loadStarted)
-const { app, dataStore } = await buildApp({ config, catalog })
+const { app, store } = await buildApp({ config, catalog })
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err !== undefined) app.log.error({ err }, 'closing after an error')
@@ -24,5 +24,5 @@ const address = app.server.address()
 // The bound port (PORT=0 picks a free one: tests read it from this line).
 const port = typeof address === 'object' && address !== null ? address.port : config.PORT
 app.log.info({
-  port, rules: catalog.content.rules.length, catalog: catalog.hash, catalogLoadMs, profile: config.EVIDENCE_PROFILE, store: dataStore.kind
+  port, rules: catalog.content.rules.length, catalog: catalog.hash, catalogLoadMs, profile: config.EVIDENCE_PROFILE, store: store.kind
 }, 'facet-pt-cds ready')

@@ -3,7 +3,7 @@
 // server; app.ts also wraps the injected FhirFetcher, timing each whole fallback (fhirFallback).
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { FhirFetcher } from './cds/prefetch.js'
+import type { FhirFetcher } from './fhir/fetcher.js'
 
 export type PrefetchState = 'supplied' | 'absent' | 'unavailable'
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { main } from '../src/cli.js'
+import { main } from '../src/cli/main.js'
 import { FIXTURES } from './helper.js'
 
 async function run (...argv: string[]): Promise<{ code: number, out: string, err: string }> {

@@ -11,7 +11,7 @@ import { type Config, testConfig } from '../src/config.js'
 import { loadCatalog } from '../src/rules/catalog.js'
 import type { Catalog } from '../src/rules/compiled.js'
 import { CatalogError, type CatalogProblem } from '../src/rules/catalog-problems.js'
-import type { FhirFetcher } from '../src/cds/prefetch.js'
+import type { FhirFetcher } from '../src/fhir/fetcher.js'
 import type { Metrics } from '../src/metrics.js'
 import type { Store } from '../src/store/types.js'
 
@@ -37,7 +37,7 @@ export const OFFLINE_FETCHER: FhirFetcher = {
   async fetch ({ queries }) { return new Map(queries.map((q) => [q.key, new Error('offline: tests start their own FHIR server')])) }
 }
 
-export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink, fetcher?: FhirFetcher, catalog?: Catalog, dataStore?: Store, clock?: () => Date, metrics?: Metrics, now?: Date } = {}): Promise<App> {
+export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink, fetcher?: FhirFetcher, catalog?: Catalog, store?: Store, clock?: () => Date, metrics?: Metrics, now?: Date } = {}): Promise<App> {
   let n = 0
   const now = opts.now ?? NOW
   return await buildApp({
@@ -48,7 +48,7 @@ export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink,
     newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
     ...(opts.logs === undefined ? {} : { logStream: opts.logs }),
     fetcher: opts.fetcher ?? OFFLINE_FETCHER,
-    ...(opts.dataStore === undefined ? {} : { dataStore: opts.dataStore }),
+    ...(opts.store === undefined ? {} : { store: opts.store }),
     ...(opts.metrics === undefined ? {} : { metrics: opts.metrics })
   })
 }

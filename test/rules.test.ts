@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { loadCatalog } from '../src/rules/catalog.js'
-import { runCase } from '../src/rules/case-runner.js'
+import { runCase } from '../src/authoring/case-runner.js'
 
 const RULES_DIR = fileURLToPath(new URL('../rules/', import.meta.url))
 const catalog = loadCatalog(RULES_DIR, new Date())

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { FIXTURES, RULES_DIR, testApp } from './helper.js'
-import { expandDates } from '../src/rules/case-runner.js'
+import { expandDates } from '../src/authoring/case-runner.js'
 import type { Card } from '../src/cds/types.js'
 
 interface Scenario {

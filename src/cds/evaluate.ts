@@ -3,6 +3,7 @@
 
 import { DomainError } from '../errors.js'
 import { evaluationTime } from '../fhir/dates.js'
+import type { FhirFetcher } from '../fhir/fetcher.js'
 import { EvaluationRecord } from '../fhir/record.js'
 import type { Resource } from '../fhir/resource.js'
 import type { Catalog, ProfileCatalog } from '../rules/compiled.js'
@@ -10,7 +11,7 @@ import { type RunResult, runRules } from '../rules/run-rules.js'
 import type { HookName, ServiceFile } from '../rules/types.js'
 import { cardsFor } from './cards.js'
 import { readContext } from './context.js'
-import { type FhirFetcher, resolvePrefetch } from './prefetch.js'
+import { resolvePrefetch } from './prefetch.js'
 import type { Card, HookRequest, NewId } from './types.js'
 
 export interface EvaluateDeps {

@@ -5,19 +5,10 @@
 
 import { DomainError, type IssueLocation } from '../errors.js'
 import { type Resource, isResource, obj, str } from '../fhir/resource.js'
+import type { FhirFetcher } from '../fhir/fetcher.js'
 import type { ServiceFile } from '../rules/types.js'
 import { fillTemplate } from './prefetch-templates.js'
 import type { HookRequest } from './types.js'
-
-/** The seam to the EHR's FHIR server (implemented by the FHIR client; absent = no fallback). */
-export interface FhirFetcher {
-  /** Runs the queries (relative URLs) and next-page URLs; each key maps to a resource, Bundle, null or an Error. */
-  fetch: (args: {
-    fhirServer: string
-    authorization: NonNullable<HookRequest['fhirAuthorization']> | undefined
-    queries: Array<{ key: string, url: string }>
-  }) => Promise<Map<string, unknown>>
-}
 
 export interface PrefetchResolution {
   resources: Resource[]

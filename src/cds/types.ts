@@ -1,5 +1,6 @@
 // CDS Hooks 2.0 wire shapes this service produces and consumes.
 
+import type { FhirAuthorization } from '../fhir/fetcher.js'
 import type { Evidence, Indicator } from '../rules/types.js'
 
 export interface Coding { system: string, code: string, display?: string }
@@ -34,7 +35,7 @@ export interface HookRequest {
   hook: string
   hookInstance: string
   fhirServer?: string
-  fhirAuthorization?: { access_token: string, token_type: string, expires_in: number, scope: string, subject: string, patient?: string }
+  fhirAuthorization?: FhirAuthorization
   context: Record<string, unknown>
   prefetch?: Record<string, unknown>
   extension?: Record<string, unknown>

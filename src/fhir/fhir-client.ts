@@ -1,11 +1,11 @@
-// The FHIR-server fallback (implements the FhirFetcher seam of src/cds/prefetch.ts) with undici:
+// The FHIR-server fallback (implements the FhirFetcher port of src/fhir/fetcher.ts) with undici:
 // parallel queries; `link[next]` followed until the result is complete, the budget runs out or
 // the per-key resource cap is reached, and only under the fhirServer base URL (same origin and
 // path); per-request and whole-call time budgets that also bound reading bodies; a byte cap
 // per response.
 
 import { Agent, request } from 'undici'
-import type { FhirFetcher } from '../cds/prefetch.js'
+import type { FhirFetcher } from './fetcher.js'
 import { type FhirBase, isUnderBase, parseFhirBase } from './base-url.js'
 import { BodyTooLargeError, readBodyText } from './read-body.js'
 

@@ -8,14 +8,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Evaluation } from '../cds/evaluate.js'
 import type { Metrics } from '../metrics.js'
 import type { WriteQueue } from '../store/queue.js'
-import type { CatalogStore } from './catalog-store.js'
+import type { CatalogHolder } from '../rules/catalog-holder.js'
 
 const HOOK_ROUTE = '/cds-services/:id'
 const MAX_ID = 200
 /** Answers that write no audit row (metrics only). */
 const NOT_AUDITED = new Set([429, 503])
 
-export interface HookAuditDeps { catalogs: CatalogStore, queue: WriteQueue, metrics: Metrics, clock: () => Date, newId: () => string }
+export interface HookAuditDeps { catalogs: CatalogHolder, queue: WriteQueue, metrics: Metrics, clock: () => Date, newId: () => string }
 
 /** A short id-like string from the untrusted body, or null. */
 function idField (body: unknown, key: string): string | null {

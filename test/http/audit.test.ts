@@ -13,7 +13,7 @@ const TOKEN = 'fhir-token-SECRET-777'
 
 t.test('every hook call is audited, error outcomes too, without patient data or tokens', async (t) => {
   let tick = 0 // a clock that moves, so audit rows sort in call order
-  const { app, dataStore } = await testApp({ clock: () => new Date(NOW.getTime() + 1000 * tick++) })
+  const { app, store } = await testApp({ clock: () => new Date(NOW.getTime() + 1000 * tick++) })
   const withToken = { ...structuredClone(ORDER_SELECT), fhirAuthorization: { access_token: TOKEN, token_type: 'Bearer', expires_in: 30, scope: 'patient/*.read', subject: 'svc' } }
   const ok = await app.inject({ method: 'POST', url: URL_, payload: withToken })
   t.equal(ok.statusCode, 200)
@@ -28,7 +28,7 @@ t.test('every hook call is audited, error outcomes too, without patient data or 
   t.equal((await app.inject({ method: 'POST', url: URL_, payload: '{not json', headers: { 'content-type': 'application/json' } })).statusCode, 400)
   await app.inject({ method: 'GET', url: '/feedback/summary' }) // drains the queue
 
-  const audits = await dataStore.audits()
+  const audits = await store.audits()
   t.same(audits.map((a) => a.status), [200, 412, 400, 404, 400])
   const [first, missing, wrongHook, unknown, broken] = audits
   t.match(first, {
@@ -45,10 +45,10 @@ t.test('every hook call is audited, error outcomes too, without patient data or 
   t.match(wrongHook, { hookInstance: 'hi-400', hook: 'patient-view' })
   t.match(unknown, { service: 'nope' })
   t.match(broken, { hook: null, hookInstance: null })
-  const everything = JSON.stringify({ audits, cards: await dataStore.issuedCards() })
+  const everything = JSON.stringify({ audits, cards: await store.issuedCards() })
   t.notOk(everything.includes(TOKEN), 'no token stored')
   t.notOk(everything.includes(String(ORDER_SELECT.context.patientId)), 'no patient id stored')
-  t.equal((await dataStore.issuedCards()).length, cards.length, 'only cards of 200 answers are recorded as issued')
+  t.equal((await store.issuedCards()).length, cards.length, 'only cards of 200 answers are recorded as issued')
 })
 
 /** A store whose writes always fail. */
@@ -72,7 +72,7 @@ function failingStore (): Store & { attempts: number } {
 t.test('a failing store never fails the hook answer; the error is logged and counted, the rows kept for a retry', async (t) => {
   const logs = new LogSink()
   const store = failingStore()
-  const { app, queue } = await testApp({ logs, dataStore: store })
+  const { app, queue } = await testApp({ logs, store })
   t.teardown(async () => { await app.close() })
   const res = await app.inject({ method: 'POST', url: URL_, payload: ORDER_SELECT })
   t.equal(res.statusCode, 200, 'the answer went out')
@@ -91,7 +91,7 @@ t.test('a failing store never fails the hook answer; the error is logged and cou
 
 t.test('rows beyond the retry buffer are dropped and counted', async (t) => {
   const { app, queue } = await buildApp({
-    config: testConfig({ DATABASE_URL: 'sqlite::memory:' }), catalog: bundledCatalog(), clock: () => NOW, dataStore: failingStore(), queue: { maxRows: 3, retryMinMs: 60_000 }
+    config: testConfig({ DATABASE_URL: 'sqlite::memory:' }), catalog: bundledCatalog(), clock: () => NOW, store: failingStore(), queue: { maxRows: 3, retryMinMs: 60_000 }
   })
   t.teardown(async () => { await app.close() })
   for (let i = 0; i < 3; i++) t.equal((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: `hi-${i}` } })).statusCode, 200)
@@ -102,17 +102,17 @@ t.test('rows beyond the retry buffer are dropped and counted', async (t) => {
 })
 
 t.test('429 and 503 answers write no audit row (metrics only)', async (t) => {
-  const { app, dataStore, queue } = await testApp({ config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 2 } })
+  const { app, store, queue } = await testApp({ config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 2 } })
   t.teardown(async () => { await app.close() })
   const statuses: number[] = []
   for (let i = 0; i < 4; i++) statuses.push((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: `hi-${i}` } })).statusCode)
   t.same(statuses, [200, 200, 429, 429])
   await queue.flush()
-  t.same((await dataStore.audits()).map((a) => a.status), [200, 200], 'the throttled calls left no audit row')
+  t.same((await store.audits()).map((a) => a.status), [200, 200], 'the throttled calls left no audit row')
   const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
   t.match(metrics, /cds_hook_request_duration_seconds_count\{service="facet-pt-order-select",status="429"\} 2/, 'counted in the metrics')
 
-  const { app: shedding, dataStore: shedStore, queue: shedQueue } = await buildApp({
+  const { app: shedding, store: shedStore, queue: shedQueue } = await buildApp({
     config: testConfig({ DATABASE_URL: 'sqlite::memory:' }), catalog: bundledCatalog(), clock: () => NOW, overloadCheck: async () => false
   })
   t.teardown(async () => { await shedding.close() })
@@ -122,11 +122,11 @@ t.test('429 and 503 answers write no audit row (metrics only)', async (t) => {
 })
 
 t.test('a NUL character in an id from the body is not stored (PostgreSQL would refuse the whole batch)', async (t) => {
-  const { app, dataStore, queue } = await testApp()
+  const { app, store, queue } = await testApp()
   t.teardown(async () => { await app.close() })
   t.equal((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: 'hi-\u0000-nul' } })).statusCode, 200)
   await queue.flush()
-  t.same((await dataStore.audits()).map((a) => a.hookInstance), ['hi--nul'])
+  t.same((await store.audits()).map((a) => a.hookInstance), ['hi--nul'])
 })
 
 t.test('closing the app (SIGTERM path) drains the queue: nothing is lost', async (t) => {

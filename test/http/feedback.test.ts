@@ -7,7 +7,7 @@ const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-l
 const FEEDBACK_URL = '/cds-services/facet-pt-order-select/feedback'
 
 t.test('feedback links back to the rule of the card the service issued', async (t) => {
-  const { app, dataStore } = await testApp()
+  const { app, store } = await testApp()
   const cards: Array<Record<string, any>> = []
   for (const [service, payload] of [['facet-pt-order-select', ORDER_SELECT], ['facet-pt-patient-view', PATIENT_VIEW]] as const) {
     const hook = await app.inject({ method: 'POST', url: `/cds-services/${service}`, payload })
@@ -54,7 +54,7 @@ t.test('feedback links back to the rule of the card the service issued', async (
     'accepted then dismissed: one accepted card, two events')
   t.same(acceptedRule?.topOverrideReasons, [], 'the dismissal of an accepted card gives no override reason')
 
-  const stored = await dataStore.feedback()
+  const stored = await store.feedback()
   t.equal(stored.length, 4)
   t.match(stored.find((f) => f.cardUuid === other.uuid), {
     known: true,
@@ -67,7 +67,7 @@ t.test('feedback links back to the rule of the card the service issued', async (
     outcomeTimestamp: '2026-11-29T09:02:00.500Z'
   })
   t.match(stored.find((f) => f.cardUuid === 'never-issued'), { known: false, ruleId: null }, 'unknown card stored and flagged')
-  const issued = await dataStore.issuedCards()
+  const issued = await store.issuedCards()
   t.same(issued.map((c) => c.cardUuid).sort(), cards.map((c) => c.uuid).sort(), 'card uuids recorded at hook time')
   t.same(Object.keys(issued[0] ?? {}).sort(), ['cardUuid', 'hookInstance', 'issuedAt', 'ruleId', 'ruleVersion', 'service', 'variant'], 'no patient data recorded with the card')
 })
@@ -89,7 +89,7 @@ t.test('feedback in the shapes the spec and the sandbox send is accepted', async
 })
 
 t.test('invalid feedback gets a located 400; an unknown service 404', async (t) => {
-  const { app, dataStore } = await testApp()
+  const { app, store } = await testApp()
   const post = async (payload: unknown, url = FEEDBACK_URL) => await app.inject({ method: 'POST', url, payload: payload as object })
   const expressions = (res: { json: () => any }) => (res.json().issue as Array<{ expression?: string[] }>).map((i) => i.expression?.[0])
   const ok = { card: 'c', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }
@@ -114,7 +114,7 @@ t.test('invalid feedback gets a located 400; an unknown service 404', async (t) 
   t.equal(unknown.statusCode, 404)
   t.same(expressions(unknown), ['id'])
   await app.inject({ method: 'GET', url: '/feedback/summary' })
-  t.equal((await dataStore.feedback()).length, 1, 'nothing from rejected requests was stored')
+  t.equal((await store.feedback()).length, 1, 'nothing from rejected requests was stored')
 })
 
 t.test('summary filters and a bad since', async (t) => {
@@ -156,18 +156,18 @@ t.test('feedback is logged by count and outcome only, never the comment', async 
 })
 
 t.test('a 200 means stored: the rows are in the store when the answer arrives (no flush)', async (t) => {
-  const { app, dataStore } = await testApp({ config: { DATABASE_URL: 'sqlite::memory:' } })
+  const { app, store } = await testApp({ config: { DATABASE_URL: 'sqlite::memory:' } })
   t.teardown(async () => { await app.close() })
   const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'c-1', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }, { card: 'c-2', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
   t.equal(res.statusCode, 200)
-  t.same((await dataStore.feedback()).map((f) => f.cardUuid).sort(), ['c-1', 'c-2'])
+  t.same((await store.feedback()).map((f) => f.cardUuid).sort(), ['c-1', 'c-2'])
 })
 
 t.test('a NUL character in a feedback text is a located 400 (it could not be stored)', async (t) => {
-  const { app, dataStore } = await testApp()
+  const { app, store } = await testApp()
   t.teardown(async () => { await app.close() })
   const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'c-1', outcome: 'overridden', overrideReason: { userComment: 'a\u0000b' }, outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
   t.equal(res.statusCode, 400)
   t.same(res.json().issue[0].expression, ['feedback[0]'])
-  t.same(await dataStore.feedback(), [])
+  t.same(await store.feedback(), [])
 })

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import type { FhirFetcher } from '../../src/cds/prefetch.js'
+import type { FhirFetcher } from '../../src/fhir/fetcher.js'
 import { Metrics } from '../../src/metrics.js'
 import { FIXTURES, testApp } from '../helper.js'
 

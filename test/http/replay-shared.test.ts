@@ -59,11 +59,11 @@ if (TEST_POSTGRES_URL === undefined) {
 
 t.test('the store cannot answer the replay check: 503 OperationOutcome with Retry-After (fail closed)', async (t) => {
   const logs = new LogSink()
-  const { app, dataStore } = await testApp({ config: jwtConfig('sqlite::memory:'), logs })
+  const { app, store } = await testApp({ config: jwtConfig('sqlite::memory:'), logs })
   t.teardown(async () => { await app.close() })
-  const real = dataStore.rememberJti
+  const real = store.rememberJti
   let down = true
-  ;(dataStore as { rememberJti: Store['rememberJti'] }).rememberJti = async (...args) => {
+  ;(store as { rememberJti: Store['rememberJti'] }).rememberJti = async (...args) => {
     if (down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
     return await real(...args)
   }

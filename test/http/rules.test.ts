@@ -106,7 +106,7 @@ t.test('POST /rules/validate', async (t) => {
 
 t.test('POST /rules/reload swaps only when everything passes', async (t) => {
   const dir = rulesCopy(t)
-  const { app, store } = await testApp({ config: { RULES_DIR: dir } })
+  const { app, catalogs } = await testApp({ config: { RULES_DIR: dir } })
   t.teardown(async () => { await app.close() })
   const reload = async (): Promise<{ status: number, body: any }> => {
     const res = await app.inject({ method: 'POST', url: '/rules/reload' })
@@ -115,7 +115,7 @@ t.test('POST /rules/reload swaps only when everything passes', async (t) => {
   const first = await reload()
   t.equal(first.status, 200)
   t.match(first.body, { problems: [] }, 'the copy validates and all its cases pass')
-  const hash = store.current().hash
+  const hash = catalogs.current().hash
   t.match((await reload()).body, { swapped: false, unchanged: true, hash })
 
   const file = join(dir, 'suitability/SUIT-01.rule.json')
@@ -127,13 +127,13 @@ t.test('POST /rules/reload swaps only when everything passes', async (t) => {
   t.ok(edited.body.cases.passed > 100, 'every case ran')
   t.equal((await app.inject({ method: 'GET', url: '/rules' })).json().rules.find((r: any) => r.id === 'SUIT-01').title, 'Missing baseline pain score (edited)')
 
-  const before = store.current()
+  const before = catalogs.current()
   writeFileSync(file, good.replace('"fact": "latestPainScore", "params"', '"fact": "latestPainScor", "params"'))
   const broken = await reload()
   t.equal(broken.status, 422)
   t.equal(broken.body.resourceType, 'OperationOutcome')
   t.match(broken.body.issue[0], { expression: ['suitability/SUIT-01.rule.json#/conditions/all/0/fact'], diagnostics: /unknown fact "latestPainScor"/ })
-  t.equal(store.current(), before, 'the running catalog keeps serving')
+  t.equal(catalogs.current(), before, 'the running catalog keeps serving')
 
   const params = join(dir, 'parameters.json')
   const p = readJson(params)
@@ -144,14 +144,14 @@ t.test('POST /rules/reload swaps only when everything passes', async (t) => {
   const failing = await reload()
   t.equal(failing.status, 422, 'a parameter change that breaks a case is refused')
   t.ok(failing.body.issue.some((i: any) => /SUIT-01.cases.json#\/cases\/\d+/.test(i.expression[0]) && /fails/.test(i.diagnostics)), 'the failing case is named')
-  t.equal(store.current(), before)
+  t.equal(catalogs.current(), before)
 
   writeFileSync(params, readFileSync(join(RULES_DIR, 'parameters.json'), 'utf8'))
   rmSync(dir, { recursive: true, force: true })
   const gone = await reload()
   t.equal(gone.status, 422, 'RULES_DIR removed: a located 422, not a 500')
   t.match(gone.body.issue[0].diagnostics, /cannot read/)
-  t.equal(store.current(), before)
+  t.equal(catalogs.current(), before)
 })
 
 const JWT_ISSUERS = JSON.stringify({ 'https://ehr.example': 'https://ehr.example/.well-known/jwks.json' })
@@ -218,7 +218,7 @@ t.test('a call in flight finishes on the catalog it started with', async (t) => 
   const allOff = compileCatalog({ ...catalog.content, rules: catalog.content.rules.map((rc) => ({ ...rc, rule: { ...rc.rule, enabled: false } })) }, 'all-off', NOW)
   let swapped = false
   const holder: { swap?: () => void } = {}
-  const { app, store } = await testApp({
+  const { app, catalogs } = await testApp({
     fetcher: {
       fetch: async ({ queries }) => {
         holder.swap?.() // the reload lands while this call waits for the FHIR server
@@ -228,10 +228,10 @@ t.test('a call in flight finishes on the catalog it started with', async (t) => 
     }
   })
   t.teardown(async () => { await app.close() })
-  holder.swap = () => { store.swap(allOff) }
+  holder.swap = () => { catalogs.swap(allOff) }
   const res = await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', payload: request })
   t.ok(swapped, 'the swap happened mid-call')
-  t.equal(store.current(), allOff)
+  t.equal(catalogs.current(), allOff)
   t.ok(res.json().cards.some((c: any) => c.extension['org.facet-pt-cds'].rule === 'SAFE-01'), 'cards from the catalog the call started with')
   holder.swap = undefined
   const after = await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', payload: request })
@@ -240,13 +240,13 @@ t.test('a call in flight finishes on the catalog it started with', async (t) => 
 
 t.test('RULES_WATCH reloads after a file changes', async (t) => {
   const dir = rulesCopy(t)
-  const { app, store } = await testApp({ config: { RULES_DIR: dir, RULES_WATCH: true }, catalog: loadCatalog(dir, NOW) })
+  const { app, catalogs } = await testApp({ config: { RULES_DIR: dir, RULES_WATCH: true }, catalog: loadCatalog(dir, NOW) })
   t.teardown(async () => { await app.close() })
-  const before = store.current().hash
+  const before = catalogs.current().hash
   const file = join(dir, 'safety/SAFE-02.rule.json')
   writeFileSync(file, readFileSync(file, 'utf8').replace(/"version": "[^"]+"/, '"version": "9.9.9"'))
   // Wait for the debounced reload (event-driven; bounded so a broken watcher fails rather than hangs).
-  for (let i = 0; i < 100 && store.current().hash === before; i++) await new Promise((resolve) => setTimeout(resolve, 100))
-  t.not(store.current().hash, before, 'the watcher swapped the new catalog in')
-  t.equal(store.current().content.rules.find((r) => r.rule.id === 'SAFE-02')?.rule.version, '9.9.9')
+  for (let i = 0; i < 100 && catalogs.current().hash === before; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+  t.not(catalogs.current().hash, before, 'the watcher swapped the new catalog in')
+  t.equal(catalogs.current().content.rules.find((r) => r.rule.id === 'SAFE-02')?.rule.version, '9.9.9')
 })

@@ -42,7 +42,7 @@ async function switchableStore (): Promise<Store & { broken: boolean }> {
 t.test('a store that cannot commit: feedback 503 with Retry-After, /readyz 503; 200 again once it can', async (t) => {
   const store = await switchableStore()
   t.teardown(async () => { await store.close() })
-  const { app } = await testApp({ dataStore: store, config: { STORE_PROBE_INTERVAL_MS: 0 } })
+  const { app } = await testApp({ store, config: { STORE_PROBE_INTERVAL_MS: 0 } })
   t.teardown(async () => { await app.close() })
   t.equal((await post(app)).statusCode, 200)
   const up = await ready(app)
@@ -70,7 +70,7 @@ t.test('/readyz probes at most once per STORE_PROBE_INTERVAL_MS', async (t) => {
   t.teardown(async () => { await store.close() })
   let probes = 0
   const counting = { ...store, probe: async () => { probes++; await store.probe() } }
-  const { app } = await testApp({ dataStore: counting, config: { STORE_PROBE_INTERVAL_MS: 3_600_000 } })
+  const { app } = await testApp({ store: counting, config: { STORE_PROBE_INTERVAL_MS: 3_600_000 } })
   t.teardown(async () => { await app.close() })
   await Promise.all(Array.from({ length: 20 }, async () => await ready(app)))
   t.equal(probes, 1, 'twenty /readyz calls, one probe')
@@ -92,7 +92,7 @@ t.test('SQLite files made immutable under the running service, then writable aga
   const dir = tempDir(t)
   if (!canMakeImmutable(dir)) { t.skip('chattr +i is not available here (needs root and ext2/3/4); the switchable-store test covers the HTTP side'); return }
   const file = join(dir, 'cds.db')
-  const { app, dataStore } = await testApp({ config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
+  const { app, store } = await testApp({ config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
   t.teardown(async () => { await app.close() })
   t.equal((await post(app)).statusCode, 200)
   const files = [file, `${file}-wal`].filter((f) => existsSync(f))
@@ -103,7 +103,7 @@ t.test('SQLite files made immutable under the running service, then writable aga
   execFileSync('chattr', ['-i', ...files])
   t.equal((await ready(app)).statusCode, 200, '/readyz once writable again')
   t.equal((await post(app)).statusCode, 200, 'feedback once writable again')
-  t.equal((await dataStore.feedback()).length, 2)
+  t.equal((await store.feedback()).length, 2)
 })
 
 t.test('SQLite file deleted under the running service: /readyz 503, then the path is reopened', async (t) => {
@@ -178,7 +178,7 @@ if (TEST_POSTGRES_URL === undefined) {
     via.hostname = '127.0.0.1'
     via.port = String(port)
     const scoped = `${via.toString()}${via.search === '' ? '?' : '&'}options=${encodeURIComponent(`-c search_path=${schema}`)}`
-    const { app, dataStore, queue } = await testApp({ config: { DATABASE_URL: scoped, STORE_PROBE_INTERVAL_MS: 0 } })
+    const { app, store, queue } = await testApp({ config: { DATABASE_URL: scoped, STORE_PROBE_INTERVAL_MS: 0 } })
     t.teardown(async () => { await app.close() })
     t.equal((await post(app)).statusCode, 200)
     t.equal((await ready(app)).statusCode, 200)
@@ -195,7 +195,7 @@ if (TEST_POSTGRES_URL === undefined) {
     t.equal((await ready(app)).statusCode, 200, '/readyz once PostgreSQL is reachable again')
     t.equal((await post(app)).statusCode, 200)
     await queue.drain()
-    t.equal((await dataStore.feedback()).length, 2, 'the two acknowledged entries, not the refused one')
-    t.same((await dataStore.audits()).map((a) => a.status), [400], 'the audit row of the call made during the outage was kept and written')
+    t.equal((await store.feedback()).length, 2, 'the two acknowledged entries, not the refused one')
+    t.same((await store.audits()).map((a) => a.status), [400], 'the audit row of the call made during the outage was kept and written')
   })
 }

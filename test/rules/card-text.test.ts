@@ -10,7 +10,7 @@
 // - a suggested coded order is not offered when the same order is already open.
 
 import t from 'tap'
-import { runCase } from '../../src/rules/case-runner.js'
+import { runCase } from '../../src/authoring/case-runner.js'
 import type { Card } from '../../src/cds/types.js'
 import type { CardTemplate, HookName, RuleCase, RuleContent } from '../../src/rules/types.js'
 import { bundledCatalog } from '../helper.js'

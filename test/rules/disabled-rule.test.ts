@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { evaluateRecord } from '../../src/cds/evaluate.js'
 import { loadCatalog } from '../../src/rules/catalog.js'
-import { runCase, withRuleEnabled } from '../../src/rules/case-runner.js'
+import { runCase, withRuleEnabled } from '../../src/authoring/case-runner.js'
 
 const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url))
 const catalog = loadCatalog(RULES_DIR, new Date('2026-11-29T10:00:00Z'))

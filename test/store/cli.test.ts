@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { feedbackCommand, formatSummary } from '../../src/feedback/cli.js'
+import { feedbackCommand, formatSummary } from '../../src/cli/feedback.js'
 import { openStore } from '../../src/store/open.js'
 import { tempDir } from '../helper.js'
 import { card, fb } from './contract.js'
@@ -43,7 +43,7 @@ t.test('feedback summary from the CLI reads the same store', async (t) => {
 })
 
 t.test('the CLI dispatch: rules check still works, feedback summary is reached', async (t) => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: `sqlite:${join(tempDir(t), 'cli.db')}` } })
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: `sqlite:${join(tempDir(t), 'cli.db')}` } })
   const rules = cli('rules', 'check')
   t.equal(rules.status, 0)
   t.match(rules.stdout, /is valid/)

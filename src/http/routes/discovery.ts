@@ -2,12 +2,12 @@
 // metadata such as `covers`/`required` is never published).
 
 import type { FastifyInstance } from 'fastify'
-import type { CatalogStore } from '../catalog-store.js'
+import type { CatalogHolder } from '../../rules/catalog-holder.js'
 import { DiscoveryResponseSchema } from '../schemas.js'
 
-export function discoveryRoutes (app: FastifyInstance, store: CatalogStore): void {
+export function discoveryRoutes (app: FastifyInstance, catalogs: CatalogHolder): void {
   app.get('/cds-services', { schema: { response: { 200: DiscoveryResponseSchema } } }, async () => ({
-    services: [...store.current().services.values()].map((s) => ({
+    services: [...catalogs.current().services.values()].map((s) => ({
       hook: s.hook,
       id: s.id,
       title: s.title,

@@ -6,9 +6,9 @@ import { Type } from 'typebox'
 import { evaluateBundle } from '../../cds/evaluate-bundle.js'
 import type { NewId } from '../../cds/types.js'
 import { DomainError } from '../../errors.js'
-import type { CatalogStore } from '../catalog-store.js'
+import type { CatalogHolder } from '../../rules/catalog-holder.js'
 
-export interface EvaluateRouteDeps { store: CatalogStore, clock: () => Date, newId: NewId, profile: string }
+export interface EvaluateRouteDeps { catalogs: CatalogHolder, clock: () => Date, newId: NewId, profile: string }
 
 const Query = Type.Object({
   hook: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
@@ -34,7 +34,7 @@ export function evaluateRoutes (app: FastifyInstance, deps: EvaluateRouteDeps): 
       throw new DomainError('invalid-request', `unknown query parameter ${unknown.join(', ')}`,
         unknown.map((k) => ({ expression: k, diagnostics: `unknown query parameter "${k}"; known: hook, service, now, profile, explain` })))
     }
-    const catalog = deps.store.current()
+    const catalog = deps.catalogs.current()
     const started = performance.now()
     const result = await evaluateBundle(request.body, {
       ...(q.hook === undefined ? {} : { hook: q.hook }),

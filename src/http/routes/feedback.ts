@@ -11,7 +11,7 @@ import type { Metrics } from '../../metrics.js'
 import type { WriteQueue } from '../../store/queue.js'
 import type { Store } from '../../store/types.js'
 import { storeErrorCode } from '../../store/errors.js'
-import type { CatalogStore } from '../catalog-store.js'
+import type { CatalogHolder } from '../../rules/catalog-holder.js'
 import { ServiceParams } from '../schemas.js'
 import { storeUnavailable } from '../unavailable.js'
 
@@ -39,7 +39,7 @@ const SummaryQuery = Type.Object({
   service: Type.Optional(Type.String({ minLength: 1, maxLength: 100 }))
 }, { additionalProperties: false })
 
-export interface FeedbackRouteDeps { catalogs: CatalogStore, store: Store, queue: WriteQueue, metrics: Metrics, clock: () => Date, newId: () => string }
+export interface FeedbackRouteDeps { catalogs: CatalogHolder, store: Store, queue: WriteQueue, metrics: Metrics, clock: () => Date, newId: () => string }
 
 export function feedbackRoutes (app: FastifyInstance, deps: FeedbackRouteDeps): void {
   app.post<{ Params: { id: string }, Body: FeedbackBody }>('/cds-services/:id/feedback', {

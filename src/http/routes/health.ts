@@ -3,13 +3,13 @@
 
 import type { FastifyInstance } from 'fastify'
 import type { StoreHealth } from '../../store/health.js'
-import type { CatalogStore } from '../catalog-store.js'
+import type { CatalogHolder } from '../../rules/catalog-holder.js'
 import { STORE_RETRY_AFTER_SECONDS } from '../unavailable.js'
 
-export function healthRoutes (app: FastifyInstance, store: CatalogStore, storeHealth: StoreHealth): void {
+export function healthRoutes (app: FastifyInstance, catalogs: CatalogHolder, storeHealth: StoreHealth): void {
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_request, reply) => {
-    const c = store.current()
+    const c = catalogs.current()
     const state = await storeHealth.check()
     const body = { catalog: c.hash, rules: c.content.rules.length, loadedAt: c.loadedAt, store: state }
     if (!state.writable) {

@@ -4,14 +4,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { FhirServerPolicy } from '../../auth/fhir-server-policy.js'
 import { type Evaluation, evaluateHook, serviceOf } from '../../cds/evaluate.js'
-import type { FhirFetcher } from '../../cds/prefetch.js'
+import type { FhirFetcher } from '../../fhir/fetcher.js'
 import type { HookRequest, NewId } from '../../cds/types.js'
 import { DomainError } from '../../errors.js'
-import type { CatalogStore } from '../catalog-store.js'
+import type { CatalogHolder } from '../../rules/catalog-holder.js'
 import { HookRequestSchema, HookResponseSchema, ServiceParams } from '../schemas.js'
 
 export interface HookRouteDeps {
-  store: CatalogStore
+  catalogs: CatalogHolder
   clock: () => Date
   newId: NewId
   profile: string
@@ -27,7 +27,7 @@ export function hookRoutes (app: FastifyInstance, deps: HookRouteDeps): void {
   app.post<{ Params: { id: string }, Body: HookRequest }>('/cds-services/:id', {
     schema: { params: ServiceParams, body: HookRequestSchema, response: { 200: HookResponseSchema } },
     // An unknown service is a 404 whatever the body holds, so check it before body validation.
-    preValidation: async (request) => { serviceOf(deps.store.current(), request.params.id) }
+    preValidation: async (request) => { serviceOf(deps.catalogs.current(), request.params.id) }
   }, async (request) => {
     const started = performance.now()
     const { fhirServer } = request.body
@@ -37,7 +37,7 @@ export function hookRoutes (app: FastifyInstance, deps: HookRouteDeps): void {
       throw new DomainError('invalid-request', refusal, [{ expression: 'fhirServer', diagnostics: refusal }])
     }
     const evaluation = await evaluateHook(request.params.id, request.body, {
-      catalog: deps.store.current(),
+      catalog: deps.catalogs.current(),
       now: deps.clock(),
       newId: deps.newId,
       profile: deps.profile,

@@ -8,14 +8,14 @@ import type { Config } from '../../config.js'
 import { DomainError } from '../../errors.js'
 import { catalogSummary } from '../../rules/catalog-info.js'
 import { formatProblem } from '../../rules/catalog-problems.js'
-import type { Reloader } from '../../rules/reload.js'
-import type { PostedValidator } from '../../rules/validate-pool.js'
-import { checkCaseCap } from '../../rules/validate-posted.js'
-import type { CatalogStore } from '../catalog-store.js'
+import type { Reloader } from '../../authoring/reload.js'
+import type { PostedValidator } from '../../authoring/validate-pool.js'
+import { checkCaseCap } from '../../authoring/validate-posted.js'
+import type { CatalogHolder } from '../../rules/catalog-holder.js'
 import { operationOutcome } from '../outcome.js'
 
 export interface RulesRouteDeps {
-  store: CatalogStore
+  catalogs: CatalogHolder
   clock: () => Date
   profile: string
   config: Config
@@ -44,7 +44,7 @@ export function rulesRoutes (app: FastifyInstance, deps: RulesRouteDeps): void {
   app.get<{ Querystring: { profile?: string } }>('/rules', {
     schema: { querystring: Type.Object({ profile: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }) }
   }, async (request) => {
-    const catalog = deps.store.current()
+    const catalog = deps.catalogs.current()
     const name = request.query.profile ?? deps.profile
     if (!catalog.profiles.has(name)) {
       throw new DomainError('invalid-request', `unknown evidence profile "${name}"`, [{ expression: 'profile', diagnostics: `profile must be one of ${[...catalog.profiles.keys()].join(', ')}` }])
@@ -57,7 +57,7 @@ export function rulesRoutes (app: FastifyInstance, deps: RulesRouteDeps): void {
     const denied = await guardAdmin('rule validation', deps.config, request, reply)
     if (denied !== undefined) return denied
     checkCaseCap(request.body, deps.config.VALIDATE_MAX_CASES)
-    return await deps.validator.validate(request.body, deps.store.current(), deps.clock())
+    return await deps.validator.validate(request.body, deps.catalogs.current(), deps.clock())
   })
 
   // Reload is guarded by ADMIN_TOKEN (not a CDS client JWT) when AUTH_MODE=jwt.

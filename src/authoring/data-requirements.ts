@@ -5,9 +5,9 @@
 import { evaluationTime } from '../fhir/dates.js'
 import { EvaluationRecord } from '../fhir/record.js'
 import type { ValueSet } from '../fhir/valueset.js'
-import { leaves } from './catalog-check.js'
-import type { Catalog, CompiledRule } from './compiled.js'
-import type { FactCall } from './types.js'
+import { leaves } from '../rules/catalog-check.js'
+import type { Catalog, CompiledRule } from '../rules/compiled.js'
+import type { FactCall } from '../rules/types.js'
 
 const SYSTEMS: Record<string, string> = {
   'http://www.ama-assn.org/go/cpt': 'CPT',
@@ -62,7 +62,7 @@ export function dataRequirements (catalog: Catalog): string {
   const out: string[] = [
     '# Data requirements',
     '',
-    '<!-- Generated from rules/ by `npx tsx src/cli.ts rules doc > docs/data-requirements.md`; test/data-requirements.test.ts keeps it true. -->',
+    '<!-- Generated from rules/ by `npx tsx src/cli/main.ts rules doc > docs/data-requirements.md`; test/data-requirements.test.ts keeps it true. -->',
     '',
     'What each CDS service reads from the EHR: the prefetch templates it asks for, the resource types,',
     'fields and codes its rules use. Codes are matched on `system` + `code` (never display text); a',

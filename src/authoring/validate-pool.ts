@@ -1,4 +1,4 @@
-// Runs POST /rules/validate in one worker thread (src/rules/validate-worker.ts), one job at a
+// Runs POST /rules/validate in one worker thread (src/authoring/validate-worker.ts), one job at a
 // time, so a large posted rule never blocks the hook calls on the main thread. The worker is
 // started on first use, keeps the running catalog's content (sent again only when its hash
 // changes) and is restarted if it dies. Under tsx (development, tests) the worker loads the
@@ -6,7 +6,7 @@
 
 import { Worker } from 'node:worker_threads'
 import { DomainError, type DomainErrorCode, type IssueLocation } from '../errors.js'
-import type { Catalog } from './compiled.js'
+import type { Catalog } from '../rules/compiled.js'
 import type { ValidationReport } from './validate-posted.js'
 import type { ValidateJob } from './validate-worker.js'
 

@@ -5,12 +5,12 @@
 import { DomainError } from '../errors.js'
 import type { ValueSetFile } from '../fhir/valueset.js'
 import { type CaseResult, runAllCases } from './case-runner.js'
-import { checkCatalog } from './catalog-check.js'
-import type { CatalogProblem } from './catalog-problems.js'
-import { compileCatalog } from './catalog.js'
-import type { Catalog } from './compiled.js'
-import { type ContentKind, validateContent } from './schema-validator.js'
-import type { CasesFile, CatalogContent, FactsFile, ParametersFile, RuleContent, RuleFile, ServiceFile } from './types.js'
+import { checkCatalog } from '../rules/catalog-check.js'
+import type { CatalogProblem } from '../rules/catalog-problems.js'
+import { compileCatalog } from '../rules/catalog.js'
+import type { Catalog } from '../rules/compiled.js'
+import { type ContentKind, validateContent } from '../rules/schema-validator.js'
+import type { CasesFile, CatalogContent, FactsFile, ParametersFile, RuleContent, RuleFile, ServiceFile } from '../rules/types.js'
 
 export interface ValidationProblem extends CatalogProblem { severity: 'error' | 'warning' }
 

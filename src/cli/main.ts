@@ -3,19 +3,19 @@
 
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { evaluateFile } from './cli/evaluate.js'
-import { corpusText, runCorpus } from './cli/corpus.js'
-import { errorText } from './cli/format.js'
-import { parseNow } from './cds/evaluate-bundle.js'
-import { profileOf } from './cds/evaluate.js'
-import { loadCatalog } from './rules/catalog.js'
-import { CatalogError, formatProblem } from './rules/catalog-problems.js'
-import { runAllCases } from './rules/case-runner.js'
-import type { Catalog } from './rules/compiled.js'
-import { dataRequirements } from './rules/data-requirements.js'
-import { FEEDBACK_USAGE, feedbackCommand } from './feedback/cli.js'
+import { evaluateFile } from './evaluate.js'
+import { corpusText, runCorpus } from './corpus.js'
+import { errorText } from './format.js'
+import { parseNow } from '../cds/evaluate-bundle.js'
+import { profileOf } from '../cds/evaluate.js'
+import { loadCatalog } from '../rules/catalog.js'
+import { CatalogError, formatProblem } from '../rules/catalog-problems.js'
+import { runAllCases } from '../authoring/case-runner.js'
+import type { Catalog } from '../rules/compiled.js'
+import { dataRequirements } from '../authoring/data-requirements.js'
+import { FEEDBACK_USAGE, feedbackCommand } from './feedback.js'
 
-const DEFAULT_RULES = fileURLToPath(new URL('../rules/', import.meta.url))
+const DEFAULT_RULES = fileURLToPath(new URL('../../rules/', import.meta.url))
 const out = (s: string): void => { process.stdout.write(s) }
 const err = (s: string): void => { process.stderr.write(s) }
 

@@ -4,7 +4,7 @@
 import { loadConfig } from '../config.js'
 import type { FeedbackSummary } from '../store/types.js'
 import { DomainError } from '../errors.js'
-import { parseSince } from './feedback.js'
+import { parseSince } from '../feedback/feedback.js'
 
 export const FEEDBACK_USAGE = 'usage: facet-pt-cds feedback summary [--since DATE|INSTANT] [--service ID] [--db DATABASE_URL] [--json]\n'
 

@@ -5,7 +5,7 @@
 
 import { parentPort } from 'node:worker_threads'
 import { DomainError } from '../errors.js'
-import type { CatalogContent } from './types.js'
+import type { CatalogContent } from '../rules/types.js'
 import { validatePosted } from './validate-posted.js'
 
 export interface ValidateJob { id: number, body: unknown, now: string, hash: string, content?: CatalogContent }

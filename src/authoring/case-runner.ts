@@ -6,8 +6,8 @@ import type { Card, HookRequest } from '../cds/types.js'
 import { isDraftRequest } from '../cds/bundle-input.js'
 import { evaluateHook, evaluateRecord } from '../cds/evaluate.js'
 import { type Resource, isResource } from '../fhir/resource.js'
-import type { Catalog, CompiledRule } from './compiled.js'
-import type { HookName, RuleCase, RuleContent } from './types.js'
+import type { Catalog, CompiledRule } from '../rules/compiled.js'
+import type { HookName, RuleCase, RuleContent } from '../rules/types.js'
 
 const DAY_MS = 86_400_000
 const RELATIVE = /^\{\{now([+-]\d+)([dh])\}\}$/

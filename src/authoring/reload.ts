@@ -3,11 +3,10 @@
 // Reloads are serialised, so two triggers (endpoint and file watcher) never interleave.
 
 import { runAllCases } from './case-runner.js'
-import { CatalogError, type CatalogProblem } from './catalog-problems.js'
-import { loadCatalog } from './catalog.js'
-import type { Catalog } from './compiled.js'
-
-export interface CatalogHolder { current: () => Catalog, swap: (next: Catalog) => void }
+import { CatalogError, type CatalogProblem } from '../rules/catalog-problems.js'
+import { loadCatalog } from '../rules/catalog.js'
+import type { CatalogHolder } from '../rules/catalog-holder.js'
+import type { Catalog } from '../rules/compiled.js'
 
 export interface ReloadReport {
   swapped: boolean
