@@ -2,7 +2,6 @@
 // text signal (a Procedure inherits its order's through basedOn) → inferred from the earlier
 // sessions of the region on a matching side. RFA lines are always therapeutic.
 
-import type { Region } from './facet.js'
 import { type Side, sidesMatch } from './laterality.js'
 import type { EvaluationRecord } from './record.js'
 import { type Resource, codingCodes, obj, references, str } from './resource.js'
@@ -14,6 +13,8 @@ const SNOMED_INTENT: Readonly<Record<string, Intent>> = { 261004008: 'diagnostic
 
 export type Intent = 'diagnostic' | 'therapeutic'
 export type IntentBasis = 'explicit' | 'signal' | 'inferred'
+/** The spine region of a facet line (defined here, re-exported by facet.ts, so the two do not import each other). */
+export type Region = 'cervical-thoracic' | 'lumbar-sacral'
 
 export interface IntentCall {
   intent: Intent

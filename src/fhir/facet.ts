@@ -3,17 +3,18 @@
 // intent (explicit, signalled or inferred), and sessions (one region on one calendar date).
 
 import { dayNumber, isoDate } from './dates.js'
-import { type Intent, type IntentBasis, type IntentCall, type IntentSettings, inferIntent, statedIntent } from './facet-intent.js'
+import {
+  type Intent, type IntentBasis, type IntentCall, type IntentSettings, type Region, inferIntent, statedIntent
+} from './facet-intent.js'
 import { type Side, lineSide, unionSide } from './laterality.js'
 import type { EvaluationRecord } from './record.js'
 import { type Resource, clinicalDate, obj } from './resource.js'
 import type { ValueSet } from './valueset.js'
 
 export { INTENT_SYSTEM, intentSettings } from './facet-intent.js'
-export type { Intent, IntentBasis, IntentSettings } from './facet-intent.js'
+export type { Intent, IntentBasis, IntentSettings, Region } from './facet-intent.js'
 export type { Side } from './laterality.js'
 
-export type Region = 'cervical-thoracic' | 'lumbar-sacral'
 export type SessionType = 'diagnostic' | 'therapeutic' | 'rfa'
 
 /** A facet line as read from its resource, before its session resolves intent and side. */
