@@ -33,8 +33,12 @@ function layerViolations (graph: Readonly<Record<string, readonly string[]>>): s
     for (const to of deps) {
       const target = layerOf(to)
       if (target === layer) continue
-      if (allowed !== undefined && !allowed.includes(target)) out.push(`${from} -> ${to} (${layer}/ may import ${allowed.join(', ')})`)
-      if (target === 'http' && !HTTP_USERS.has(layer)) out.push(`${from} -> ${to} (only app.ts, main.ts and cli/ reach http/)`)
+      if (allowed !== undefined && !allowed.includes(target)) {
+        out.push(`${from} -> ${to} (${layer}/ may import ${allowed.join(', ')})`)
+      }
+      if (target === 'http' && !HTTP_USERS.has(layer)) {
+        out.push(`${from} -> ${to} (only app.ts, main.ts and cli/ reach http/)`)
+      }
     }
   }
   return out

@@ -2,7 +2,14 @@
 // client (src/fhir/fhir-client.ts) implements it, tests pass fakes.
 
 /** The access token a CDS client grants for its FHIR server (CDS Hooks 2.0 `fhirAuthorization`). */
-export interface FhirAuthorization { access_token: string, token_type: string, expires_in: number, scope: string, subject: string, patient?: string }
+export interface FhirAuthorization {
+  access_token: string
+  token_type: string
+  expires_in: number
+  scope: string
+  subject: string
+  patient?: string
+}
 
 /** The seam to the EHR's FHIR server (implemented by the FHIR client; absent = no fallback). */
 export interface FhirFetcher {
