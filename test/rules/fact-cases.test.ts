@@ -40,6 +40,7 @@ interface FactCase {
   match?: unknown
 }
 interface FactCasesFile { fact: string, cases: FactCase[] }
+const CASE_MEMBERS = new Set(['name', 'now', 'hook', 'profile', 'params', 'resources', 'session', 'expect', 'match'])
 
 /** The catalog with no rules: evaluateRecord then only builds the record, as for a real call. */
 function withoutRules (catalog: Catalog): Catalog {
@@ -90,11 +91,13 @@ for (const [name, def] of FACT_LIBRARY) {
     if (file === undefined) { t.fail(`src/rules/facts/cases/${name}.cases.json is missing`); return }
     t.equal(file.fact, name, 'the file names its fact')
     t.ok(file.cases.length >= MIN_CASES, `at least ${MIN_CASES} cases (has ${file.cases.length})`)
+    t.equal(new Set(file.cases.map((c) => c.name)).size, file.cases.length, 'case names are unique')
     t.ok(def.returnsSchema !== undefined, 'the fact declares returnsSchema')
     const validate = ajv.compile(def.returnsSchema ?? {})
     for (const c of file.cases) {
       await t.test(c.name, async (t) => {
         t.ok((c.expect === undefined) !== (c.match === undefined), 'the case has one of expect or match')
+        t.same(Object.keys(c).filter((k) => !CASE_MEMBERS.has(k)), [], 'the case has no unknown members')
         const { value, now } = await valueOf(catalog, def, c)
         const valid = validate(value)
         t.ok(valid, 'the value conforms to returnsSchema', { errors: validate.errors, value })
