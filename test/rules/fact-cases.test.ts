@@ -50,17 +50,22 @@ function withoutRules (catalog: Catalog): Catalog {
 async function valueOf (catalog: Catalog, def: FactDefinition, c: FactCase): Promise<{ value: unknown, now: Date }> {
   const now = new Date(c.now ?? DEFAULT_NOW)
   const hook = c.hook ?? 'patient-view'
-  const input = caseRecord({ name: c.name, now: now.toISOString(), resources: c.resources ?? [], expect: { fires: false } }, hook)
-  const deps = { catalog: withoutRules(catalog), now, newId: () => 'id', ...(c.profile === undefined ? {} : { profile: c.profile }) }
-  const { record, profile: profileName } = await evaluateRecord(hook, input, deps)
-  const profile = catalog.profiles.get(profileName)
-  if (profile === undefined) throw new Error(`no profile ${profileName}`)
+  const asRuleCase = { name: c.name, now: now.toISOString(), resources: c.resources ?? [], expect: { fires: false } }
+  const input = caseRecord(asRuleCase, hook)
+  const profileName = c.profile === undefined ? {} : { profile: c.profile }
+  const deps = { catalog: withoutRules(catalog), now, newId: () => 'id', ...profileName }
+  const evaluated = await evaluateRecord(hook, input, deps)
+  const record = evaluated.record
+  const profile = catalog.profiles.get(evaluated.profile)
+  if (profile === undefined) throw new Error(`no profile ${evaluated.profile}`)
   const valueSet = (id: string): ValueSet => {
     const vs = catalog.valueSets.get(id)
     if (vs === undefined) throw new Error(`value set ${id} is not loaded`)
     return vs
   }
-  const sessions = hook === 'patient-view' ? [] : orderedSessions(record, valueSet('facet-procedures'), intentSettings(profile.parameters))
+  const sessions = hook === 'patient-view'
+    ? []
+    : orderedSessions(record, valueSet('facet-procedures'), intentSettings(profile.parameters))
   const order = sessions[c.session ?? 0]
   if (c.session !== undefined && order === undefined) throw new Error(`case has no order session ${c.session}`)
   const params = expandDates(structuredClone(c.params ?? {}), now)
