@@ -17,7 +17,7 @@ export const HookRequestSchema = Type.Object({
   fhirAuthorization: Type.Optional(Type.Object({
     access_token: Type.String(),
     token_type: Type.String(),
-    expires_in: Type.Number(),
+    expires_in: Type.Integer(),
     scope: Type.String(),
     subject: Type.String(),
     patient: Type.Optional(Type.String())
