@@ -2,7 +2,7 @@
 // inject(); src/main.ts is the only place that listens and reads the environment.
 
 import { randomUUID } from 'node:crypto'
-import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifySchema } from 'fastify'
 import type { DestinationStream } from 'pino'
 import type { FhirFetcher } from './fhir/fetcher.js'
 import type { NewId } from './cds/types.js'
@@ -58,7 +58,8 @@ export interface AppOptions {
 export interface App {
   app: FastifyInstance
   catalogs: CatalogHolder
-  routes: Array<{ method: string, url: string }>
+  /** Every route with its schema (test/openapi-schemas.test.ts checks openapi.yaml against them). */
+  routes: Array<{ method: string, url: string, schema?: FastifySchema }>
   store: Store
   queue: WriteQueue
   metrics: Metrics
@@ -120,7 +121,7 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   })
   const routes: App['routes'] = []
   app.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url })
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, ...(r.schema === undefined ? {} : { schema: r.schema }) })
   })
   // EHRs send FHIR JSON as application/fhir+json; parse it like application/json (depth pre-check, large-body gate).
   const largeBodies = registerJsonParsers(app, { largeBodyBytes: config.LARGE_BODY_BYTES, concurrency: config.LARGE_BODY_CONCURRENCY, waitMs: config.REQUEST_TIMEOUT_MS })

@@ -1,3 +1,5 @@
+// openapi.yaml lists exactly the served routes; test/openapi-schemas.test.ts compares their bodies member by member.
+
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { parse } from 'yaml'

@@ -90,7 +90,7 @@ export async function runCase (catalog: Catalog, rc: RuleContent, c: RuleCase): 
   }
   const ruleCards = cards.filter((card) => card.extension['org.facet-pt-cds'].rule === rule.id &&
     (c.expect.variant === undefined || card.extension['org.facet-pt-cds'].variant === c.expect.variant))
-  if (c.expect.fires && ruleCards.length === 0) return { ...base, status: 'fail', message: `expected a ${rule.id}${c.expect.variant === undefined ? '' : `/${c.expect.variant}`} card, got ${cards.map((x) => x.source.topic.code).join(', ') || 'no cards'}`, cards, ruleCards }
+  if (c.expect.fires && ruleCards.length === 0) return { ...base, status: 'fail', message: `expected a ${rule.id}${c.expect.variant === undefined ? '' : `/${c.expect.variant}`} card, got ${cards.map((x) => x.extension['org.facet-pt-cds'].rule).join(', ') || 'no cards'}`, cards, ruleCards }
   if (!c.expect.fires && ruleCards.length > 0) return { ...base, status: 'fail', message: `expected no ${rule.id} card, got: ${ruleCards[0]?.summary ?? ''}`, cards, ruleCards }
   if (c.expect.card !== undefined) {
     const mismatch = ruleCards.map((card) => partialMatch(card, c.expect.card)).find((m) => m !== undefined)

@@ -1,45 +1,22 @@
-// CDS Hooks 2.0 wire shapes this service produces and consumes.
+// CDS Hooks 2.0 wire shapes this service produces and consumes, derived from the JSON Schemas in
+// ./schemas.ts (the one source: routes validate and serialize with the same schemas).
 
-import type { FhirAuthorization } from '../fhir/fetcher.js'
-import type { Evidence, Indicator } from '../rules/types.js'
+import type { Static } from 'typebox'
+import type {
+  ActionSchema, CardExtensionSchema, CardSchema, CodingSchema, DiscoveryResponseSchema, FeedbackRequestSchema,
+  HookRequestSchema, HookResponseSchema, LinkSchema, SuggestionSchema
+} from './schemas.js'
 
-export interface Coding { system: string, code: string, display?: string }
-
-export interface Action { type: 'create' | 'update' | 'delete', description: string, resource?: Record<string, unknown>, resourceId?: string }
-export interface Suggestion { label: string, uuid: string, isRecommended?: boolean, actions?: Action[] }
-export interface Link { label: string, url: string, type: 'absolute' | 'smart', appContext?: string }
-
-export interface CardExtension {
-  rule: string
-  variant?: string
-  version: string
-  why: string
-  evidence?: Evidence
-  intentBasis?: 'explicit' | 'signal' | 'inferred'
-}
-
-export interface Card {
-  uuid: string
-  summary: string
-  detail?: string
-  indicator: Indicator
-  source: { label: string, url?: string, topic: Coding }
-  suggestions?: Suggestion[]
-  selectionBehavior?: 'at-most-one' | 'any'
-  overrideReasons?: Coding[]
-  links?: Link[]
-  extension: { 'org.facet-pt-cds': CardExtension }
-}
-
-export interface HookRequest {
-  hook: string
-  hookInstance: string
-  fhirServer?: string
-  fhirAuthorization?: FhirAuthorization
-  context: Record<string, unknown>
-  prefetch?: Record<string, unknown>
-  extension?: Record<string, unknown>
-}
+export type Coding = Static<typeof CodingSchema>
+export type Action = Static<typeof ActionSchema>
+export type Suggestion = Static<typeof SuggestionSchema>
+export type Link = Static<typeof LinkSchema>
+export type CardExtension = Static<typeof CardExtensionSchema>
+export type Card = Static<typeof CardSchema>
+export type HookRequest = Static<typeof HookRequestSchema>
+export type HookResponse = Static<typeof HookResponseSchema>
+export type DiscoveryResponse = Static<typeof DiscoveryResponseSchema>
+export type FeedbackRequest = Static<typeof FeedbackRequestSchema>
 
 /** Makes ids for cards and suggestions (injected: tests pass a counter). */
 export type NewId = () => string

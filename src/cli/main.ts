@@ -1,6 +1,8 @@
-// Command line, offline (no server): `rules check`, `rules test [ID]`, `evaluate <bundle.json>`,
+// Command line, offline (no server): `rules check`, `rules test [ID]`, `rules doc [--check]`, `evaluate <bundle.json>`,
 // `corpus <dir>`. Exit code 0 = all good, 1 = problems / failing cases / unusable input, 2 = usage.
 
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { evaluateFile } from './evaluate.js'
@@ -14,13 +16,16 @@ import { runAllCases } from '../authoring/case-runner.js'
 import type { Catalog } from '../rules/compiled.js'
 import { dataRequirements } from '../authoring/data-requirements.js'
 import { FEEDBACK_USAGE, feedbackCommand } from './feedback.js'
+import { factSection, withFactSection } from '../rules/fact-doc.js'
+import { FACT_LIBRARY } from '../rules/facts/index.js'
 
 const DEFAULT_RULES = fileURLToPath(new URL('../../rules/', import.meta.url))
 const out = (s: string): void => { process.stdout.write(s) }
 const err = (s: string): void => { process.stderr.write(s) }
 
 const USAGE = `usage: facet-pt-cds rules check [--rules DIR]
-       facet-pt-cds rules doc [--rules DIR]          (prints docs/data-requirements.md)
+       facet-pt-cds rules doc [--check] [--rules DIR]  (rewrites the fact section of DIR/README.md,
+                                                     prints docs/data-requirements.md; --check: exit 1 when stale)
        facet-pt-cds rules test [RULE-ID] [--rules DIR]
        facet-pt-cds evaluate <bundle.json> [--hook H] [--service ID] [--now ISO] [--profile P] [--explain] [--json] [--rules DIR]
        facet-pt-cds corpus <dir> [--hook H] [--order CPT] [--now ISO] [--profile P] [--json] [--rules DIR]
@@ -35,6 +40,7 @@ const OPTIONS = {
   order: { type: 'string' },
   explain: { type: 'boolean' },
   json: { type: 'boolean' },
+  check: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' }
 } as const
 
@@ -56,8 +62,30 @@ function catalogFrom (dir: string): Catalog | undefined {
   }
 }
 
-async function rulesCommand (command: string | undefined, filter: string | undefined, catalog: Catalog): Promise<number> {
-  if (command === 'doc') { out(dataRequirements(catalog)); return 0 }
+/** Rewrites (or with `check` only compares) the generated fact section of the catalog's README. */
+function factDoc (catalog: Catalog, check: boolean): number {
+  const file = join(catalog.content.dir, 'README.md')
+  const readme = readFileSync(file, 'utf8')
+  let fresh: string
+  try {
+    fresh = withFactSection(readme, factSection(FACT_LIBRARY.values(), catalog.content.facts))
+  } catch (e) {
+    err(`${file}: ${(e as Error).message}\n`)
+    return 1
+  }
+  if (fresh === readme) return 0
+  if (check) { err(`${file}: the fact section is out of date; run: npx facet-pt-cds rules doc\n`); return 1 }
+  writeFileSync(file, fresh)
+  err(`${file}: fact section rewritten\n`)
+  return 0
+}
+
+async function rulesCommand (command: string | undefined, filter: string | undefined, catalog: Catalog, check: boolean): Promise<number> {
+  if (command === 'doc') {
+    const code = factDoc(catalog, check)
+    if (!check) out(dataRequirements(catalog))
+    return code
+  }
   if (command === 'check') {
     const cases = catalog.content.rules.reduce((n, r) => n + (r.cases?.cases.length ?? 0), 0)
     out(`✓ ${catalog.content.rules.length} rules, ${catalog.valueSets.size} value sets, ${Object.keys(catalog.content.parameters.parameters).length} parameters, ${cases} cases — catalog ${catalog.hash} is valid\n`)
@@ -91,7 +119,7 @@ export async function main (argv: string[]): Promise<number> {
   if (command !== 'rules' && (arg === undefined || extra !== undefined)) return usage(`${command} takes exactly one ${command === 'evaluate' ? 'bundle file' : 'folder'}`)
   const catalog = catalogFrom(v.rules ?? DEFAULT_RULES)
   if (catalog === undefined) return 1
-  if (command === 'rules') return await rulesCommand(arg, extra, catalog)
+  if (command === 'rules') return await rulesCommand(arg, extra, catalog, v.check === true)
   const profile = v.profile ?? catalog.defaultProfile
   let now: Date
   try {

@@ -1,18 +1,12 @@
 // CDS Hooks 2.0 feedback: the checks the body schema cannot express (cds-fb-2: `accepted` needs
 // acceptedSuggestions; RFC 3339 outcomeTimestamp) and the entries to store, one per feedback item.
 
+import type { FeedbackRequest } from '../cds/types.js'
 import { DomainError, type IssueLocation } from '../errors.js'
 import type { FeedbackEntry } from '../store/types.js'
 
-export interface FeedbackItem {
-  card: string
-  outcome: 'accepted' | 'overridden'
-  acceptedSuggestions?: Array<{ id: string }>
-  overrideReason?: { reason?: { system: string, code: string, display?: string }, userComment?: string }
-  outcomeTimestamp: string
-}
-
-export interface FeedbackBody { feedback: FeedbackItem[] }
+/** The feedback POST body (CDS Hooks 2.0), as its route schema in src/cds/schemas.ts defines it. */
+export type FeedbackBody = FeedbackRequest
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
 

@@ -3,7 +3,7 @@
 // facts are lookups rather than scans of the whole bundle. Resources are never mutated.
 
 import type { EvaluationTime } from './dates.js'
-import { type Resource, refKey, patientReferences, normaliseReference, codingCodes, isResource } from './resource.js'
+import { type Resource, type ResourceOf, type ResourceType, refKey, patientReferences, normaliseReference, codingCodes, isResource } from './resource.js'
 import type { ValueSet, ConceptMatch } from './valueset.js'
 
 /** Members indexed by code, per resource type (the member the rules code-match on). */
@@ -40,11 +40,11 @@ export interface RecordInput {
   references?: ReadonlyArray<readonly [string, Resource]>
 }
 
-export interface CodedResource { resource: Resource, match: ConceptMatch }
+export interface CodedResource<R = Resource> { resource: R, match: ConceptMatch }
 
 export class EvaluationRecord {
   readonly patientId: string
-  readonly patient: Resource | undefined
+  readonly patient: ResourceOf<'Patient'> | undefined
   readonly time: EvaluationTime
   readonly draftOrders: readonly Resource[]
   /** Draft orders being evaluated now (selected ones for order-select). */
@@ -88,7 +88,7 @@ export class EvaluationRecord {
     this.draftOrders = drafts
     const selected = new Set(input.selections.map(normaliseReference))
     this.activeOrders = selected.size === 0 ? drafts : drafts.filter((r) => selected.has(refKey(r) ?? ''))
-    this.patient = this.byRef.get(`Patient/${input.patientId}`) ?? this.ofType('Patient')[0]
+    this.patient = (this.byRef.get(`Patient/${input.patientId}`) as ResourceOf<'Patient'> | undefined) ?? this.ofType('Patient')[0]
   }
 
   private add (r: Resource): void {
@@ -142,6 +142,9 @@ export class EvaluationRecord {
     }
   }
 
+  /** Resources of one type; an R4 type name gives them that type's member names (`ResourceOf`). */
+  ofType<K extends ResourceType> (type: K): ReadonlyArray<ResourceOf<K>>
+  ofType (type: string): readonly Resource[]
   ofType (type: string): readonly Resource[] {
     return this.byType.get(type) ?? []
   }
@@ -162,6 +165,8 @@ export class EvaluationRecord {
    * Resources of `type` whose indexed code member matches the value set, with the matching
    * concept. Exact codes are index lookups; prefix families scan only resources of that type.
    */
+  coded<K extends ResourceType> (type: K, vs: ValueSet): ReadonlyArray<CodedResource<ResourceOf<K>>>
+  coded (type: string, vs: ValueSet): readonly CodedResource[]
   coded (type: string, vs: ValueSet): readonly CodedResource[] {
     return this.remember(`coded|${type}|${vs.id}`, () => {
       const members = CODE_MEMBERS.get(type) ?? ['code']

@@ -1,6 +1,7 @@
 // Minimal structural view of FHIR resources as the rules read them. Inputs are untrusted JSON,
 // so every accessor tolerates missing or wrongly-typed members instead of throwing.
 
+import type { FhirResource } from 'fhir/r4.js'
 import { asArray } from './valueset.js'
 
 export interface Resource {
@@ -8,6 +9,17 @@ export interface Resource {
   id?: string
   [member: string]: unknown
 }
+
+/** The R4 resource type names (@types/fhir). */
+export type ResourceType = FhirResource['resourceType']
+
+/**
+ * A resource of one R4 type as received: the members are those @types/fhir names for it (a typo
+ * such as `effectiveDatetime` does not compile), but each value stays `unknown` until an accessor
+ * (`str`, `obj`, `asArray`…) has checked it: the input is untrusted JSON, never validated as R4.
+ */
+export type ResourceOf<K extends ResourceType> = { resourceType: K, id?: string } &
+{ readonly [M in Exclude<keyof Extract<FhirResource, { resourceType: K }>, 'resourceType' | 'id'>]?: unknown }
 
 const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/
 
@@ -59,25 +71,44 @@ export function patientReferences (r: Resource): string[] {
 
 /** Clinical date of a resource (FHIR-DATA.md): the member the rules date it by. */
 export function clinicalDate (r: Resource): string | undefined {
+  // Each case reads its type's R4 members (ResourceOf: a misspelt member does not compile).
   switch (r.resourceType) {
-    case 'Observation':
-      return str(r.effectiveDateTime) ?? str(obj(r.effectivePeriod)?.start) ?? str(r.effectiveInstant) ?? str(r.issued)
-    case 'Procedure':
-      return str(r.performedDateTime) ?? str(obj(r.performedPeriod)?.start)
-    case 'Condition':
-      return str(r.onsetDateTime) ?? str(obj(r.onsetPeriod)?.start) ?? str(r.recordedDate)
-    case 'MedicationRequest':
-      return str(r.authoredOn)
-    case 'MedicationStatement':
-      return str(r.effectiveDateTime) ?? str(obj(r.effectivePeriod)?.start) ?? str(r.dateAsserted)
-    case 'ServiceRequest':
-      return str(r.occurrenceDateTime) ?? str(obj(r.occurrencePeriod)?.start) ?? str(r.authoredOn)
-    case 'Appointment':
-      return str(r.start) ?? str(r.created)
-    case 'CarePlan':
-      return str(r.created) ?? str(obj(r.period)?.start)
-    case 'Encounter':
-      return str(obj(r.period)?.start)
+    case 'Observation': {
+      const v = r as ResourceOf<'Observation'>
+      return str(v.effectiveDateTime) ?? str(obj(v.effectivePeriod)?.start) ?? str(v.effectiveInstant) ?? str(v.issued)
+    }
+    case 'Procedure': {
+      const v = r as ResourceOf<'Procedure'>
+      return str(v.performedDateTime) ?? str(obj(v.performedPeriod)?.start)
+    }
+    case 'Condition': {
+      const v = r as ResourceOf<'Condition'>
+      return str(v.onsetDateTime) ?? str(obj(v.onsetPeriod)?.start) ?? str(v.recordedDate)
+    }
+    case 'MedicationRequest': {
+      const v = r as ResourceOf<'MedicationRequest'>
+      return str(v.authoredOn)
+    }
+    case 'MedicationStatement': {
+      const v = r as ResourceOf<'MedicationStatement'>
+      return str(v.effectiveDateTime) ?? str(obj(v.effectivePeriod)?.start) ?? str(v.dateAsserted)
+    }
+    case 'ServiceRequest': {
+      const v = r as ResourceOf<'ServiceRequest'>
+      return str(v.occurrenceDateTime) ?? str(obj(v.occurrencePeriod)?.start) ?? str(v.authoredOn)
+    }
+    case 'Appointment': {
+      const v = r as ResourceOf<'Appointment'>
+      return str(v.start) ?? str(v.created)
+    }
+    case 'CarePlan': {
+      const v = r as ResourceOf<'CarePlan'>
+      return str(v.created) ?? str(obj(v.period)?.start)
+    }
+    case 'Encounter': {
+      const v = r as ResourceOf<'Encounter'>
+      return str(obj(v.period)?.start)
+    }
     default:
       return undefined
   }

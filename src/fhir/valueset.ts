@@ -1,6 +1,8 @@
 // Code matching against value-set data files (rules/valuesets/*.json). Codes are matched on
 // system + code, never on display text; ICD-10-CM families may be listed as prefixes.
 
+import type { CodeableConcept, Coding } from 'fhir/r4.js'
+
 export type Evidence = 'V' | 'S' | 'U' | 'D'
 export type PropertyValue = string | number | boolean
 
@@ -35,8 +37,8 @@ export interface ValueSetFile {
   prefixes?: ValueSetPrefix[]
 }
 
-export interface Coding { system?: string, code?: string, display?: string }
-export interface CodeableConcept { coding?: Coding[], text?: string }
+// R4 datatypes (@types/fhir); values read from input are still read member by member (untrusted JSON).
+export type { CodeableConcept, Coding }
 
 export interface ConceptMatch {
   system: string

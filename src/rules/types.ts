@@ -4,8 +4,12 @@ import type { ValueSetFile } from '../fhir/valueset.js'
 
 export type HookName = 'order-select' | 'order-sign' | 'patient-view'
 export const HOOKS: readonly HookName[] = ['order-select', 'order-sign', 'patient-view']
-export type Indicator = 'info' | 'warning' | 'critical'
-export type Evidence = 'V' | 'S' | 'U' | 'D'
+/** Card indicators (CDS Hooks 2.0); the card template and the CDS card take their values from here. */
+export const INDICATORS = ['info', 'warning', 'critical'] as const
+export type Indicator = typeof INDICATORS[number]
+/** Evidence tag of a rule source: V verified, S secondary, U unverified, D design default. */
+export const EVIDENCE = ['V', 'S', 'U', 'D'] as const
+export type Evidence = typeof EVIDENCE[number]
 export type OrderKind = 'facet' | 'pt'
 
 /** A json-rules-engine condition tree; `{ "param": NAME }` may stand for any value. */

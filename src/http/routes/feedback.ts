@@ -3,36 +3,18 @@
 // queue); when the store cannot commit them, 503 with Retry-After. The summary flushes the queue first
 // so it reads its writes.
 
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { serviceOf } from '../../cds/evaluate.js'
-import { type FeedbackBody, feedbackEntries, parseSince } from '../../feedback/feedback.js'
+import { feedbackEntries, parseSince } from '../../feedback/feedback.js'
 import type { Metrics } from '../../metrics.js'
 import type { WriteQueue } from '../../store/queue.js'
 import type { Store } from '../../store/types.js'
 import { storeErrorCode } from '../../store/errors.js'
 import type { CatalogHolder } from '../../rules/catalog-holder.js'
-import { ServiceParams } from '../schemas.js'
+import { FeedbackRequestSchema, ServiceParams } from '../schemas.js'
 import { storeUnavailable } from '../unavailable.js'
-
-const Coding = Type.Object({
-  system: Type.String({ minLength: 1, maxLength: 500 }),
-  code: Type.String({ minLength: 1, maxLength: 200 }),
-  display: Type.Optional(Type.String({ maxLength: 500 }))
-}, { additionalProperties: true })
-
-export const FeedbackBodySchema = Type.Object({
-  feedback: Type.Array(Type.Object({
-    card: Type.String({ minLength: 1, maxLength: 200 }),
-    outcome: Type.Enum(['accepted', 'overridden']),
-    acceptedSuggestions: Type.Optional(Type.Array(Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: true }), { maxItems: 100 })),
-    overrideReason: Type.Optional(Type.Object({
-      reason: Type.Optional(Coding),
-      userComment: Type.Optional(Type.String({ maxLength: 4000 }))
-    }, { additionalProperties: true })),
-    outcomeTimestamp: Type.String({ minLength: 1, maxLength: 64 })
-  }, { additionalProperties: true }), { minItems: 1, maxItems: 1000 })
-}, { additionalProperties: true })
 
 const SummaryQuery = Type.Object({
   since: Type.Optional(Type.String({ maxLength: 64 })),
@@ -42,8 +24,8 @@ const SummaryQuery = Type.Object({
 export interface FeedbackRouteDeps { catalogs: CatalogHolder, store: Store, queue: WriteQueue, metrics: Metrics, clock: () => Date, newId: () => string }
 
 export function feedbackRoutes (app: FastifyInstance, deps: FeedbackRouteDeps): void {
-  app.post<{ Params: { id: string }, Body: FeedbackBody }>('/cds-services/:id/feedback', {
-    schema: { params: ServiceParams, body: FeedbackBodySchema },
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/cds-services/:id/feedback', {
+    schema: { params: ServiceParams, body: FeedbackRequestSchema },
     preValidation: async (request) => { serviceOf(deps.catalogs.current(), request.params.id) }
   }, async (request, reply) => {
     const entries = feedbackEntries(request.params.id, request.body, { now: deps.clock(), newId: deps.newId })

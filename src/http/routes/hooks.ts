@@ -1,11 +1,12 @@
 // POST /cds-services/{id}: a thin adapter from HTTP to evaluateHook() and back, with one log
 // line per call (service, hookInstance, rules fired, card count, duration; never PHI).
 
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { FhirServerPolicy } from '../../auth/fhir-server-policy.js'
 import { type Evaluation, evaluateHook, serviceOf } from '../../cds/evaluate.js'
 import type { FhirFetcher } from '../../fhir/fetcher.js'
-import type { HookRequest, NewId } from '../../cds/types.js'
+import type { NewId } from '../../cds/types.js'
 import { DomainError } from '../../errors.js'
 import type { CatalogHolder } from '../../rules/catalog-holder.js'
 import { HookRequestSchema, HookResponseSchema, ServiceParams } from '../schemas.js'
@@ -24,7 +25,7 @@ export interface HookRouteDeps {
 export type OnEvaluated = (request: FastifyRequest, evaluation: Evaluation) => void
 
 export function hookRoutes (app: FastifyInstance, deps: HookRouteDeps): void {
-  app.post<{ Params: { id: string }, Body: HookRequest }>('/cds-services/:id', {
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/cds-services/:id', {
     schema: { params: ServiceParams, body: HookRequestSchema, response: { 200: HookResponseSchema } },
     // An unknown service is a 404 whatever the body holds, so check it before body validation.
     preValidation: async (request) => { serviceOf(deps.catalogs.current(), request.params.id) }

@@ -1,5 +1,5 @@
 // The fact library: every named clinical computation a rule may use. Adding a fact here makes
-// it available to rule files; rules/README.md documents each one.
+// it available to rule files; `rules doc` writes rules/README.md's fact table from the definitions.
 
 import { conservativeCareFact } from './care-facts.js'
 import { conditionPresentFact, painDurationFact, redFlagConditionsFact } from './condition-facts.js'
