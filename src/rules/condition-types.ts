@@ -11,14 +11,20 @@ export interface ConditionLeaf { fact: string, operator: string, value: unknown,
 
 const ORDER_OPERATORS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'])
 
-/** ` (did you mean "x"?)` for the closest candidate within distance 2, else ''. */
-export function didYouMean (name: string, candidates: Iterable<string>): string {
+/** The candidate closest to `name` (case-insensitive) within edit distance 2, if any. */
+export function closest (name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined
   let bestDistance = 3
   for (const c of candidates) {
     const d = distance(name.toLowerCase(), c.toLowerCase())
-    if (d < bestDistance) { best = c; bestDistance = d }
+    if (d < bestDistance && c !== name) { best = c; bestDistance = d }
   }
+  return best
+}
+
+/** ` (did you mean "x"?)` for the closest candidate within distance 2, else ''. */
+export function didYouMean (name: string, candidates: Iterable<string>): string {
+  const best = closest(name, candidates)
   return best === undefined ? '' : ` (did you mean "${best}"?)`
 }
 
