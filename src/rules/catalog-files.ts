@@ -6,11 +6,11 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { ValueSetFile } from '../fhir/valueset.js'
-import type { CatalogProblem } from './catalog-problems.js'
-import { type ContentKind, validateContent } from './schema-validator.js'
+import { type CatalogProblem, type Unchecked, jsonSyntaxMessage, noneUnchecked } from './catalog-problems.js'
+import { type ContentKind, type SchemaProblem, validateContent } from './schema-validator.js'
 import type { CasesFile, CatalogContent, FactsFile, ParametersFile, RuleContent, RuleFile, ServicesFile } from './types.js'
 
-export interface ReadResult { content: CatalogContent, problems: CatalogProblem[], hash: string }
+export interface ReadResult { content: CatalogContent, problems: CatalogProblem[], hash: string, unchecked: Unchecked }
 
 function walk (dir: string): string[] {
   const out: string[] = []
@@ -22,9 +22,25 @@ function walk (dir: string): string[] {
   return out
 }
 
+/**
+ * Validates a file of named entries (parameters.json, facts.json) entry by entry: an entry with a
+ * problem is left out and named in `broken`, and the rest of the file still loads. undefined when
+ * a problem lies outside the entries (the whole file is then unknown).
+ */
+function salvage (data: unknown, member: string, found: SchemaProblem[], broken: Set<string>): unknown {
+  const prefix = `/${member}/`
+  if (found.some((p) => !p.pointer.startsWith(prefix) || p.pointer.length === prefix.length)) return undefined
+  const names = new Set(found.map((p) => p.pointer.slice(prefix.length).split('/')[0] ?? ''))
+  const o = data as Record<string, Record<string, unknown>>
+  const kept = Object.fromEntries(Object.entries(o[member] ?? {}).filter(([k]) => !names.has(k.replace(/~/g, '~0').replace(/\//g, '~1'))))
+  for (const k of Object.keys(o[member] ?? {})) if (!(k in kept)) broken.add(k)
+  return { ...o, [member]: kept }
+}
+
 /** Reads and validates every content file; problems are collected, never thrown. */
 export function readCatalogFiles (dir: string): ReadResult {
   const problems: CatalogProblem[] = []
+  const unchecked = noneUnchecked()
   const hash = createHash('sha256')
   const parsed = new Map<string, unknown>()
   let files: string[] = []
@@ -40,40 +56,53 @@ export function readCatalogFiles (dir: string): ReadResult {
     try {
       parsed.set(file, JSON.parse(text))
     } catch (err) {
-      problems.push({ file, pointer: '/', message: `not valid JSON: ${(err as Error).message}` })
+      problems.push({ file, pointer: '/', message: jsonSyntaxMessage(text, err) })
+      unchecked.files.add(file)
     }
   }
-  const take = <T>(file: string, kind: ContentKind): T | undefined => {
+  const known = new Set(files.map((full) => relative(dir, full)))
+  const take = <T>(file: string, kind: ContentKind, entries?: { member: string, broken: Set<string> }): T | undefined => {
     const data = parsed.get(file)
     if (data === undefined) return undefined
     const ruleId = kind === 'rule' || kind === 'cases' ? idOf(data) : undefined
     const found = validateContent(kind, data)
     for (const p of found) problems.push({ file, ...(ruleId === undefined ? {} : { rule: ruleId }), pointer: p.pointer, message: p.message })
-    return found.length === 0 ? data as T : undefined
+    if (found.length === 0) return data as T
+    const rest = entries === undefined ? undefined : salvage(data, entries.member, found, entries.broken)
+    if (rest !== undefined && validateContent(kind, rest).length === 0) return rest as T
+    unchecked.files.add(file)
+    return undefined
   }
   const required = (file: string): void => {
-    if (!parsed.has(file) && !problems.some((p) => p.file === file)) problems.push({ file, pointer: '/', message: 'file is missing' })
+    if (!known.has(file) && !problems.some((p) => p.file === file)) problems.push({ file, pointer: '/', message: 'file is missing' })
   }
   required('services.json')
   required('parameters.json')
   const services = take<ServicesFile>('services.json', 'services')
-  const parameters = take<ParametersFile>('parameters.json', 'parameters')
-  const facts = take<FactsFile>('facts.json', 'facts') ?? { facts: {} }
+  const parameters = take<ParametersFile>('parameters.json', 'parameters', { member: 'parameters', broken: unchecked.parameters })
+  const facts = take<FactsFile>('facts.json', 'facts', { member: 'facts', broken: unchecked.facts }) ?? { facts: {} }
   const valueSets: ValueSetFile[] = []
   const rules: RuleContent[] = []
-  for (const file of parsed.keys()) {
+  for (const file of known) {
     if (file.startsWith('valuesets/')) {
       const vs = take<ValueSetFile>(file, 'valueset')
-      if (vs !== undefined && `valuesets/${vs.id}.json` !== file) problems.push({ file, pointer: '/id', message: `id "${vs.id}" does not match the file name` })
-      else if (vs !== undefined) valueSets.push(vs)
+      const named = file.slice('valuesets/'.length).replace(/\.json$/, '')
+      if (vs === undefined) unchecked.valueSets.add(named)
+      else if (vs.id !== named) {
+        problems.push({ file, pointer: '/id', message: `id "${vs.id}" does not match the file name (expected "${named}")` })
+        unchecked.valueSets.add(named).add(vs.id)
+      } else valueSets.push(vs)
     } else if (file.endsWith('.rule.json')) {
       const rule = take<RuleFile>(file, 'rule')
-      if (rule === undefined) continue
+      if (rule === undefined) {
+        unchecked.rules.add(file.split('/').pop()?.replace(/\.rule\.json$/, '') ?? file)
+        continue
+      }
       const casesFile = file.replace(/\.rule\.json$/, '.cases.json')
       const cases = parsed.has(casesFile) ? take<CasesFile>(casesFile, 'cases') : undefined
       rules.push({ file, rule, ...(parsed.has(casesFile) ? { casesFile } : {}), ...(cases === undefined ? {} : { cases }) })
     } else if (file.endsWith('.cases.json')) {
-      if (!parsed.has(file.replace(/\.cases\.json$/, '.rule.json'))) {
+      if (!known.has(file.replace(/\.cases\.json$/, '.rule.json'))) {
         problems.push({ file, pointer: '/rule', message: 'cases file has no sibling .rule.json' })
       }
     }
@@ -88,7 +117,8 @@ export function readCatalogFiles (dir: string): ReadResult {
       rules
     },
     problems,
-    hash: hash.digest('hex').slice(0, 16)
+    hash: hash.digest('hex').slice(0, 16),
+    unchecked
   }
 }
 

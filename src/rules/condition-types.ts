@@ -34,14 +34,14 @@ function typesOf (schema: ReturnSchema): Set<string> | undefined {
   return new Set([schema.type].flat())
 }
 
-/** Types a condition value can take: a `{"param": X}` takes the types of X's default and profile values. */
+/** Types a condition value can take: a `{"param": X}` takes the type of X's default (its overrides are checked against it). */
 function valueTypes (value: unknown, parameters: Record<string, ParameterDef>): Set<string> | undefined {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const o = value as Record<string, unknown>
     if (typeof o.param === 'string' && Object.keys(o).length === 1) {
       const p = parameters[o.param]
       if (p === undefined) return undefined // reported as an undefined parameter
-      return new Set([p.default, ...Object.values(p.profiles ?? {})].map(jsonType))
+      return new Set([jsonType(p.default)])
     }
   }
   return new Set([jsonType(value)])
