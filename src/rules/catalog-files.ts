@@ -37,6 +37,23 @@ function salvage (data: unknown, member: string, found: SchemaProblem[], broken:
   return { ...o, [member]: kept }
 }
 
+/**
+ * Schema-validates one parsed file. Its problems are located in `file` (and `rule`); what it
+ * leaves unknown goes into `unchecked`. parameters.json and facts.json keep their valid entries.
+ */
+export function validateFile<T> (kind: ContentKind, data: unknown, at: { file: string, rule?: string | undefined },
+  unchecked: Unchecked): { value: T | undefined, problems: CatalogProblem[] } {
+  const found = validateContent(kind, data)
+  const { file, rule } = at
+  const problems = found.map((p) => ({ file, ...(rule === undefined ? {} : { rule }), pointer: p.pointer, message: p.message }))
+  if (found.length === 0) return { value: data as T, problems }
+  const broken = kind === 'parameters' ? unchecked.parameters : kind === 'facts' ? unchecked.facts : undefined
+  const rest = broken === undefined ? undefined : salvage(data, kind, found, broken)
+  if (rest !== undefined && validateContent(kind, rest).length === 0) return { value: rest as T, problems }
+  unchecked.files.add(file)
+  return { value: undefined, problems }
+}
+
 /** Reads and validates every content file; problems are collected, never thrown. */
 export function readCatalogFiles (dir: string): ReadResult {
   const problems: CatalogProblem[] = []
@@ -61,17 +78,12 @@ export function readCatalogFiles (dir: string): ReadResult {
     }
   }
   const known = new Set(files.map((full) => relative(dir, full)))
-  const take = <T>(file: string, kind: ContentKind, entries?: { member: string, broken: Set<string> }): T | undefined => {
+  const take = <T>(file: string, kind: ContentKind): T | undefined => {
     const data = parsed.get(file)
     if (data === undefined) return undefined
-    const ruleId = kind === 'rule' || kind === 'cases' ? idOf(data) : undefined
-    const found = validateContent(kind, data)
-    for (const p of found) problems.push({ file, ...(ruleId === undefined ? {} : { rule: ruleId }), pointer: p.pointer, message: p.message })
-    if (found.length === 0) return data as T
-    const rest = entries === undefined ? undefined : salvage(data, entries.member, found, entries.broken)
-    if (rest !== undefined && validateContent(kind, rest).length === 0) return rest as T
-    unchecked.files.add(file)
-    return undefined
+    const result = validateFile<T>(kind, data, { file, rule: kind === 'rule' || kind === 'cases' ? idOf(data) : undefined }, unchecked)
+    problems.push(...result.problems)
+    return result.value
   }
   const required = (file: string): void => {
     if (!known.has(file) && !problems.some((p) => p.file === file)) problems.push({ file, pointer: '/', message: 'file is missing' })
@@ -79,8 +91,8 @@ export function readCatalogFiles (dir: string): ReadResult {
   required('services.json')
   required('parameters.json')
   const services = take<ServicesFile>('services.json', 'services')
-  const parameters = take<ParametersFile>('parameters.json', 'parameters', { member: 'parameters', broken: unchecked.parameters })
-  const facts = take<FactsFile>('facts.json', 'facts', { member: 'facts', broken: unchecked.facts }) ?? { facts: {} }
+  const parameters = take<ParametersFile>('parameters.json', 'parameters')
+  const facts = take<FactsFile>('facts.json', 'facts') ?? { facts: {} }
   const valueSets: ValueSetFile[] = []
   const rules: RuleContent[] = []
   for (const file of known) {
