@@ -159,9 +159,11 @@ function checkRule (rc: RuleContent, content: CatalogContent, known: Known, ids:
   const used = new Map<string, string>()
   const use = (name: string, pointer: string): void => { if (!used.has(name)) used.set(name, pointer) }
   const factNames = new Set<string>()
+  let unknownFacts = 0
   const checkCall = (call: FactCall, pointer: string): void => {
     const lib = FACT_LIBRARY.get(call.fact)
     if (lib === undefined && content.facts.facts[call.fact] === undefined) {
+      unknownFacts++
       if (unchecked.files.has('facts.json') || unchecked.facts.has(call.fact)) return // its definition is reported
       const hint = didYouMean(call.fact, [...FACT_LIBRARY.keys(), ...Object.keys(content.facts.facts)])
       at(`${pointer}/fact`, `unknown fact "${call.fact}" (not built in, not in facts.json)${hint}`)
@@ -175,7 +177,9 @@ function checkRule (rc: RuleContent, content: CatalogContent, known: Known, ids:
     }
     const validate = paramsValidator(lib.name)
     const sample = sampleParams(call.params, defaults)
-    if (!validate(sample)) {
+    // A parameter that is undefined (or broken) is reported as such; its sample value proves nothing.
+    const sampled = paramRefs(call.params ?? {}).every((r) => defaults[r.name] !== undefined)
+    if (sampled && !validate(sample)) {
       for (const p of describeErrors(validate.errors ?? [], lib.params as Record<string, unknown>)) {
         at(`${pointer}/params${p.pointer === '/' ? '' : p.pointer}`, `fact "${call.fact}" params: ${p.message}`)
       }
@@ -209,7 +213,9 @@ function checkRule (rc: RuleContent, content: CatalogContent, known: Known, ids:
       if (ref.root === DRAFT_ORDER_ROOT && perOrder) continue // checked by checkPerOrderActions
       if (ref.root === 'param') use(ref.path[0] ?? '', `${vp}/card`)
       else if (ref.root !== 'context' && !factNames.has(ref.root) && rule.let?.[ref.root] === undefined &&
-        !unchecked.facts.has(ref.root) && !unchecked.files.has('facts.json')) {
+        !unchecked.facts.has(ref.root) && !unchecked.files.has('facts.json') &&
+        // A misspelt fact name in a condition is reported there; the placeholder naming the right one is not.
+        !(unknownFacts > 0 && (FACT_LIBRARY.has(ref.root) || content.facts.facts[ref.root] !== undefined))) {
         at(`${vp}/card`, `placeholder {{${[ref.root, ...ref.path].join('.')}}} names no fact used by this rule, no let binding and no built-in (param, context)`)
       }
     }

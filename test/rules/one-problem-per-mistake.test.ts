@@ -117,3 +117,12 @@ t.test('did you mean: parameters, value sets, suppressedBy, profiles', async (t)
   const profile = catalogProblemsAfter(t, 'parameters.json', (p) => { p.defaultProfile = 'medicare_lc' })
   t.same(profile.map((p) => p.message), ['profile "medicare_lc" is not defined in /profiles (did you mean "medicare_lcd"?)'])
 })
+
+t.test('a misspelt fact is one problem, not also its card placeholder', async (t) => {
+  const problems = catalogProblemsAfter(t, 'escalation/ESC-02.rule.json', (r) => {
+    const text = JSON.stringify(r).replaceAll('"fact":"newNeuroDeficit"', '"fact":"newNeuroDefict"')
+    Object.assign(r, JSON.parse(text))
+  })
+  t.ok(problems.length >= 1)
+  t.ok(problems.every((p) => /unknown fact "newNeuroDefict" .*\(did you mean "newNeuroDeficit"\?\)$/.test(p.message)), 'only the misspelt calls')
+})
