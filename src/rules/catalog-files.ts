@@ -38,12 +38,26 @@ function salvage (data: unknown, member: string, found: SchemaProblem[], broken:
 }
 
 /**
+ * A parameter's value type is declared by its default: when the default itself is wrong, the
+ * expected type is the one its unit (numbers only) or its profile overrides imply.
+ */
+function withDeclaredType (p: SchemaProblem, data: unknown): SchemaProblem {
+  const m = /^\/parameters\/([^/]+)\/default$/.exec(p.pointer)
+  if (m === null || !p.message.startsWith('expected number or boolean, ')) return p
+  const param = (data as { parameters: Record<string, { unit?: unknown, profiles?: Record<string, unknown> }> }).parameters[m[1] ?? '']
+  const overrides = new Set(Object.values(param?.profiles ?? {}).map((v) => typeof v))
+  const why = param?.unit !== undefined ? ['number', 'it has a unit'] : overrides.size === 1 ? [[...overrides][0], 'like its profile overrides'] : undefined
+  if (why === undefined) return p
+  return { pointer: p.pointer, message: p.message.replace('expected number or boolean, ', `expected ${String(why[0])} (${String(why[1])}), `) }
+}
+
+/**
  * Schema-validates one parsed file. Its problems are located in `file` (and `rule`); what it
  * leaves unknown goes into `unchecked`. parameters.json and facts.json keep their valid entries.
  */
 export function validateFile<T> (kind: ContentKind, data: unknown, at: { file: string, rule?: string | undefined },
   unchecked: Unchecked): { value: T | undefined, problems: CatalogProblem[] } {
-  const found = validateContent(kind, data)
+  const found = validateContent(kind, data).map((p) => kind === 'parameters' ? withDeclaredType(p, data) : p)
   const { file, rule } = at
   const problems = found.map((p) => ({ file, ...(rule === undefined ? {} : { rule }), pointer: p.pointer, message: p.message }))
   if (found.length === 0) return { value: data as T, problems }

@@ -28,8 +28,10 @@ const SAFE03 = 'safety/SAFE-03.rule.json'
 
 t.test('a parameter default of the wrong type is one problem, at parameters.json', async (t) => {
   const problems = catalogProblemsAfter(t, 'parameters.json', (p) => { p.parameters.MIN_PAIN_NRS.default = '9' })
-  t.same(problems, [{ file: 'parameters.json', pointer: '/parameters/MIN_PAIN_NRS/default', message: 'expected number or boolean, got string "9"' }],
+  t.same(problems, [{ file: 'parameters.json', pointer: '/parameters/MIN_PAIN_NRS/default', message: 'expected number (it has a unit), got string "9"' }],
     'no rule using MIN_PAIN_NRS is reported as well')
+  const flag = catalogProblemsAfter(t, 'parameters.json', (p) => { p.parameters.REQUIRE_RFA_CONTRAINDICATION_FOR_THERAPEUTIC_IA.default = 'yes' })
+  t.same(flag.map((p) => p.message), ['expected boolean (like its profile overrides), got string "yes"'], 'a flag: boolean, from its overrides')
 })
 
 t.test('a profile override must have the type of the default', async (t) => {

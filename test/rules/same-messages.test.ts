@@ -67,7 +67,7 @@ t.test('a parameter default of the wrong type: one problem from the CLI, a poste
   writeFileSync(join(dir, 'parameters.json'), JSON.stringify(parameters, null, 2))
 
   const cli = await cliProblems(dir)
-  t.same(cli, ['parameters.json /parameters/MIN_PAIN_NRS/default: expected number or boolean, got string "9"'])
+  t.same(cli, ['parameters.json /parameters/MIN_PAIN_NRS/default: expected number (it has a unit), got string "9"'])
 
   const { app } = await testApp({ config: { RULES_DIR: dir } })
   t.teardown(async () => { await app.close() })
