@@ -32,7 +32,8 @@ function salvage (data: unknown, member: string, found: SchemaProblem[], broken:
   if (found.some((p) => !p.pointer.startsWith(prefix) || p.pointer.length === prefix.length)) return undefined
   const names = new Set(found.map((p) => p.pointer.slice(prefix.length).split('/')[0] ?? ''))
   const o = data as Record<string, Record<string, unknown>>
-  const kept = Object.fromEntries(Object.entries(o[member] ?? {}).filter(([k]) => !names.has(k.replace(/~/g, '~0').replace(/\//g, '~1'))))
+  const pointerKey = (k: string): string => k.replace(/~/g, '~0').replace(/\//g, '~1')
+  const kept = Object.fromEntries(Object.entries(o[member] ?? {}).filter(([k]) => !names.has(pointerKey(k))))
   for (const k of Object.keys(o[member] ?? {})) if (!(k in kept)) broken.add(k)
   return { ...o, [member]: kept }
 }
@@ -44,11 +45,14 @@ function salvage (data: unknown, member: string, found: SchemaProblem[], broken:
 function withDeclaredType (p: SchemaProblem, data: unknown): SchemaProblem {
   const m = /^\/parameters\/([^/]+)\/default$/.exec(p.pointer)
   if (m === null || !p.message.startsWith('expected number or boolean, ')) return p
-  const param = (data as { parameters: Record<string, { unit?: unknown, profiles?: Record<string, unknown> }> }).parameters[m[1] ?? '']
+  type Param = { unit?: unknown, profiles?: Record<string, unknown> } | undefined
+  const param = (data as { parameters: Record<string, Param> }).parameters[m[1] ?? '']
   const overrides = new Set(Object.values(param?.profiles ?? {}).map((v) => typeof v))
-  const why = param?.unit !== undefined ? ['number', 'it has a unit'] : overrides.size === 1 ? [[...overrides][0], 'like its profile overrides'] : undefined
+  const why = param?.unit !== undefined
+    ? 'number (it has a unit)'
+    : overrides.size === 1 ? `${[...overrides].join('')} (like its profile overrides)` : undefined
   if (why === undefined) return p
-  return { pointer: p.pointer, message: p.message.replace('expected number or boolean, ', `expected ${String(why[0])} (${String(why[1])}), `) }
+  return { pointer: p.pointer, message: p.message.replace('expected number or boolean, ', `expected ${why}, `) }
 }
 
 /**
@@ -59,7 +63,7 @@ export function validateFile<T> (kind: ContentKind, data: unknown, at: { file: s
   unchecked: Unchecked): { value: T | undefined, problems: CatalogProblem[] } {
   const found = validateContent(kind, data).map((p) => kind === 'parameters' ? withDeclaredType(p, data) : p)
   const { file, rule } = at
-  const problems = found.map((p) => ({ file, ...(rule === undefined ? {} : { rule }), pointer: p.pointer, message: p.message }))
+  const problems = found.map((p) => ({ file, ...(rule === undefined ? {} : { rule }), ...p }))
   if (found.length === 0) return { value: data as T, problems }
   const broken = kind === 'parameters' ? unchecked.parameters : kind === 'facts' ? unchecked.facts : undefined
   const rest = broken === undefined ? undefined : salvage(data, kind, found, broken)
@@ -95,7 +99,8 @@ export function readCatalogFiles (dir: string): ReadResult {
   const take = <T>(file: string, kind: ContentKind): T | undefined => {
     const data = parsed.get(file)
     if (data === undefined) return undefined
-    const result = validateFile<T>(kind, data, { file, rule: kind === 'rule' || kind === 'cases' ? idOf(data) : undefined }, unchecked)
+    const rule = kind === 'rule' || kind === 'cases' ? idOf(data) : undefined
+    const result = validateFile<T>(kind, data, { file, rule }, unchecked)
     problems.push(...result.problems)
     return result.value
   }

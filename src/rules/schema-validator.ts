@@ -25,6 +25,10 @@ export function validateContent (kind: ContentKind, data: unknown): SchemaProble
 const escape = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1')
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v)
 const jsonType = (v: unknown): string => v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v
+/** The members the schema node of an error declares. */
+const declared = (e: ErrorObject): string[] =>
+  isObj(e.parentSchema) && isObj(e.parentSchema.properties) ? Object.keys(e.parentSchema.properties) : []
+const typeOf = (e: ErrorObject): string => String((e.params as { type: string | string[] }).type)
 
 /** Resolves a local `$ref` (`#/definitions/x`) against the root schema. */
 function deref (schema: unknown, root: Schema): unknown {
@@ -49,7 +53,8 @@ function chosenBranch (wrapper: ErrorObject, errors: ErrorObject[], root: Schema
     const props = isObj(resolved) && isObj(resolved.properties) ? Object.keys(resolved.properties) : []
     const score = keys.filter((k) => props.includes(k)).length
     const count = here.filter((e) => JSON.stringify(e.parentSchema) === id).length
-    if (best === undefined || score > best.score || (score === best.score && count < best.count)) best = { id, score, count }
+    const better = best === undefined || score > best.score || (score === best.score && count < best.count)
+    if (better) best = { id, score, count }
   }
   return best?.id
 }
@@ -59,19 +64,25 @@ function message (e: ErrorObject): SchemaProblem {
   switch (e.keyword) {
     case 'additionalProperties': {
       const member = String((e.params as { additionalProperty: string }).additionalProperty)
-      const allowed = isObj(e.parentSchema) && isObj(e.parentSchema.properties) ? Object.keys(e.parentSchema.properties) : []
+      const allowed = declared(e)
       const near = closest(member, allowed)
-      const hint = near !== undefined ? ` — did you mean "${near}"?` : allowed.length > 0 ? `; allowed: ${allowed.join(', ')}` : ''
+      const hint = near !== undefined
+        ? ` — did you mean "${near}"?`
+        : allowed.length > 0 ? `; allowed: ${allowed.join(', ')}` : ''
       return { pointer: `${e.instancePath}/${escape(member)}`, message: `unknown member "${member}"${hint}` }
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues
-      const near = typeof e.data === 'string' ? closest(e.data, allowed.filter((a): a is string => typeof a === 'string')) : undefined
+      const strings = allowed.filter((a): a is string => typeof a === 'string')
+      const near = typeof e.data === 'string' ? closest(e.data, strings) : undefined
       const hint = near === undefined ? '' : ` — did you mean "${near}"?`
       return { pointer, message: `${show(e.data)} is not one of ${allowed.map(show).join(', ')}${hint}` }
     }
     case 'type':
-      return { pointer, message: `expected ${String((e.params as { type: string | string[] }).type).replace(/,/g, ' or ')}, got ${jsonType(e.data)} ${show(e.data)}` }
+      return {
+        pointer,
+        message: `expected ${typeOf(e).replace(/,/g, ' or ')}, got ${jsonType(e.data)} ${show(e.data)}`
+      }
     case 'required':
       return { pointer, message: `missing member "${(e.params as { missingProperty: string }).missingProperty}"` }
     default:
@@ -88,7 +99,7 @@ export function describeErrors (raw: ErrorObject[], root: Schema): SchemaProblem
     if (e.keyword !== 'type') return true
     const first = types.get(e.instancePath)
     if (first === undefined) { types.set(e.instancePath, e); return true }
-    const all = new Set([(first.params as { type: string }).type, (e.params as { type: string }).type].flatMap((t) => String(t).split(',')))
+    const all = new Set([typeOf(first), typeOf(e)].flatMap((t) => t.split(',')))
     ;(first.params as { type: string }).type = [...all].join(',')
     return false
   })
@@ -103,8 +114,7 @@ export function describeErrors (raw: ErrorObject[], root: Schema): SchemaProblem
   const typoAt = new Set<string>()
   const typoFor = new Set<string>()
   for (const e of errors.filter((x) => x.keyword === 'additionalProperties')) {
-    const allowed = isObj(e.parentSchema) && isObj(e.parentSchema.properties) ? Object.keys(e.parentSchema.properties) : []
-    const near = closest(String((e.params as { additionalProperty: string }).additionalProperty), allowed)
+    const near = closest(String((e.params as { additionalProperty: string }).additionalProperty), declared(e))
     if (near !== undefined) { typoAt.add(e.instancePath); typoFor.add(`${e.instancePath}/${near}`) }
   }
   const specific = errors.filter((e) => {
@@ -116,7 +126,8 @@ export function describeErrors (raw: ErrorObject[], root: Schema): SchemaProblem
       if (typoAt.has(e.instancePath) && /\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath)) return false
     }
     // An error at a place that also has errors further in: the deeper one is the specific one.
-    if (e.keyword !== 'additionalProperties' && e.keyword !== 'required' && errors.some((d) => d.instancePath.startsWith(`${e.instancePath}/`))) return false
+    const deeper = errors.some((d) => d.instancePath.startsWith(`${e.instancePath}/`))
+    if (e.keyword !== 'additionalProperties' && e.keyword !== 'required' && deeper) return false
     return true
   })
   const kept = specific.length > 0 ? specific : errors.slice(0, 1)
