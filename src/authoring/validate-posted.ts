@@ -6,10 +6,11 @@ import { DomainError } from '../errors.js'
 import type { ValueSetFile } from '../fhir/valueset.js'
 import { type CaseResult, runAllCases } from './case-runner.js'
 import { checkCatalog } from '../rules/catalog-check.js'
-import type { CatalogProblem } from '../rules/catalog-problems.js'
+import { validateFile } from '../rules/catalog-files.js'
+import { type CatalogProblem, noneUnchecked } from '../rules/catalog-problems.js'
 import { compileCatalog } from '../rules/catalog.js'
 import type { Catalog } from '../rules/compiled.js'
-import { type ContentKind, validateContent } from '../rules/schema-validator.js'
+import type { ContentKind } from '../rules/schema-validator.js'
 import type { CasesFile, CatalogContent, FactsFile, ParametersFile, RuleContent, RuleFile, ServiceFile } from '../rules/types.js'
 
 export interface ValidationProblem extends CatalogProblem { severity: 'error' | 'warning' }
@@ -25,12 +26,14 @@ export interface ValidationReport {
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v)
 
+/** Schema problems of the posted files, and what they leave unknown (as `rules check` reads a folder). */
 class Collector {
   readonly problems: ValidationProblem[] = []
+  readonly unchecked = noneUnchecked()
   take<T> (kind: ContentKind, data: unknown, file: string, rule?: string): T | undefined {
-    const found = validateContent(kind, data)
-    for (const p of found) this.problems.push({ severity: 'error', file, ...(rule === undefined ? {} : { rule }), pointer: p.pointer, message: p.message })
-    return found.length === 0 ? data as T : undefined
+    const { value, problems } = validateFile<T>(kind, data, { file, rule }, this.unchecked)
+    this.problems.push(...problems.map((p) => ({ severity: 'error' as const, ...p })))
+    return value
   }
 }
 
@@ -44,6 +47,7 @@ function ruleEntry (value: unknown, c: Collector, at: string): RuleContent | und
   const file = `${group}/${id ?? 'posted'}.rule.json`
   const casesFile = file.replace(/\.rule\.json$/, '.cases.json')
   const rule = c.take<RuleFile>('rule', ruleData, file, id)
+  if (rule === undefined && id !== undefined) c.unchecked.rules.add(id)
   const rawCases = value.cases
   const casesData = Array.isArray(rawCases) ? { rule: id, cases: rawCases } : rawCases
   const cases = casesData === undefined ? undefined : c.take<CasesFile>('cases', casesData, casesFile, id)
@@ -67,6 +71,7 @@ function catalogContent (body: Obj, c: Collector): CatalogContent {
     const id = isObj(v) && typeof v.id === 'string' ? v.id : `#${i}`
     const vs = c.take<ValueSetFile>('valueset', v, `valuesets/${id}.json`)
     if (vs !== undefined) valueSets.push(vs)
+    else c.unchecked.valueSets.add(id)
   })
   const rules = (body.rules as unknown[]).map((r, i) => ruleEntry(r, c, `rules[${i}]`)).filter((r): r is RuleContent => r !== undefined)
   return {
@@ -128,9 +133,10 @@ export async function validatePosted (body: unknown, running: Pick<Catalog, 'con
     content = { ...running.content, rules: [...running.content.rules.filter((r) => r.rule.id !== entry?.rule.id), ...posted] }
   }
   let cases = { passed: 0, failed: 0, skipped: 0 }
-  if (c.problems.length === 0) {
+  // A broken file or entry was reported above; what names it is not reported again (as in `rules check`).
+  if (posted.length > 0 || kind === 'catalog') {
     const files = new Set(posted.flatMap((r) => [r.file, r.file.replace(/\.rule\.json$/, '.cases.json')]))
-    for (const p of checkCatalog(content)) {
+    for (const p of checkCatalog(content, c.unchecked)) {
       if (kind === 'catalog' || files.has(p.file)) {
         // A single rule posted without cases is checkable, but reload would refuse it: a warning.
         const severity = kind === 'rule' && posted[0]?.casesFile === undefined && p.message.startsWith('no cases file') ? 'warning' : 'error'

@@ -1,11 +1,12 @@
 // Cross-file checks of the clinical content: ids, parameters, facts and their params, value
 // sets, template placeholders, FHIRPath restrictions and the presence of rule cases.
 
-import type { CatalogProblem } from './catalog-problems.js'
-import { checkConditionTypes, didYouMean } from './condition-types.js'
+import { type CatalogProblem, type Unchecked, noneUnchecked } from './catalog-problems.js'
+import { checkConditionTypes, closest, didYouMean } from './condition-types.js'
 import { FACT_LIBRARY } from './facts/index.js'
 import { FORBIDDEN_FHIRPATH, compileExpression, fhirPathReturns } from './fhirpath-facts.js'
 import { DRAFT_ORDER_FIELDS, DRAFT_ORDER_ROOT, templateRefs } from './template.js'
+import { describeErrors } from './schema-validator.js'
 import { paramsValidator } from './validators.js'
 import type { CatalogContent, ConditionNode, FactCall, HookName, RuleContent, VariantFile } from './types.js'
 
@@ -69,27 +70,49 @@ function sampleParams (params: Record<string, unknown> | undefined, values: Reco
   return resolve(params ?? {}) as Record<string, unknown>
 }
 
-export function checkCatalog (content: CatalogContent): CatalogProblem[] {
+/** What the cross-file checks know: defined names, and names whose definition is broken (not to be reported again). */
+export interface Known {
+  unchecked: Unchecked
+  defaults: Record<string, number | boolean>
+  valueSetIds: Set<string>
+  hooksServed: Set<string>
+}
+
+/** `unknown value set "x"` (with a did-you-mean), or undefined when the value set is known or its file is broken. */
+function unknownValueSet (id: string, known: Known): string | undefined {
+  if (known.valueSetIds.has(id) || known.unchecked.valueSets.has(id)) return undefined
+  return `unknown value set "${id}" (no valuesets/${id}.json)${didYouMean(id, known.valueSetIds)}`
+}
+
+export function checkCatalog (content: CatalogContent, unchecked: Unchecked = noneUnchecked()): CatalogProblem[] {
   const problems: CatalogProblem[] = []
   const defined = content.parameters.parameters
-  const defaults = Object.fromEntries(Object.entries(defined).map(([k, p]) => [k, p.default]))
-  const valueSetIds = new Set(content.valueSets.map((v) => v.id))
-  const hooksServed = new Set(content.services.map((s) => s.hook))
+  const known: Known = {
+    unchecked,
+    defaults: Object.fromEntries(Object.entries(defined).map(([k, p]) => [k, p.default])),
+    valueSetIds: new Set(content.valueSets.map((v) => v.id)),
+    hooksServed: new Set(content.services.map((s) => s.hook))
+  }
 
+  const profiles = Object.keys(content.parameters.profiles)
   if (content.parameters.profiles[content.parameters.defaultProfile] === undefined && Object.keys(defined).length > 0) {
-    problems.push({ file: 'parameters.json', pointer: '/defaultProfile', message: `profile "${content.parameters.defaultProfile}" is not defined in /profiles` })
+    problems.push({ file: 'parameters.json', pointer: '/defaultProfile', message: `profile "${content.parameters.defaultProfile}" is not defined in /profiles${didYouMean(content.parameters.defaultProfile, profiles)}` })
   }
   for (const [name, p] of Object.entries(defined)) {
-    for (const profile of Object.keys(p.profiles ?? {})) {
+    for (const [profile, value] of Object.entries(p.profiles ?? {})) {
+      const pointer = `/parameters/${name}/profiles/${profile}`
       if (content.parameters.profiles[profile] === undefined) {
-        problems.push({ file: 'parameters.json', pointer: `/parameters/${name}/profiles/${profile}`, message: `unknown evidence profile "${profile}"` })
+        problems.push({ file: 'parameters.json', pointer, message: `unknown evidence profile "${profile}"${didYouMean(profile, profiles)}` })
+      } else if (typeof value !== typeof p.default) {
+        problems.push({ file: 'parameters.json', pointer, message: `expected ${typeof p.default} (the type of the default), got ${typeof value} ${JSON.stringify(value)}` })
       }
     }
   }
   for (const [name, fact] of Object.entries(content.facts.facts)) {
     const pointer = `/facts/${name}`
     if (FACT_LIBRARY.has(name)) problems.push({ file: 'facts.json', pointer, message: `"${name}" shadows a built-in fact` })
-    if (fact.valueset !== undefined && !valueSetIds.has(fact.valueset)) problems.push({ file: 'facts.json', pointer: `${pointer}/valueset`, message: `unknown value set "${fact.valueset}"` })
+    const vsProblem = fact.valueset === undefined ? undefined : unknownValueSet(fact.valueset, known)
+    if (vsProblem !== undefined) problems.push({ file: 'facts.json', pointer: `${pointer}/valueset`, message: vsProblem })
     for (const key of ['where', 'select'] as const) {
       const expr = fact[key]
       if (expr === undefined) continue
@@ -98,24 +121,26 @@ export function checkCatalog (content: CatalogContent): CatalogProblem[] {
     }
   }
   const ids = new Map<string, string>()
-  for (const rc of content.rules) problems.push(...checkRule(rc, content, defaults, valueSetIds, hooksServed, ids))
+  for (const rc of content.rules) problems.push(...checkRule(rc, content, known, ids))
   const variantKeys = new Set(content.rules.flatMap((rc) => (rc.rule.variants ?? []).map((v) => `${rc.rule.id}/${v.id}`)))
-  const known = (ref: string): boolean => ref.includes('/') ? variantKeys.has(ref) : ids.has(ref)
+  const exists = (ref: string): boolean => unchecked.rules.has(ref.split('/')[0] ?? '') || (ref.includes('/') ? variantKeys.has(ref) : ids.has(ref))
   for (const rc of content.rules) {
     const lists: Array<[string, string[] | undefined]> = [['', rc.rule.suppressedBy],
       ...(rc.rule.variants ?? []).map((v, i): [string, string[] | undefined] => [`/variants/${i}`, v.suppressedBy])]
     for (const [at, list] of lists) {
       (list ?? []).forEach((ref, i) => {
-        if (!known(ref)) problems.push({ file: rc.file, rule: rc.rule.id, pointer: `${at}/suppressedBy/${i}`, message: `unknown rule or variant "${ref}"` })
+        if (exists(ref)) return
+        const hint = didYouMean(ref, ref.includes('/') ? variantKeys : ids.keys())
+        problems.push({ file: rc.file, rule: rc.rule.id, pointer: `${at}/suppressedBy/${i}`, message: `unknown rule or variant "${ref}"${hint}` })
       })
     }
   }
   return problems
 }
 
-function checkRule (rc: RuleContent, content: CatalogContent, defaults: Record<string, number | boolean>,
-  valueSetIds: Set<string>, hooksServed: Set<string>, ids: Map<string, string>): CatalogProblem[] {
+function checkRule (rc: RuleContent, content: CatalogContent, known: Known, ids: Map<string, string>): CatalogProblem[] {
   const { rule, file } = rc
+  const { defaults, unchecked } = known
   const problems: CatalogProblem[] = []
   const at = (pointer: string, message: string, f = file): void => { problems.push({ file: f, rule: rule.id, pointer, message }) }
   const base = file.split('/').pop()?.replace(/\.rule\.json$/, '')
@@ -123,35 +148,46 @@ function checkRule (rc: RuleContent, content: CatalogContent, defaults: Record<s
   const other = ids.get(rule.id)
   if (other !== undefined) at('/id', `duplicate rule id, also in ${other}`)
   ids.set(rule.id, file)
-  for (const hook of rule.hooks) if (!hooksServed.has(hook)) at('/hooks', `no service in services.json answers hook "${hook}"`)
+  const servicesKnown = !unchecked.files.has('services.json')
+  for (const hook of rule.hooks) if (servicesKnown && !known.hooksServed.has(hook)) at('/hooks', `no service in services.json answers hook "${hook}"`)
   const labelMax = defaults.SOURCE_LABEL_MAX_CHARS
   if (typeof labelMax === 'number' && [...rule.source.label].length > labelMax) {
     at('/source/label', `source.label has ${[...rule.source.label].length} characters; at most SOURCE_LABEL_MAX_CHARS (${labelMax}) — put the full citation in source.citation`)
   }
 
-  const used = new Set<string>()
+  /** Parameters used, each with where it is first used. */
+  const used = new Map<string, string>()
+  const use = (name: string, pointer: string): void => { if (!used.has(name)) used.set(name, pointer) }
   const factNames = new Set<string>()
+  let unknownFacts = 0
   const checkCall = (call: FactCall, pointer: string): void => {
     const lib = FACT_LIBRARY.get(call.fact)
     if (lib === undefined && content.facts.facts[call.fact] === undefined) {
+      unknownFacts++
+      if (unchecked.files.has('facts.json') || unchecked.facts.has(call.fact)) return // its definition is reported
       const hint = didYouMean(call.fact, [...FACT_LIBRARY.keys(), ...Object.keys(content.facts.facts)])
       at(`${pointer}/fact`, `unknown fact "${call.fact}" (not built in, not in facts.json)${hint}`)
       return
     }
     factNames.add(call.fact)
-    for (const ref of paramRefs(call.params ?? {}, `${pointer}/params`)) used.add(ref.name)
+    for (const ref of paramRefs(call.params ?? {}, `${pointer}/params`)) use(ref.name, ref.pointer)
     if (lib === undefined) {
       if (call.params !== undefined && Object.keys(call.params).length > 0) at(`${pointer}/params`, `FHIRPath fact "${call.fact}" takes no params`)
       return
     }
     const validate = paramsValidator(lib.name)
     const sample = sampleParams(call.params, defaults)
-    if (!validate(sample)) {
-      for (const e of validate.errors ?? []) at(`${pointer}/params${e.instancePath}`, `fact "${call.fact}": ${e.message ?? 'invalid'}`)
+    // A parameter that is undefined (or broken) is reported as such; its sample value proves nothing.
+    const sampled = paramRefs(call.params ?? {}).every((r) => defaults[r.name] !== undefined)
+    if (sampled && !validate(sample)) {
+      for (const p of describeErrors(validate.errors ?? [], lib.params as Record<string, unknown>)) {
+        at(`${pointer}/params${p.pointer === '/' ? '' : p.pointer}`, `fact "${call.fact}" params: ${p.message}`)
+      }
     }
     for (const key of lib.valueSetParams ?? []) {
       const id = sample[key]
-      if (typeof id === 'string' && !valueSetIds.has(id)) at(`${pointer}/params/${key}`, `unknown value set "${id}"`)
+      const problem = typeof id === 'string' ? unknownValueSet(id, known) : undefined
+      if (problem !== undefined) at(`${pointer}/params/${key}`, problem)
     }
   }
   for (const [name, call] of Object.entries(rule.let ?? {})) checkCall(call, `/let/${name}`)
@@ -169,23 +205,22 @@ function checkRule (rc: RuleContent, content: CatalogContent, defaults: Record<s
       if (returns !== undefined) {
         for (const [p, m] of checkConditionTypes(leaf, returns, content.parameters.parameters)) at(`${vp}/conditions${pointer}${p}`, m)
       }
-      for (const ref of paramRefs(leaf.value, `${vp}/conditions${pointer}/value`)) used.add(ref.name)
+      for (const ref of paramRefs(leaf.value, `${vp}/conditions${pointer}/value`)) use(ref.name, ref.pointer)
     })
     problems.push(...checkPerOrderActions(v, vp, rule.hooks).map(([pointer, message]) => ({ file, rule: rule.id, pointer, message })))
     const perOrder = (v.card.suggestions ?? []).some((s) => (s.actions ?? []).some((a) => a.forEach !== undefined))
     for (const ref of templateRefs(v.card)) {
       if (ref.root === DRAFT_ORDER_ROOT && perOrder) continue // checked by checkPerOrderActions
-      if (ref.root === 'param') used.add(ref.path[0] ?? '')
-      else if (ref.root !== 'context' && !factNames.has(ref.root) && rule.let?.[ref.root] === undefined) {
+      if (ref.root === 'param') use(ref.path[0] ?? '', `${vp}/card`)
+      else if (ref.root !== 'context' && !factNames.has(ref.root) && rule.let?.[ref.root] === undefined &&
+        !unchecked.facts.has(ref.root) && !unchecked.files.has('facts.json') &&
+        // A misspelt fact name in a condition is reported there; the placeholder naming the right one is not.
+        !(unknownFacts > 0 && (FACT_LIBRARY.has(ref.root) || content.facts.facts[ref.root] !== undefined))) {
         at(`${vp}/card`, `placeholder {{${[ref.root, ...ref.path].join('.')}}} names no fact used by this rule, no let binding and no built-in (param, context)`)
       }
     }
   })
-  for (const name of used) {
-    if (defaults[name] === undefined) at('/parameters', `parameter "${name}" is not defined in parameters.json`)
-    else if (!rule.parameters.includes(name)) at('/parameters', `parameter "${name}" is used but not listed in "parameters"`)
-  }
-  for (const name of rule.parameters) if (!used.has(name)) at('/parameters', `parameter "${name}" is listed but never used`)
+  problems.push(...checkParameterLists(rule.parameters, used, known).map(([pointer, message]) => ({ file, rule: rule.id, pointer, message })))
 
   const casesFile = file.replace(/\.rule\.json$/, '.cases.json')
   if (rc.casesFile === undefined) at('/', `no cases file: add ${casesFile} with at least one firing and one non-firing case`)
@@ -197,8 +232,39 @@ function checkRule (rc: RuleContent, content: CatalogContent, defaults: Record<s
     rc.cases.cases.forEach((c, i) => {
       if (c.hook !== undefined && !rule.hooks.includes(c.hook)) at(`/cases/${i}/hook`, `rule does not run on "${c.hook}"`, casesFile)
       if (c.expect.variant !== undefined && !seenVariant.has(c.expect.variant)) at(`/cases/${i}/expect/variant`, `unknown variant "${c.expect.variant}"`, casesFile)
-      if (c.profile !== undefined && content.parameters.profiles[c.profile] === undefined) at(`/cases/${i}/profile`, `unknown evidence profile "${c.profile}"`, casesFile)
+      if (c.profile !== undefined && content.parameters.profiles[c.profile] === undefined && !unchecked.files.has('parameters.json')) at(`/cases/${i}/profile`, `unknown evidence profile "${c.profile}"`, casesFile)
     })
   }
   return problems
+}
+
+/**
+ * The rule's `parameters` list against the parameters it uses. A name misspelt in one place
+ * (the list or a use) is one problem, with the name it resembles, not an unlisted and an unused one.
+ */
+function checkParameterLists (listed: string[], used: Map<string, string>, known: Known): Located {
+  const out: Located = []
+  if (known.unchecked.files.has('parameters.json')) return out
+  const defined = Object.keys(known.defaults)
+  const isDefined = (name: string): boolean => known.defaults[name] !== undefined || known.unchecked.parameters.has(name)
+  const explained = new Set<string>()
+  for (const [name, pointer] of used) {
+    if (isDefined(name)) continue
+    const near = closest(name, defined)
+    if (near !== undefined) explained.add(near)
+    out.push([pointer, `parameter "${name}" is not defined in parameters.json${near === undefined ? '' : ` (did you mean "${near}"?)`}`])
+  }
+  listed.forEach((name, i) => {
+    if (used.has(name) || explained.has(name)) return
+    const near = closest(name, [...used.keys()].filter((u) => !listed.includes(u)))
+    if (near !== undefined) explained.add(near)
+    const what = isDefined(name) ? 'is listed but never used' : 'is not defined in parameters.json'
+    out.push([`/parameters/${i}`, `parameter "${name}" ${what}${near === undefined ? '' : ` (did you mean "${near}"?)`}`])
+  })
+  for (const [name, pointer] of used) {
+    if (isDefined(name) && !listed.includes(name) && !explained.has(name)) {
+      out.push([pointer, `parameter "${name}" is used but not listed in "parameters"`])
+    }
+  }
+  return out
 }

@@ -14,8 +14,8 @@ import { templateRefs } from './template.js'
 import type { CatalogContent, ConditionNode, RuleFile } from './types.js'
 
 export function loadCatalog (dir: string, loadedAt: Date): Catalog {
-  const { content, problems, hash } = readCatalogFiles(dir)
-  problems.push(...checkCatalog(content))
+  const { content, problems, hash, unchecked } = readCatalogFiles(dir)
+  problems.push(...checkCatalog(content, unchecked))
   if (problems.length > 0) throw new CatalogError(problems)
   return compileCatalog(content, hash, loadedAt)
 }

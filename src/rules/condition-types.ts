@@ -11,14 +11,20 @@ export interface ConditionLeaf { fact: string, operator: string, value: unknown,
 
 const ORDER_OPERATORS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'])
 
-/** ` (did you mean "x"?)` for the closest candidate within distance 2, else ''. */
-export function didYouMean (name: string, candidates: Iterable<string>): string {
+/** The candidate closest to `name` (case-insensitive) within edit distance 2, if any. */
+export function closest (name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined
   let bestDistance = 3
   for (const c of candidates) {
     const d = distance(name.toLowerCase(), c.toLowerCase())
-    if (d < bestDistance) { best = c; bestDistance = d }
+    if (d < bestDistance && c !== name) { best = c; bestDistance = d }
   }
+  return best
+}
+
+/** ` (did you mean "x"?)` for the closest candidate within distance 2, else ''. */
+export function didYouMean (name: string, candidates: Iterable<string>): string {
+  const best = closest(name, candidates)
   return best === undefined ? '' : ` (did you mean "${best}"?)`
 }
 
@@ -28,14 +34,14 @@ function typesOf (schema: ReturnSchema): Set<string> | undefined {
   return new Set([schema.type].flat())
 }
 
-/** Types a condition value can take: a `{"param": X}` takes the types of X's default and profile values. */
+/** Types a condition value can take: a `{"param": X}` takes the type of X's default (its overrides are checked against it). */
 function valueTypes (value: unknown, parameters: Record<string, ParameterDef>): Set<string> | undefined {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const o = value as Record<string, unknown>
     if (typeof o.param === 'string' && Object.keys(o).length === 1) {
       const p = parameters[o.param]
       if (p === undefined) return undefined // reported as an undefined parameter
-      return new Set([p.default, ...Object.values(p.profiles ?? {})].map(jsonType))
+      return new Set([jsonType(p.default)])
     }
   }
   return new Set([jsonType(value)])

@@ -30,11 +30,15 @@ function sources (): Map<string, object> {
   return out
 }
 
-const hashOf = (schemas: Map<string, object>): string => createHash('sha256').update(JSON.stringify([...schemas])).digest('hex')
+// verbose: errors carry their schema node, which schema-validator.ts reads to name the allowed members.
+const AJV_OPTIONS = { allErrors: true, strict: false, validateSchema: false, verbose: true } as const
+
+const hashOf = (schemas: Map<string, object>): string =>
+  createHash('sha256').update(JSON.stringify([AJV_OPTIONS, ...schemas])).digest('hex')
 
 // The schemas are ours (a test checks them against the meta-schema): no meta-schema compile at start.
 function newAjv (code?: object): Ajv {
-  return addFormats(new Ajv({ allErrors: true, strict: false, validateSchema: false, ...(code === undefined ? {} : { code }) }))
+  return addFormats(new Ajv({ ...AJV_OPTIONS, ...(code === undefined ? {} : { code }) }))
 }
 
 /** The validators of a standalone module, when it was generated from these very schemas. */
@@ -66,6 +70,18 @@ function validator (key: string): ValidateFunction {
   const v = validators.get(key)
   if (v === undefined) throw new Error(`no validator ${key}`)
   return v
+}
+
+const schemaFiles = new Map<ContentKind, Record<string, unknown>>()
+
+/** The published schema of a kind of content file, as written. */
+export function contentSchema (kind: ContentKind): Record<string, unknown> {
+  let s = schemaFiles.get(kind)
+  if (s === undefined) {
+    s = JSON.parse(readFileSync(`${SCHEMA_DIR}${kind}.schema.json`, 'utf8')) as Record<string, unknown>
+    schemaFiles.set(kind, s)
+  }
+  return s
 }
 
 export const contentValidator = (kind: ContentKind): ValidateFunction => validator(`content:${kind}`)

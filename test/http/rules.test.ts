@@ -77,7 +77,8 @@ t.test('POST /rules/validate', async (t) => {
   t.equal(crossBad.body.valid, false)
   const pointers = crossBad.body.problems.map((p: any) => `${p.pointer} ${p.message}`)
   t.ok(pointers.some((p: string) => p.startsWith('/conditions/all/0/fact unknown fact "latestPainScor"')), 'unknown fact located')
-  t.ok(pointers.some((p: string) => p.startsWith('/parameters parameter "NOT_A_PARAMETER"')), 'unknown parameter located')
+  t.ok(pointers.includes(`/parameters/${broken.parameters.length - 1} parameter "NOT_A_PARAMETER" is not defined in parameters.json`),
+    'unknown parameter located at its entry')
 
   const flipped = structuredClone(SUIT01_CASES)
   flipped.cases[0].expect = { fires: false }

@@ -41,7 +41,8 @@ t.test('errors name the file, the rule and the JSON pointer', async (t) => {
   t.match(fact.problems, [{ rule: 'SUIT-01', pointer: '/conditions/all/0/fact', message: /unknown fact "latestPainScor"/ }])
 
   const param = withCopy(t, (d) => editRule(d, (r) => { r.conditions.all[0].params.lookbackDays = { param: 'NO_SUCH_PARAM' } }))
-  t.ok(param.problems.some((p) => p.pointer === '/parameters' && /NO_SUCH_PARAM/.test(p.message)), 'undefined parameter')
+  t.match(param.problems, [{ pointer: '/conditions/all/0/params/lookbackDays', message: /parameter "NO_SUCH_PARAM" is not defined/ }],
+    'an undefined parameter is reported where it is used')
 
   const factParams = withCopy(t, (d) => editRule(d, (r) => { r.conditions.all[0].params.lookbackDays = 'thirty' }))
   t.ok(factParams.problems.some((p) => p.pointer === '/conditions/all/0/params/lookbackDays'), 'fact params are type-checked')
