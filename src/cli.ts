@@ -1,4 +1,4 @@
-// Command line, offline (no server): `rules check`, `rules test [ID]`, `evaluate <bundle.json>`,
+// Command line, offline (no server): `rules check`, `rules test [ID]`, `rules fmt [--check]`, `evaluate <bundle.json>`,
 // `corpus <dir>`. Exit code 0 = all good, 1 = problems / failing cases / unusable input, 2 = usage.
 
 import { fileURLToPath } from 'node:url'
@@ -13,6 +13,7 @@ import { CatalogError, formatProblem } from './rules/catalog-problems.js'
 import { runAllCases } from './rules/case-runner.js'
 import type { Catalog } from './rules/compiled.js'
 import { dataRequirements } from './rules/data-requirements.js'
+import { formatRulesDir } from './rules/format-json.js'
 import { FEEDBACK_USAGE, feedbackCommand } from './feedback/cli.js'
 
 const DEFAULT_RULES = fileURLToPath(new URL('../rules/', import.meta.url))
@@ -22,6 +23,7 @@ const err = (s: string): void => { process.stderr.write(s) }
 const USAGE = `usage: facet-pt-cds rules check [--rules DIR]
        facet-pt-cds rules doc [--rules DIR]          (prints docs/data-requirements.md)
        facet-pt-cds rules test [RULE-ID] [--rules DIR]
+       facet-pt-cds rules fmt [--check] [--rules DIR]  (one layout for every JSON file; --check only lists)
        facet-pt-cds evaluate <bundle.json> [--hook H] [--service ID] [--now ISO] [--profile P] [--explain] [--json] [--rules DIR]
        facet-pt-cds corpus <dir> [--hook H] [--order CPT] [--now ISO] [--profile P] [--json] [--rules DIR]
 `
@@ -35,6 +37,7 @@ const OPTIONS = {
   order: { type: 'string' },
   explain: { type: 'boolean' },
   json: { type: 'boolean' },
+  check: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' }
 } as const
 
@@ -54,6 +57,17 @@ function catalogFrom (dir: string): Catalog | undefined {
     out(`${e.problems.length} problem(s) in ${dir}\n`)
     return undefined
   }
+}
+
+/** `rules fmt`: needs no valid catalog, only JSON files. */
+function fmtCommand (dir: string, check: boolean): number {
+  const report = formatRulesDir(dir, check)
+  for (const line of report.invalid) out(`✗ ${line}\n`)
+  for (const file of report.unformatted) out(`${check ? '✗ not formatted' : 'formatted'}: ${file}\n`)
+  const verb = check ? 'need formatting' : 'reformatted'
+  out(`${report.files} files, ${report.unformatted.length} ${verb}${report.invalid.length > 0 ? `, ${report.invalid.length} not valid JSON` : ''}` +
+    `${check && report.unformatted.length > 0 ? ' (run: facet-pt-cds rules fmt)' : ''}\n`)
+  return report.invalid.length > 0 || (check && report.unformatted.length > 0) ? 1 : 0
 }
 
 async function rulesCommand (command: string | undefined, filter: string | undefined, catalog: Catalog): Promise<number> {
@@ -86,8 +100,10 @@ export async function main (argv: string[]): Promise<number> {
   const { values: v, positionals } = parsed
   const [command, arg, extra] = positionals
   if (v.help === true || command === undefined) return usage()
-  const known = command === 'rules' ? arg === 'check' || arg === 'test' || arg === 'doc' : command === 'evaluate' || command === 'corpus'
+  const known = command === 'rules' ? ['check', 'test', 'doc', 'fmt'].includes(arg ?? '') : command === 'evaluate' || command === 'corpus'
   if (!known) return usage(`unknown command "${positionals.join(' ')}"`)
+  if (v.check === true && !(command === 'rules' && arg === 'fmt')) return usage('--check belongs to rules fmt')
+  if (command === 'rules' && arg === 'fmt') return extra === undefined ? fmtCommand(v.rules ?? DEFAULT_RULES, v.check === true) : usage('rules fmt takes no argument')
   if (command !== 'rules' && (arg === undefined || extra !== undefined)) return usage(`${command} takes exactly one ${command === 'evaluate' ? 'bundle file' : 'folder'}`)
   const catalog = catalogFrom(v.rules ?? DEFAULT_RULES)
   if (catalog === undefined) return 1

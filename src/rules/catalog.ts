@@ -11,7 +11,7 @@ import { type FactDefinition, factReads } from './facts/fact.js'
 import { FACT_LIBRARY } from './facts/index.js'
 import { fhirPathFact } from './fhirpath-facts.js'
 import { templateRefs } from './template.js'
-import type { CatalogContent, ConditionNode, RuleFile } from './types.js'
+import { type CatalogContent, type ConditionNode, type FactCall, isLetLeaf, type RuleFile } from './types.js'
 
 export function loadCatalog (dir: string, loadedAt: Date): Catalog {
   const { content, problems, hash } = readCatalogFiles(dir)
@@ -98,6 +98,7 @@ function engineForm (node: ConditionNode, calls: CallTable): EngineConditions {
   if ('all' in node) return { all: node.all.map((c) => engineForm(c, calls)), ...extra }
   if ('any' in node) return { any: node.any.map((c) => engineForm(c, calls)), ...extra }
   if ('not' in node) return { not: engineForm(node.not, calls), ...extra }
+  if (isLetLeaf(node)) throw new Error(`let "${node.let}" was not expanded`)
   const leaf: EngineConditions = { fact: calls.call(node.fact, node.params).id, operator: node.operator, value: node.value, ...extra }
   if (node.path !== undefined) leaf.path = node.path
   return leaf
@@ -125,20 +126,34 @@ export function resolveParams<T> (value: T, parameters: Record<string, number | 
   return value
 }
 
+/**
+ * Replaces each let-leaf with its binding's call (params resolved), keeping the binding's name:
+ * the engine, explain and data requirements see the same call whether it was said once or twice.
+ */
+function expandLets (node: ConditionNode, lets: Readonly<Record<string, FactCall>>): ConditionNode {
+  if ('all' in node) return { all: node.all.map((c) => expandLets(c, lets)) }
+  if ('any' in node) return { any: node.any.map((c) => expandLets(c, lets)) }
+  if ('not' in node) return { not: expandLets(node.not, lets) }
+  if (!isLetLeaf(node)) return node
+  const { let: name, ...test } = node
+  const call = lets[name]
+  if (call === undefined) throw new Error(`unknown let "${name}"`) // checkCatalog reports it first
+  return { fact: call.fact, ...(call.params === undefined ? {} : { params: call.params }), let: name, ...test }
+}
+
 function compileRule (rule: RuleFile, file: string, parameters: Record<string, number | boolean>,
   facts: ReadonlyMap<string, FactDefinition>, calls: CallTable): CompiledRule {
-  const lets = new Map<string, CompiledCall>(Object.entries(rule.let ?? {}).map(([k, c]) => {
-    const resolved = resolveParams(c, parameters)
-    return [k, calls.call(resolved.fact, resolved.params)]
-  }))
+  const resolvedLets = resolveParams(rule.let ?? {}, parameters)
+  const lets = new Map<string, CompiledCall>(Object.entries(resolvedLets).map(([k, c]) => [k, calls.call(c.fact, c.params)]))
   const source = rule.variants ?? [{ id: '', conditions: rule.conditions as ConditionNode, card: rule.card as NonNullable<RuleFile['card']> }]
   const variants: CompiledVariant[] = source.map((v) => {
-    const conditions = gateFirst(resolveParams(v.conditions, parameters))
+    const conditions = gateFirst(expandLets(resolveParams(v.conditions, parameters), resolvedLets))
     const factCalls = new Map<string, CompiledCall>()
     // A `let` binding only adds its data needs to the variants whose card shows it.
     const shown = new Set(templateRefs(v.card).map((r) => r.root))
     const reads = new Set<string>([...lets].filter(([name]) => shown.has(name)).flatMap(([, c]) => factReads(facts.get(c.fact), c.params)))
     leaves(conditions, (leaf) => {
+      if (isLetLeaf(leaf)) return // expanded above
       if (!factCalls.has(leaf.fact)) factCalls.set(leaf.fact, calls.call(leaf.fact, leaf.params))
       for (const t of factReads(facts.get(leaf.fact), leaf.params)) reads.add(t)
     })
