@@ -39,7 +39,8 @@ export function engineForm (node: ConditionNode, calls: CallTable): EngineCondit
   if ('any' in node) return { any: node.any.map((c) => engineForm(c, calls)), ...extra }
   if ('not' in node) return { not: engineForm(node.not, calls), ...extra }
   if (isLetLeaf(node)) throw new Error(`let "${node.let}" was not expanded`)
-  const leaf: EngineConditions = { fact: calls.call(node.fact, node.params).id, operator: node.operator, value: node.value, ...extra }
+  const id = calls.call(node.fact, node.params).id
+  const leaf: EngineConditions = { fact: id, operator: node.operator, value: node.value, ...extra }
   if (node.path !== undefined) leaf.path = node.path
   return leaf
 }
@@ -87,7 +88,9 @@ const OPERATORS: Record<string, (a: unknown, b: unknown) => boolean> = {
 /** Runs each fact call once on an empty record (no order): most patients lack what a rule looks for. */
 export function emptyRecordProbe (facts: ReadonlyMap<string, FactDefinition>, valueSets: ReadonlyMap<string, ValueSet>,
   parameters: Record<string, number | boolean>): EmptyRecordProbe {
-  const record = new EvaluationRecord({ patientId: 'p', resources: [], draftOrders: [], selections: [], unavailableTypes: new Set(), time: evaluationTime(new Date(0)) })
+  const record = new EvaluationRecord({
+    patientId: 'p', resources: [], draftOrders: [], selections: [], unavailableTypes: new Set(), time: evaluationTime(new Date(0))
+  })
   const valueSet = (id: string): ValueSet => {
     const vs = valueSets.get(id)
     if (vs === undefined) throw new Error(`value set ${id}`)
@@ -98,7 +101,8 @@ export function emptyRecordProbe (facts: ReadonlyMap<string, FactDefinition>, va
     const key = `${leaf.fact}|${JSON.stringify(leaf.params ?? {})}`
     if (!values.has(key)) {
       try {
-        values.set(key, { value: facts.get(leaf.fact)?.compute({ record, order: undefined, valueSet, parameters }, leaf.params ?? {}) })
+        const ctx = { record, order: undefined, valueSet, parameters }
+        values.set(key, { value: facts.get(leaf.fact)?.compute(ctx, leaf.params ?? {}) })
       } catch { values.set(key, undefined) } // needs an order or data: cannot say
     }
     const got = values.get(key)
@@ -115,34 +119,43 @@ export function emptyRecordProbe (facts: ReadonlyMap<string, FactDefinition>, va
  * then the one more variants share (a shared gate runs once for all of them); then by key, so
  * the choice is deterministic. The written order plays no part.
  */
-export function withEvaluationOrder (node: ConditionNode, calls: CallTable, shared: SharedConditions, probe: EmptyRecordProbe): ConditionNode {
+export function withEvaluationOrder (node: ConditionNode, calls: CallTable, shared: SharedConditions,
+  probe: EmptyRecordProbe): ConditionNode {
   if (!('all' in node) || node.all.length < 2) return node
   const ranked = node.all.map((c, i) => {
     const key = conditionKey(c, calls)
     const isGroup = 'all' in c || 'any' in c || 'not' in c
     const onEmpty = isGroup || isLetLeaf(c) ? undefined : probe(c)
-    return { i, group: isGroup ? 1 : 0, empty: onEmpty === false ? 0 : onEmpty === undefined ? 1 : 2, shared: shared.get(key) ?? 0, key }
-  }).sort((a, b) => a.group - b.group || a.empty - b.empty || b.shared - a.shared || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    const empty = onEmpty === false ? 0 : onEmpty === undefined ? 1 : 2
+    return { i, group: isGroup ? 1 : 0, empty, shared: shared.get(key) ?? 0, key }
+  }).sort((a, b) => a.group - b.group || a.empty - b.empty || b.shared - a.shared ||
+    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   const priority = new Map(ranked.map((r, rank) => [r.i, node.all.length - rank]))
   return { all: node.all.map((c, i) => ({ ...c, priority: priority.get(i) }) as unknown as ConditionNode) }
 }
 
 function callIds (node: EngineConditions, out = new Set<string>()): string[] {
   if (typeof node.fact === 'string') out.add(node.fact)
-  for (const op of ['all', 'any'] as const) if (Array.isArray(node[op])) for (const c of node[op] as EngineConditions[]) callIds(c, out)
+  for (const op of ['all', 'any'] as const) {
+    if (Array.isArray(node[op])) for (const c of node[op] as EngineConditions[]) callIds(c, out)
+  }
   if (node.not !== undefined) callIds(node.not as EngineConditions, out)
   return [...out]
 }
 
-type EngineTrees = Pick<CompiledVariant, 'engineConditions' | 'engineCalls' | 'engineGate' | 'engineGateIndex' | 'engineGateKey' | 'engineGateCalls'>
+type EngineTrees = Pick<CompiledVariant,
+  'engineConditions' | 'engineCalls' | 'engineGate' | 'engineGateIndex' | 'engineGateKey' | 'engineGateCalls'>
 
 /** The engine form of a variant's conditions and, for a top-level `all`, of its gate (its highest priority). */
 export function engineTrees (conditions: ConditionNode, calls: CallTable): EngineTrees {
   // Roots carry no priority: run-rules evaluates every tree of a pass side by side in one `any`.
   const { priority: _rootPriority, ...engineConditions } = engineForm(conditions, calls)
-  if (!('all' in conditions) || conditions.all.length < 2) return { engineConditions, engineCalls: callIds(engineConditions) }
+  if (!('all' in conditions) || conditions.all.length < 2) {
+    return { engineConditions, engineCalls: callIds(engineConditions) }
+  }
   const priorityOf = (c: ConditionNode): number => (c as { priority?: number }).priority ?? 0
-  const engineGateIndex = conditions.all.reduce((best, c, i, all) => priorityOf(c) > priorityOf(all[best] as ConditionNode) ? i : best, 0)
+  const engineGateIndex = conditions.all
+    .reduce((best, c, i, all) => priorityOf(c) > priorityOf(all[best] as ConditionNode) ? i : best, 0)
   // Alone in its `all`, the gate needs no priority: variants with the same gate share one engine rule.
   const { priority: _priority, ...first } = engineForm(conditions.all[engineGateIndex] as ConditionNode, calls)
   const engineGate = { all: [first] }
