@@ -7,7 +7,7 @@ import { EvaluationRecord } from '../fhir/record.js'
 import type { ValueSet } from '../fhir/valueset.js'
 import { leaves } from '../rules/catalog-check.js'
 import type { Catalog, CompiledRule } from '../rules/compiled.js'
-import type { FactCall } from '../rules/types.js'
+import { type FactCall, isLetLeaf } from '../rules/types.js'
 
 const SYSTEMS: Record<string, string> = {
   'http://www.ama-assn.org/go/cpt': 'CPT',
@@ -49,7 +49,7 @@ function valueSetsOfFact (catalog: Catalog, call: FactCall, profile: string): st
 
 function ruleNeeds (catalog: Catalog, r: CompiledRule, profile: string): { reads: string[], valueSets: string[] } {
   const calls: FactCall[] = [...r.lets.values()]
-  for (const v of r.variants) leaves(v.conditions, (leaf) => { calls.push(leaf) })
+  for (const v of r.variants) leaves(v.conditions, (leaf) => { if (!isLetLeaf(leaf)) calls.push(leaf) }) // compiled: lets expanded
   return {
     reads: [...new Set(r.variants.flatMap((v) => [...v.reads]))].sort(),
     valueSets: [...new Set(calls.flatMap((c) => valueSetsOfFact(catalog, c, profile)))].sort()

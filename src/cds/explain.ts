@@ -6,6 +6,8 @@ import type { RunResult, VariantOutcome } from '../rules/run-rules.js'
 export interface ExplainedCondition {
   /** JSON pointer of the leaf inside the variant's condition tree, e.g. `/all/1/any/0`. */
   pointer: string
+  /** The rule's `let` name when the leaf tests a let binding (`fact` and `params` are its call). */
+  let?: string
   fact: string
   params?: Record<string, unknown>
   path?: string
@@ -57,7 +59,7 @@ function walk (node: unknown, result: unknown, pointer: string, out: ExplainedCo
   }
   if (n.not !== undefined) { walk(n.not, r.not, `${pointer}/not`, out); return }
   if (typeof n.fact !== 'string') return
-  const leaf: ExplainedCondition = { pointer: pointer === '' ? '/' : pointer, fact: n.fact, operator: String(n.operator), value: n.value }
+  const leaf: ExplainedCondition = { pointer: pointer === '' ? '/' : pointer, ...(typeof n.let === 'string' ? { let: n.let } : {}), fact: n.fact, operator: String(n.operator), value: n.value }
   if (n.params !== undefined && n.params !== null && typeof n.params === 'object' && Object.keys(n.params).length > 0) leaf.params = n.params as Record<string, unknown>
   if (typeof n.path === 'string') leaf.path = n.path
   if ('factResult' in r) leaf.factResult = r.factResult

@@ -1,5 +1,5 @@
-// Command line, offline (no server): `rules check`, `rules test [ID]`, `rules doc [--check]`, `evaluate <bundle.json>`,
-// `corpus <dir>`. Exit code 0 = all good, 1 = problems / failing cases / unusable input, 2 = usage.
+// Command line, offline (no server): `rules check`, `rules test [ID]`, `rules doc [--check]`, `rules fmt [--check]`,
+// `evaluate <bundle.json>`, `corpus <dir>`. Exit code 0 = all good, 1 = problems / failing cases / unusable input, 2 = usage.
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -18,6 +18,7 @@ import { dataRequirements } from '../authoring/data-requirements.js'
 import { FEEDBACK_USAGE, feedbackCommand } from './feedback.js'
 import { factSection, withFactSection } from '../rules/fact-doc.js'
 import { FACT_LIBRARY } from '../rules/facts/index.js'
+import { formatRulesDir } from '../rules/format-json.js'
 
 const DEFAULT_RULES = fileURLToPath(new URL('../../rules/', import.meta.url))
 const out = (s: string): void => { process.stdout.write(s) }
@@ -27,6 +28,7 @@ const USAGE = `usage: facet-pt-cds rules check [--rules DIR]
        facet-pt-cds rules doc [--check] [--rules DIR]  (rewrites the fact section of DIR/README.md,
                                                      prints docs/data-requirements.md; --check: exit 1 when stale)
        facet-pt-cds rules test [RULE-ID] [--rules DIR]
+       facet-pt-cds rules fmt [--check] [--rules DIR]  (one layout for every JSON file; --check only lists)
        facet-pt-cds evaluate <bundle.json> [--hook H] [--service ID] [--now ISO] [--profile P] [--explain] [--json] [--rules DIR]
        facet-pt-cds corpus <dir> [--hook H] [--order CPT] [--now ISO] [--profile P] [--json] [--rules DIR]
 `
@@ -60,6 +62,17 @@ function catalogFrom (dir: string): Catalog | undefined {
     out(`${e.problems.length} problem(s) in ${dir}\n`)
     return undefined
   }
+}
+
+/** `rules fmt`: needs no valid catalog, only JSON files. */
+function fmtCommand (dir: string, check: boolean): number {
+  const report = formatRulesDir(dir, check)
+  for (const line of report.invalid) out(`✗ ${line}\n`)
+  for (const file of report.unformatted) out(`${check ? '✗ not formatted' : 'formatted'}: ${file}\n`)
+  const verb = check ? 'need formatting' : 'reformatted'
+  out(`${report.files} files, ${report.unformatted.length} ${verb}${report.invalid.length > 0 ? `, ${report.invalid.length} not valid JSON` : ''}` +
+    `${check && report.unformatted.length > 0 ? ' (run: facet-pt-cds rules fmt)' : ''}\n`)
+  return report.invalid.length > 0 || (check && report.unformatted.length > 0) ? 1 : 0
 }
 
 /** Rewrites (or with `check` only compares) the generated fact section of the catalog's README. */
@@ -114,8 +127,12 @@ export async function main (argv: string[]): Promise<number> {
   const { values: v, positionals } = parsed
   const [command, arg, extra] = positionals
   if (v.help === true || command === undefined) return usage()
-  const known = command === 'rules' ? arg === 'check' || arg === 'test' || arg === 'doc' : command === 'evaluate' || command === 'corpus'
+  const known = command === 'rules' ? ['check', 'test', 'doc', 'fmt'].includes(arg ?? '') : command === 'evaluate' || command === 'corpus'
   if (!known) return usage(`unknown command "${positionals.join(' ')}"`)
+  if (v.check === true && !(command === 'rules' && (arg === 'fmt' || arg === 'doc'))) {
+    return usage('--check belongs to rules doc and rules fmt')
+  }
+  if (command === 'rules' && arg === 'fmt') return extra === undefined ? fmtCommand(v.rules ?? DEFAULT_RULES, v.check === true) : usage('rules fmt takes no argument')
   if (command !== 'rules' && (arg === undefined || extra !== undefined)) return usage(`${command} takes exactly one ${command === 'evaluate' ? 'bundle file' : 'folder'}`)
   const catalog = catalogFrom(v.rules ?? DEFAULT_RULES)
   if (catalog === undefined) return 1

@@ -8,7 +8,7 @@ import { FORBIDDEN_FHIRPATH, compileExpression, fhirPathReturns } from './fhirpa
 import { DRAFT_ORDER_FIELDS, DRAFT_ORDER_ROOT, templateRefs } from './template.js'
 import { describeErrors } from './schema-validator.js'
 import { paramsValidator } from './validators.js'
-import type { CatalogContent, ConditionNode, FactCall, HookName, RuleContent, VariantFile } from './types.js'
+import { type CatalogContent, type ConditionLeaf, type ConditionNode, type FactCall, type HookName, isLetLeaf, type RuleContent, type VariantFile } from './types.js'
 
 /**
  * Per-order actions act on draft orders, so they may only appear on a variant that runs on order
@@ -39,7 +39,7 @@ function checkPerOrderActions (v: Pick<VariantFile, 'card'> & { hooks?: HookName
 }
 
 /** Calls every leaf condition of a tree. */
-export function leaves (node: ConditionNode, visit: (leaf: Extract<ConditionNode, { fact: string }>, pointer: string) => void, pointer = ''): void {
+export function leaves (node: ConditionNode, visit: (leaf: ConditionLeaf, pointer: string) => void, pointer = ''): void {
   if ('all' in node) node.all.forEach((c, i) => leaves(c, visit, `${pointer}/all/${i}`))
   else if ('any' in node) node.any.forEach((c, i) => leaves(c, visit, `${pointer}/any/${i}`))
   else if ('not' in node) leaves(node.not, visit, `${pointer}/not`)
@@ -199,11 +199,26 @@ function checkRule (rc: RuleContent, content: CatalogContent, known: Known, ids:
     for (const h of ('hooks' in v ? v.hooks ?? [] : [])) if (!rule.hooks.includes(h)) at(`${vp}/hooks`, `hook "${h}" is not one of the rule's hooks`)
     seenVariant.add(v.id)
     leaves(v.conditions, (leaf, pointer) => {
-      checkCall(leaf, `${vp}/conditions${pointer}`)
-      const fhirPath = content.facts.facts[leaf.fact]
-      const returns = FACT_LIBRARY.get(leaf.fact)?.returnsSchema ?? (fhirPath === undefined ? undefined : fhirPathReturns(fhirPath.result))
+      let call: FactCall
+      if (isLetLeaf(leaf)) {
+        const names = Object.keys(rule.let ?? {})
+        const bound = rule.let?.[leaf.let]
+        if (bound === undefined) {
+          const known = names.length === 0 ? 'this rule has no "let"' : `this rule's "let" has ${names.join(', ')}`
+          at(`${vp}/conditions${pointer}/let`, `unknown let "${leaf.let}" (${known})${didYouMean(leaf.let, names)}`)
+          return
+        }
+        call = bound // checked at /let/NAME
+        factNames.add(call.fact)
+      } else {
+        call = leaf
+        checkCall(leaf, `${vp}/conditions${pointer}`)
+      }
+      const fhirPath = content.facts.facts[call.fact]
+      const returns = FACT_LIBRARY.get(call.fact)?.returnsSchema ?? (fhirPath === undefined ? undefined : fhirPathReturns(fhirPath.result))
       if (returns !== undefined) {
-        for (const [p, m] of checkConditionTypes(leaf, returns, content.parameters.parameters)) at(`${vp}/conditions${pointer}${p}`, m)
+        const typed = { ...leaf, fact: call.fact, ...(isLetLeaf(leaf) ? { let: leaf.let } : {}) }
+        for (const [p, m] of checkConditionTypes(typed, returns, content.parameters.parameters)) at(`${vp}/conditions${pointer}${p}`, m)
       }
       for (const ref of paramRefs(leaf.value, `${vp}/conditions${pointer}/value`)) use(ref.name, ref.pointer)
     })

@@ -6,12 +6,13 @@ import { ValueSet } from '../fhir/valueset.js'
 import { readCatalogFiles } from './catalog-files.js'
 import { CatalogError } from './catalog-problems.js'
 import { checkCatalog, leaves } from './catalog-check.js'
-import type { Catalog, CompiledCall, CompiledRule, CompiledVariant, EngineConditions, ProfileCatalog } from './compiled.js'
+import type { Catalog, CompiledCall, CompiledRule, CompiledVariant, ProfileCatalog } from './compiled.js'
+import { CallTable, countShared, type EmptyRecordProbe, emptyRecordProbe, engineTrees, type SharedConditions, withEvaluationOrder } from './engine-form.js'
 import { type FactDefinition, factReads } from './facts/fact.js'
 import { FACT_LIBRARY } from './facts/index.js'
 import { fhirPathFact } from './fhirpath-facts.js'
 import { templateRefs } from './template.js'
-import type { CatalogContent, ConditionNode, RuleFile } from './types.js'
+import { type CatalogContent, type ConditionNode, type FactCall, isLetLeaf, type RuleFile, type VariantFile } from './types.js'
 
 export function loadCatalog (dir: string, loadedAt: Date): Catalog {
   const { content, problems, hash, unchecked } = readCatalogFiles(dir)
@@ -23,7 +24,7 @@ export function loadCatalog (dir: string, loadedAt: Date): Catalog {
 export function compileCatalog (content: CatalogContent, hash: string, loadedAt: Date): Catalog {
   const valueSets = new Map(content.valueSets.map((v) => [v.id, new ValueSet(v)]))
   const profiles = new Map<string, ProfileCatalog>()
-  for (const name of Object.keys(content.parameters.profiles)) profiles.set(name, compileProfile(content, name))
+  for (const name of Object.keys(content.parameters.profiles)) profiles.set(name, compileProfile(content, name, valueSets))
   return {
     dir: content.dir,
     hash,
@@ -41,77 +42,18 @@ function parameterValues (content: CatalogContent, profile: string): Record<stri
     .map(([k, p]) => [k, p.profiles?.[profile] ?? p.default]))
 }
 
-function compileProfile (content: CatalogContent, name: string): ProfileCatalog {
+function compileProfile (content: CatalogContent, name: string, valueSets: ReadonlyMap<string, ValueSet>): ProfileCatalog {
   const parameters = parameterValues(content, name)
   const facts = new Map<string, FactDefinition>(FACT_LIBRARY)
   const dayParameters = Object.entries(content.parameters.parameters).filter(([, p]) => p.unit === 'd').map(([k]) => k)
   for (const [factName, def] of Object.entries(content.facts.facts)) facts.set(factName, fhirPathFact(factName, def, parameters, dayParameters))
   const calls = new CallTable()
+  const shared = countShared(content.rules.flatMap((rc) => variantsOf(rc.rule).map((v) => conditionsOf(rc.rule, v, parameters))), calls)
+  const order = { shared, probe: emptyRecordProbe(facts, valueSets, parameters) }
   const rules = content.rules
-    .map((rc) => compileRule(rc.rule, rc.file, parameters, facts, calls))
+    .map((rc) => compileRule(rc.rule, rc.file, parameters, facts, calls, order))
     .sort((a, b) => a.rule.id.localeCompare(b.rule.id))
   return { name, parameters, rules, facts, calls: calls.byId }
-}
-
-/** Gives each distinct (fact, params) call of a profile one id: `fact` or `fact#2`, `fact#3`… */
-class CallTable {
-  readonly byId = new Map<string, CompiledCall>()
-  private readonly byKey = new Map<string, CompiledCall>()
-  private readonly perFact = new Map<string, number>()
-
-  call (fact: string, params: Record<string, unknown> | undefined): CompiledCall {
-    const key = `${fact}|${JSON.stringify(params ?? {})}`
-    let call = this.byKey.get(key)
-    if (call === undefined) {
-      const n = (this.perFact.get(fact) ?? 0) + 1
-      this.perFact.set(fact, n)
-      call = { id: n === 1 ? fact : `${fact}#${n}`, fact, ...(params === undefined ? {} : { params }) }
-      this.byKey.set(key, call)
-      this.byId.set(call.id, call)
-    }
-    return call
-  }
-}
-
-function callIds (node: EngineConditions, out = new Set<string>()): string[] {
-  if (typeof node.fact === 'string') out.add(node.fact)
-  for (const op of ['all', 'any'] as const) if (Array.isArray(node[op])) for (const c of node[op] as EngineConditions[]) callIds(c, out)
-  if (node.not !== undefined) callIds(node.not as EngineConditions, out)
-  return [...out]
-}
-
-/** The engine form of a variant's conditions and, for a top-level `all`, of its gate. */
-function engineTrees (conditions: ConditionNode, calls: CallTable): Pick<CompiledVariant, 'engineConditions' | 'engineCalls' | 'engineGate' | 'engineGateKey' | 'engineGateCalls'> {
-  // Roots carry no priority: run-rules evaluates every tree of a pass side by side in one `any`.
-  const { priority: _rootPriority, ...engineConditions } = engineForm(conditions, calls)
-  if (!('all' in conditions) || conditions.all.length < 2) return { engineConditions, engineCalls: callIds(engineConditions) }
-  // Alone in its `all`, the gate needs no priority: variants with the same gate share one engine rule.
-  const { priority: _priority, ...first } = engineForm(conditions.all[0] as ConditionNode, calls)
-  const engineGate = { all: [first] }
-  return { engineConditions, engineCalls: callIds(engineConditions), engineGate, engineGateKey: `gate:${JSON.stringify(engineGate)}`, engineGateCalls: callIds(engineGate) }
-}
-
-/** The tree as the engine runs it: same shape (and pointers), leaves name their call id. */
-function engineForm (node: ConditionNode, calls: CallTable): EngineConditions {
-  const priority = (node as { priority?: number }).priority
-  const extra = priority === undefined ? {} : { priority }
-  if ('all' in node) return { all: node.all.map((c) => engineForm(c, calls)), ...extra }
-  if ('any' in node) return { any: node.any.map((c) => engineForm(c, calls)), ...extra }
-  if ('not' in node) return { not: engineForm(node.not, calls), ...extra }
-  const leaf: EngineConditions = { fact: calls.call(node.fact, node.params).id, operator: node.operator, value: node.value, ...extra }
-  if (node.path !== undefined) leaf.path = node.path
-  return leaf
-}
-
-/**
- * Evaluates an `all` in the order it is written: json-rules-engine runs conditions of higher
- * priority first and stops an `all` at the first false one, so the author's first condition
- * (usually "is there such a procedure / order at all") gates the rest.
- */
-function gateFirst (node: ConditionNode): ConditionNode {
-  if (!('all' in node) || node.all.length < 2) return node
-  const n = node.all.length
-  return { all: node.all.map((c, i) => ({ ...c, priority: n - i }) as unknown as ConditionNode) }
 }
 
 /** Replaces every `{"param": NAME}` with the parameter's value. */
@@ -125,20 +67,44 @@ export function resolveParams<T> (value: T, parameters: Record<string, number | 
   return value
 }
 
+/**
+ * Replaces each let-leaf with its binding's call (params resolved), keeping the binding's name:
+ * the engine, explain and data requirements see the same call whether it was said once or twice.
+ */
+function expandLets (node: ConditionNode, lets: Readonly<Record<string, FactCall>>): ConditionNode {
+  if ('all' in node) return { all: node.all.map((c) => expandLets(c, lets)) }
+  if ('any' in node) return { any: node.any.map((c) => expandLets(c, lets)) }
+  if ('not' in node) return { not: expandLets(node.not, lets) }
+  if (!isLetLeaf(node)) return node
+  const { let: name, ...test } = node
+  const call = lets[name]
+  if (call === undefined) throw new Error(`unknown let "${name}"`) // checkCatalog reports it first
+  return { fact: call.fact, ...(call.params === undefined ? {} : { params: call.params }), let: name, ...test }
+}
+
+type SourceVariant = Pick<VariantFile, 'conditions' | 'card'> & Partial<Pick<VariantFile, 'hooks' | 'suppressedBy'>> & { id: string }
+
+function variantsOf (rule: RuleFile): SourceVariant[] {
+  return rule.variants ?? [{ id: '', conditions: rule.conditions as ConditionNode, card: rule.card as NonNullable<RuleFile['card']> }]
+}
+
+/** A variant's conditions with parameters resolved and let-leaves expanded. */
+function conditionsOf (rule: RuleFile, v: SourceVariant, parameters: Record<string, number | boolean>): ConditionNode {
+  return expandLets(resolveParams(v.conditions, parameters), resolveParams(rule.let ?? {}, parameters))
+}
+
 function compileRule (rule: RuleFile, file: string, parameters: Record<string, number | boolean>,
-  facts: ReadonlyMap<string, FactDefinition>, calls: CallTable): CompiledRule {
-  const lets = new Map<string, CompiledCall>(Object.entries(rule.let ?? {}).map(([k, c]) => {
-    const resolved = resolveParams(c, parameters)
-    return [k, calls.call(resolved.fact, resolved.params)]
-  }))
-  const source = rule.variants ?? [{ id: '', conditions: rule.conditions as ConditionNode, card: rule.card as NonNullable<RuleFile['card']> }]
+  facts: ReadonlyMap<string, FactDefinition>, calls: CallTable, order: { shared: SharedConditions, probe: EmptyRecordProbe }): CompiledRule {
+  const lets = new Map<string, CompiledCall>(Object.entries(resolveParams(rule.let ?? {}, parameters)).map(([k, c]) => [k, calls.call(c.fact, c.params)]))
+  const source = variantsOf(rule)
   const variants: CompiledVariant[] = source.map((v) => {
-    const conditions = gateFirst(resolveParams(v.conditions, parameters))
+    const conditions = withEvaluationOrder(conditionsOf(rule, v, parameters), calls, order.shared, order.probe)
     const factCalls = new Map<string, CompiledCall>()
     // A `let` binding only adds its data needs to the variants whose card shows it.
     const shown = new Set(templateRefs(v.card).map((r) => r.root))
     const reads = new Set<string>([...lets].filter(([name]) => shown.has(name)).flatMap(([, c]) => factReads(facts.get(c.fact), c.params)))
     leaves(conditions, (leaf) => {
+      if (isLetLeaf(leaf)) return // expanded above
       if (!factCalls.has(leaf.fact)) factCalls.set(leaf.fact, calls.call(leaf.fact, leaf.params))
       for (const t of factReads(facts.get(leaf.fact), leaf.params)) reads.add(t)
     })
@@ -146,8 +112,8 @@ function compileRule (rule: RuleFile, file: string, parameters: Record<string, n
       key: v.id === '' ? rule.id : `${rule.id}/${v.id}`,
       ruleId: rule.id,
       ...(v.id === '' ? {} : { variantId: v.id }),
-      ...('hooks' in v && v.hooks !== undefined ? { hooks: v.hooks } : {}),
-      ...('suppressedBy' in v && v.suppressedBy !== undefined ? { suppressedBy: v.suppressedBy } : {}),
+      ...(v.hooks === undefined ? {} : { hooks: v.hooks }),
+      ...(v.suppressedBy === undefined ? {} : { suppressedBy: v.suppressedBy }),
       conditions,
       ...engineTrees(conditions, calls),
       card: v.card,

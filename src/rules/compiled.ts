@@ -27,11 +27,14 @@ export interface CompiledVariant {
   /** `conditions` in engine form (same shape, so JSON pointers are the same). */
   engineConditions: EngineConditions
   /**
-   * For a top-level `all`: its first condition alone, in engine form. The engine would evaluate
-   * it first and stop on false anyway; running it on its own first spares the engine building
-   * and copying the whole tree for the many variants whose first condition fails.
+   * For a top-level `all`: the condition the compiler chose to try first (its highest priority,
+   * see engine-form.ts), alone, in engine form. The engine would evaluate it first and stop on
+   * false anyway; running it on its own first spares the engine building and copying the whole
+   * tree for the many variants whose gate fails.
    */
   engineGate?: EngineConditions
+  /** Index of the gate in the top-level `all` (`/all/<index>`). */
+  engineGateIndex?: number
   /** Same text for the same gate: variants sharing a gate share one engine rule in the first pass. */
   engineGateKey?: string
   /** Call ids read by `engineConditions` and by `engineGate`. */

@@ -7,7 +7,8 @@ import type { ParameterDef } from './types.js'
 
 export type Located = Array<[pointer: string, message: string]>
 
-export interface ConditionLeaf { fact: string, operator: string, value: unknown, path?: string }
+/** A leaf to type: `fact` is the fact it calls, `let` the binding it names (a let-leaf). */
+export interface ConditionLeaf { fact: string, operator: string, value: unknown, path?: string, let?: string }
 
 const ORDER_OPERATORS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'])
 
@@ -85,12 +86,13 @@ export function checkConditionTypes (leaf: ConditionLeaf, schema: ReturnSchema,
   const path = leaf.path ?? '$'
   const resolved = resolvePath(schema, path)
   if ('unknown' in resolved) {
-    return [['/path', `fact "${leaf.fact}" has no member "${resolved.unknown}"${resolved.hint}`]]
+    const subject = leaf.let === undefined ? `fact "${leaf.fact}"` : `let "${leaf.let}" (fact "${leaf.fact}")`
+    return [['/path', `${subject} has no member "${resolved.unknown}"${resolved.hint}`]]
   }
   const member = typesOf(resolved.schema)
   const given = valueTypes(leaf.value, parameters)
   if (member === undefined || given === undefined) return []
-  const where = `${leaf.fact} ${path}`
+  const where = `${leaf.let ?? leaf.fact} ${path}`
   const op = leaf.operator
   if (op === 'equal' || op === 'notEqual') {
     const bad = [...given].filter((t) => !member.has(t))

@@ -75,8 +75,8 @@ async function runEngine (trees: readonly EngineTree[], factValue: (call: Compil
 }
 
 /**
- * Two passes over json-rules-engine. First: each distinct gate (the first condition of a
- * variant's top-level `all`) once, and the whole tree of variants without a gate. Second: the
+ * Two passes over json-rules-engine. First: each distinct gate (the condition of a variant's
+ * top-level `all` the compiler chose to try first) once, and the whole tree of variants without a gate. Second: the
  * whole tree of the variants whose gate held. Outcomes are those of one pass over the whole
  * trees (the engine evaluates the gate first and stops an `all` on false), at a fraction of
  * the cost: the engine builds and deep-copies every tree it is given, and most gates fail.
@@ -97,10 +97,20 @@ async function runVariants (variants: readonly CompiledVariant[], factValue: (ca
   const results: EngineResults = new Map()
   for (const v of variants) {
     const gate = gateOf.get(v.key)
-    const hit = second.get(v.key) ?? first.get(gate ?? v.key)
+    const hit = second.get(v.key) ?? atGate(first.get(gate ?? v.key), v)
     if (hit !== undefined) results.set(v.key, hit)
   }
   return results
+}
+
+/** A gate's result placed where the gate sits in the variant's `all` (the rest not evaluated). */
+function atGate (hit: { fired: boolean, conditions: unknown } | undefined, v: CompiledVariant): { fired: boolean, conditions: unknown } | undefined {
+  const index = v.engineGateIndex
+  const tree = hit?.conditions as { all?: unknown[] } | undefined
+  if (hit === undefined || index === undefined || tree?.all === undefined || !('all' in v.engineConditions)) return hit
+  const all: unknown[] = (v.engineConditions.all as unknown[]).map(() => undefined)
+  all[index] = tree.all[0]
+  return { fired: hit.fired, conditions: { ...tree, all } }
 }
 
 function orderKinds (record: EvaluationRecord, catalog: Catalog, sessions: FacetSession[]): Set<OrderKind> {

@@ -12,12 +12,25 @@ export const EVIDENCE = ['V', 'S', 'U', 'D'] as const
 export type Evidence = typeof EVIDENCE[number]
 export type OrderKind = 'facet' | 'pt'
 
+/** What a condition leaf tests of its value: `path` (default `$`), `operator`, `value`. */
+export interface LeafTest { operator: string, value: unknown, path?: string }
+/**
+ * A leaf that calls a fact. In a compiled tree every leaf is one: a let-leaf becomes its
+ * binding's call and keeps the binding's name in `let` (for explain).
+ */
+export interface FactLeaf extends LeafTest { fact: string, params?: Record<string, unknown>, let?: string }
+/** A leaf that tests the rule's `let` binding of that name: the same call, said once. */
+export interface LetLeaf extends LeafTest { let: string }
+export type ConditionLeaf = FactLeaf | LetLeaf
+
 /** A json-rules-engine condition tree; `{ "param": NAME }` may stand for any value. */
 export type ConditionNode =
   | { all: ConditionNode[] }
   | { any: ConditionNode[] }
   | { not: ConditionNode }
-  | { fact: string, operator: string, value: unknown, path?: string, params?: Record<string, unknown> }
+  | ConditionLeaf
+
+export const isLetLeaf = (leaf: ConditionLeaf): leaf is LetLeaf => !('fact' in leaf)
 
 export interface LinkTemplate { label: string, url: string, type: 'absolute' | 'smart', appContext?: string }
 export interface ActionTemplate {
@@ -71,7 +84,7 @@ export interface RuleFile {
   suppressedBy?: string[]
   source: { label: string, url?: string, evidence?: Evidence, citation?: string }
   parameters: string[]
-  /** Named fact calls available to card templates as `{{name.path}}`. */
+  /** Named fact calls: conditions test them as `{"let": NAME, …}`, card templates show them as `{{name.path}}`. */
   let?: Record<string, FactCall>
   conditions?: ConditionNode
   card?: CardTemplate

@@ -129,7 +129,7 @@ t.test('POST /rules/reload swaps only when everything passes', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: '/rules' })).json().rules.find((r: any) => r.id === 'SUIT-01').title, 'Missing baseline pain score (edited)')
 
   const before = catalogs.current()
-  writeFileSync(file, good.replace('"fact": "latestPainScore", "params"', '"fact": "latestPainScor", "params"'))
+  writeFileSync(file, good.replace('"fact": "latestPainScore",', '"fact": "latestPainScor",'))
   const broken = await reload()
   t.equal(broken.status, 422)
   t.equal(broken.body.resourceType, 'OperationOutcome')

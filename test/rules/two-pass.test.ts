@@ -58,13 +58,14 @@ t.test('explain: a variant whose gate failed shows every condition, only the gat
     const ev = await evaluateHook(input.service, input.request, { catalog, now: new Date(input.now), newId: () => 'id', profile: profile.name })
     const explained = explainRun(ev.run)
     ev.run.outcomes.forEach((o, i) => {
-      const gateOnly = (o.conditions as { all?: unknown[] } | undefined)?.all?.length === 1
-      if (o.outcome !== 'not-fired' || o.variant.engineGate === undefined || !gateOnly) return
+      const evaluated = (o.conditions as { all?: unknown[] } | undefined)?.all?.filter((c) => c !== undefined).length
+      const gate = o.variant.engineGateIndex
+      if (o.outcome !== 'not-fired' || gate === undefined || evaluated !== 1) return
       const conditions = explained.variants[i]?.conditions ?? []
       const leaves = JSON.stringify(o.variant.conditions).match(/"fact":/g)?.length ?? 0
       t.equal(conditions.length, leaves, `${o.key}: every leaf listed`)
-      const inGate = (pointer: string): boolean => pointer === '/all/0' || pointer.startsWith('/all/0/')
-      t.equal(conditions[0]?.result, false, `${o.key}: the gate failed`)
+      const inGate = (pointer: string): boolean => pointer === `/all/${gate}` || pointer.startsWith(`/all/${gate}/`)
+      t.equal(conditions.find((c) => inGate(c.pointer))?.result, false, `${o.key}: the gate failed`)
       t.ok(conditions.filter((c) => inGate(c.pointer)).some((c) => typeof c.result === 'boolean'), `${o.key}: the gate evaluated`)
       t.ok(conditions.filter((c) => !inGate(c.pointer)).every((c) => c.result === undefined && !('factResult' in c)), `${o.key}: the rest not evaluated`)
       seen++
