@@ -28,7 +28,7 @@ const cardKey = (c: Card): string => {
   return ext.variant === undefined ? ext.rule : `${ext.rule}/${ext.variant}`
 }
 
-t.test('there are scenarios for every hook, including no-card and multi-card records', async (t) => {
+await t.test('there are scenarios for every hook, including no-card and multi-card records', async (t) => {
   const all = files.map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Scenario)
   t.ok(all.length >= 8, `${all.length} scenarios`)
   for (const s of SERVICES) t.ok(all.some((x) => x.service === s.id), `a scenario for ${s.id}`)
@@ -38,7 +38,7 @@ t.test('there are scenarios for every hook, including no-card and multi-card rec
 
 for (const file of files) {
   const s = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Scenario
-  t.test(`${s.name}: ${s.expectCards.join(', ') || 'no cards'}`, async (t) => {
+  await t.test(`${s.name}: ${s.expectCards.join(', ') || 'no cards'}`, async (t) => {
     t.equal(`${s.name}.json`, file, 'name matches the file')
     t.ok(s.description.length > 200, 'the clinical story is told')
     t.same([...s.expectCards].sort(), s.expectCards, 'expectCards is sorted')

@@ -27,7 +27,7 @@ function record (resources: Resource[], drafts: Resource[] = []): EvaluationReco
   return new EvaluationRecord({ patientId: 'p', resources, draftOrders: drafts, selections: [], unavailableTypes: new Set(), time: evaluationTime(NOW) })
 }
 
-t.test('side words, union and matching', async (t) => {
+await t.test('side words, union and matching', async (t) => {
   t.equal(sideOfText('Left L4-5 facet'), 'left')
   t.equal(sideOfText('left and right L5'), 'bilateral')
   t.equal(sideOfText('both sides'), 'bilateral')
@@ -40,7 +40,7 @@ t.test('side words, union and matching', async (t) => {
   t.notOk(sidesMatch('left', 'right'))
 })
 
-t.test('intent inferred oldest first: two blocks, then therapeutic; RFA always therapeutic', async (t) => {
+await t.test('intent inferred oldest first: two blocks, then therapeutic; RFA always therapeutic', async (t) => {
   const s = completedSessions(record([
     proc('a', '64493', '2026-01-10'), proc('b', '64493', '2026-02-10'), proc('c', '64493', '2026-05-10'),
     proc('d', '64635', '2026-06-10', { category: { coding: [{ system: INTENT, code: 'diagnostic' }] } })
@@ -53,7 +53,7 @@ t.test('intent inferred oldest first: two blocks, then therapeutic; RFA always t
   t.equal(old[1]?.type, 'diagnostic', 'a session outside the look-back does not count')
 })
 
-t.test('signals: KX, SNOMED codes, text words; conflicting texts say nothing; basedOn inherits', async (t) => {
+await t.test('signals: KX, SNOMED codes, text words; conflicting texts say nothing; basedOn inherits', async (t) => {
   const r = record([
     proc('kx', '64493', '2026-01-10', { category: mod('KX') }),
     proc('tx', '64493', '2026-03-10', { code: code('64493', { text: 'Therapeutic facet injection' }) }),
@@ -69,7 +69,7 @@ t.test('signals: KX, SNOMED codes, text words; conflicting texts say nothing; ba
   t.match(byCode('2026-05-10', 'lumbar-sacral'), { type: 'therapeutic', intentBasis: 'signal' }, 'inherited from the order')
 })
 
-t.test('sides: bodySite code, modifier, words, basedOn; side-unknown lines take the session side', async (t) => {
+await t.test('sides: bodySite code, modifier, words, basedOn; side-unknown lines take the session side', async (t) => {
   const r = record([
     proc('l', '64635', '2026-01-10', { bodySite: site('7771000') }),
     proc('l2', '64636', '2026-01-10'),
@@ -83,7 +83,7 @@ t.test('sides: bodySite code, modifier, words, basedOn; side-unknown lines take 
   t.same([s[0]?.levelsLeft, s[0]?.levelsRight], [2, 0])
 })
 
-t.test('levels per side: LT/RT at one level = 1; RFA add-on units', async (t) => {
+await t.test('levels per side: LT/RT at one level = 1; RFA add-on units', async (t) => {
   const one = orderedSessions(record([], [order('a', '64493', { orderDetail: [mod('LT')] }), order('b', '64493', { orderDetail: [mod('RT')] })]), vs, settings)
   t.equal(one[0]?.levels, 1)
   t.equal(one[0]?.side, 'bilateral')
@@ -93,7 +93,7 @@ t.test('levels per side: LT/RT at one level = 1; RFA add-on units', async (t) =>
   t.same([mixed[0]?.levelsLeft, mixed[0]?.levelsRight, mixed[0]?.levels], [2, 1, 2])
 })
 
-t.test('an order is inferred against the completed history on a matching side', async (t) => {
+await t.test('an order is inferred against the completed history on a matching side', async (t) => {
   const history = [proc('a', '64493', '2026-06-10', { bodySite: site('7771000') }), proc('b', '64493', '2026-07-10', { bodySite: site('7771000') })]
   const left = orderedSessions(record(history, [order('o', '64493', { orderDetail: [mod('LT')] })]), vs, settings)
   t.match(left[0], { type: 'therapeutic', intentBasis: 'inferred' })

@@ -23,7 +23,7 @@ const collection: Json = {
 } as Json
 const BASES: Json[] = [transaction, collection]
 
-t.test('mutated bundles never produce a 5xx from /evaluate', async (t) => {
+await t.test('mutated bundles never produce a 5xx from /evaluate', async (t) => {
   const { app } = await testApp()
   let rejected = 0
   let answered = 0

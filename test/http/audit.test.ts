@@ -11,7 +11,7 @@ const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-l
 const URL_ = '/cds-services/facet-pt-order-select'
 const TOKEN = 'fhir-token-SECRET-777'
 
-t.test('every hook call is audited, error outcomes too, without patient data or tokens', async (t) => {
+await t.test('every hook call is audited, error outcomes too, without patient data or tokens', async (t) => {
   let tick = 0 // a clock that moves, so audit rows sort in call order
   const { app, dataStore } = await testApp({ clock: () => new Date(NOW.getTime() + 1000 * tick++) })
   const withToken = { ...structuredClone(ORDER_SELECT), fhirAuthorization: { access_token: TOKEN, token_type: 'Bearer', expires_in: 30, scope: 'patient/*.read', subject: 'svc' } }
@@ -69,7 +69,7 @@ function failingStore (): Store & { attempts: number } {
   return s
 }
 
-t.test('a failing store never fails the hook answer; the error is logged and counted, the rows kept for a retry', async (t) => {
+await t.test('a failing store never fails the hook answer; the error is logged and counted, the rows kept for a retry', async (t) => {
   const logs = new LogSink()
   const store = failingStore()
   const { app, queue } = await testApp({ logs, dataStore: store })
@@ -89,7 +89,7 @@ t.test('a failing store never fails the hook answer; the error is logged and cou
   t.match(metrics, /cds_store_rows_lost_total\{reason="buffer-full"\} 0\b/, 'nothing lost')
 })
 
-t.test('rows beyond the retry buffer are dropped and counted', async (t) => {
+await t.test('rows beyond the retry buffer are dropped and counted', async (t) => {
   const { app, queue } = await buildApp({
     config: testConfig({ DATABASE_URL: 'sqlite::memory:' }), catalog: bundledCatalog(), clock: () => NOW, dataStore: failingStore(), queue: { maxRows: 3, retryMinMs: 60_000 }
   })
@@ -101,7 +101,7 @@ t.test('rows beyond the retry buffer are dropped and counted', async (t) => {
   t.match(metrics, /cds_store_rows_lost_total\{reason="buffer-full"\} 3\b/, 'three calls × (card + audit row) = 6 rows, 3 kept, 3 dropped and counted')
 })
 
-t.test('429 and 503 answers write no audit row (metrics only)', async (t) => {
+await t.test('429 and 503 answers write no audit row (metrics only)', async (t) => {
   const { app, dataStore, queue } = await testApp({ config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 2 } })
   t.teardown(async () => { await app.close() })
   const statuses: number[] = []
@@ -121,7 +121,7 @@ t.test('429 and 503 answers write no audit row (metrics only)', async (t) => {
   t.same(await shedStore.audits(), [], 'the shed call left no audit row')
 })
 
-t.test('a NUL character in an id from the body is not stored (PostgreSQL would refuse the whole batch)', async (t) => {
+await t.test('a NUL character in an id from the body is not stored (PostgreSQL would refuse the whole batch)', async (t) => {
   const { app, dataStore, queue } = await testApp()
   t.teardown(async () => { await app.close() })
   t.equal((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: 'hi-\u0000-nul' } })).statusCode, 200)
@@ -129,7 +129,7 @@ t.test('a NUL character in an id from the body is not stored (PostgreSQL would r
   t.same((await dataStore.audits()).map((a) => a.hookInstance), ['hi--nul'])
 })
 
-t.test('closing the app (SIGTERM path) drains the queue: nothing is lost', async (t) => {
+await t.test('closing the app (SIGTERM path) drains the queue: nothing is lost', async (t) => {
   const file = join(tempDir(t), 'cds.db')
   const { app } = await testApp({ config: { DATABASE_URL: `sqlite:${file}` } })
   const calls = 120

@@ -6,7 +6,7 @@ import t from 'tap'
 import { parse } from 'yaml'
 import { testApp } from '../helper.js'
 
-t.test('/docs serves the committed spec; examples match real answers', async (t) => {
+await t.test('/docs serves the committed spec; examples match real answers', async (t) => {
   const { app } = await testApp()
   t.teardown(async () => { await app.close() })
   const spec = parse(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8'))

@@ -6,7 +6,7 @@ const PATIENT_VIEW = JSON.parse(readFileSync(`${FIXTURES}requests/patient-view-r
 const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
 const FEEDBACK_URL = '/cds-services/facet-pt-order-select/feedback'
 
-t.test('feedback links back to the rule of the card the service issued', async (t) => {
+await t.test('feedback links back to the rule of the card the service issued', async (t) => {
   const { app, dataStore } = await testApp()
   const cards: Array<Record<string, any>> = []
   for (const [service, payload] of [['facet-pt-order-select', ORDER_SELECT], ['facet-pt-patient-view', PATIENT_VIEW]] as const) {
@@ -72,7 +72,7 @@ t.test('feedback links back to the rule of the card the service issued', async (
   t.same(Object.keys(issued[0] ?? {}).sort(), ['cardUuid', 'hookInstance', 'issuedAt', 'ruleId', 'ruleVersion', 'service', 'variant'], 'no patient data recorded with the card')
 })
 
-t.test('feedback in the shapes the spec and the sandbox send is accepted', async (t) => {
+await t.test('feedback in the shapes the spec and the sandbox send is accepted', async (t) => {
   const { app } = await testApp()
   t.teardown(async () => { await app.close() })
   // Our own bodies, shaped like CDS Hooks 2.0's feedback examples and a sandbox capture.
@@ -88,7 +88,7 @@ t.test('feedback in the shapes the spec and the sandbox send is accepted', async
   }
 })
 
-t.test('invalid feedback gets a located 400; an unknown service 404', async (t) => {
+await t.test('invalid feedback gets a located 400; an unknown service 404', async (t) => {
   const { app, dataStore } = await testApp()
   const post = async (payload: unknown, url = FEEDBACK_URL) => await app.inject({ method: 'POST', url, payload: payload as object })
   const expressions = (res: { json: () => any }) => (res.json().issue as Array<{ expression?: string[] }>).map((i) => i.expression?.[0])
@@ -117,7 +117,7 @@ t.test('invalid feedback gets a located 400; an unknown service 404', async (t) 
   t.equal((await dataStore.feedback()).length, 1, 'nothing from rejected requests was stored')
 })
 
-t.test('summary filters and a bad since', async (t) => {
+await t.test('summary filters and a bad since', async (t) => {
   let now = new Date('2026-11-01T10:00:00Z')
   const { app } = await testApp({ clock: () => now })
   const shown = async (q: string) => {
@@ -145,7 +145,7 @@ t.test('summary filters and a bad since', async (t) => {
   t.equal(extra.statusCode, 400, 'unknown query parameter')
 })
 
-t.test('feedback is logged by count and outcome only, never the comment', async (t) => {
+await t.test('feedback is logged by count and outcome only, never the comment', async (t) => {
   const logs = new LogSink()
   const { app } = await testApp({ logs })
   const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'card-SECRET-uuid', outcome: 'overridden', overrideReason: { userComment: 'Mrs Jane Doe declined, DOB 1950-01-01' }, outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
@@ -155,7 +155,7 @@ t.test('feedback is logged by count and outcome only, never the comment', async 
   t.notOk(logs.text.includes('1950-01-01'))
 })
 
-t.test('a 200 means stored: the rows are in the store when the answer arrives (no flush)', async (t) => {
+await t.test('a 200 means stored: the rows are in the store when the answer arrives (no flush)', async (t) => {
   const { app, dataStore } = await testApp({ config: { DATABASE_URL: 'sqlite::memory:' } })
   t.teardown(async () => { await app.close() })
   const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'c-1', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }, { card: 'c-2', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
@@ -163,7 +163,7 @@ t.test('a 200 means stored: the rows are in the store when the answer arrives (n
   t.same((await dataStore.feedback()).map((f) => f.cardUuid).sort(), ['c-1', 'c-2'])
 })
 
-t.test('a NUL character in a feedback text is a located 400 (it could not be stored)', async (t) => {
+await t.test('a NUL character in a feedback text is a located 400 (it could not be stored)', async (t) => {
   const { app, dataStore } = await testApp()
   t.teardown(async () => { await app.close() })
   const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'c-1', outcome: 'overridden', overrideReason: { userComment: 'a\u0000b' }, outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })

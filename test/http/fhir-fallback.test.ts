@@ -30,7 +30,7 @@ function serveFixture (fhir: MockFhirServer): void {
 
 const codes = (res: { json: () => any }): string[] => res.json().cards.map((c: any) => c.source.topic.code).sort()
 
-t.test('absent prefetch is fetched from fhirServer: same advice as a full prefetch', async (t) => {
+await t.test('absent prefetch is fetched from fhirServer: same advice as a full prefetch', async (t) => {
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
@@ -48,7 +48,7 @@ t.test('absent prefetch is fetched from fhirServer: same advice as a full prefet
   t.ok(fhir.requests.every((r) => r.headers.authorization === `Bearer ${TOKEN}` && r.headers.accept === 'application/fhir+json'))
 })
 
-t.test('a failing FHIR server never becomes a confident "criteria not met"', async (t) => {
+await t.test('a failing FHIR server never becomes a confident "criteria not met"', async (t) => {
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   fhir.routes.set('Observation', json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }, 500))
@@ -74,7 +74,7 @@ t.test('a failing FHIR server never becomes a confident "criteria not met"', asy
   t.ok(codes(partial).includes('DATA-UNAVAILABLE'), 'a failed next page leaves the key incomplete')
 })
 
-t.test('the required patient unobtainable → 412', async (t) => {
+await t.test('the required patient unobtainable → 412', async (t) => {
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   fhir.routes.set(`Patient/${String(ORDER_SELECT.context.patientId)}`, json({ resourceType: 'OperationOutcome', issue: [] }, 401))
@@ -90,7 +90,7 @@ t.test('the required patient unobtainable → 412', async (t) => {
   t.match(res.json().issue[0].diagnostics, /could not be fetched from fhirServer/)
 })
 
-t.test('buildApp creates the undici fetcher from the config; token and patient data stay out of the logs', async (t) => {
+await t.test('buildApp creates the undici fetcher from the config; token and patient data stay out of the logs', async (t) => {
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   const logs = new LogSink()
@@ -110,7 +110,7 @@ t.test('buildApp creates the undici fetcher from the config; token and patient d
   }
 })
 
-t.test('the default FHIR client reports every request to /metrics', async (t) => {
+await t.test('the default FHIR client reports every request to /metrics', async (t) => {
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   const { app } = await buildApp({ config: testConfig({ DATABASE_URL: 'sqlite::memory:', FHIR_TIMEOUT_MS: 2000, REQUEST_BUDGET_MS: 5000 }), catalog: bundledCatalog(), clock: () => NOW })
@@ -135,7 +135,7 @@ async function configuredApp (t: Test, config: Partial<Config>): Promise<Fastify
 
 const unavailableSummary = (res: { json: () => any }): string | undefined => res.json().cards.find((c: any) => c.source.topic.code === 'DATA-UNAVAILABLE')?.summary
 
-t.test('paging follows the data: 12 Observations served 2 a page are all read, fetched or continued from a prefetch', async (t) => {
+await t.test('paging follows the data: 12 Observations served 2 a page are all read, fetched or continued from a prefetch', async (t) => {
   const fhir = await startMockFhirServer()
   t.teardown(async () => { await fhir.close() })
   const twelve = resourcesOf(ORDER_SELECT.prefetch.observations).slice(0, 12)
@@ -163,7 +163,7 @@ t.test('paging follows the data: 12 Observations served 2 a page are all read, f
   t.same(fhir.requests.map((r) => new URL(r.url, fhir.origin).searchParams.get('page')), ['2', '3', '4', '5', '6'])
 })
 
-t.test('paging past FHIR_MAX_RESOURCES_PER_KEY leaves the key unavailable', async (t) => {
+await t.test('paging past FHIR_MAX_RESOURCES_PER_KEY leaves the key unavailable', async (t) => {
   const fhir = await startMockFhirServer()
   t.teardown(async () => { await fhir.close() })
   const one = resourcesOf(ORDER_SELECT.prefetch.observations).slice(2, 3)
@@ -177,7 +177,7 @@ t.test('paging past FHIR_MAX_RESOURCES_PER_KEY leaves the key unavailable', asyn
   t.equal(fhir.requests.length, 1, 'nothing read past the cap')
 })
 
-t.test('a FHIR server stuck mid-body: the key is unavailable within the budget and the call still answers 200', async (t) => {
+await t.test('a FHIR server stuck mid-body: the key is unavailable within the budget and the call still answers 200', async (t) => {
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   fhir.routes.set('Observation', stallMidBody)
@@ -192,7 +192,7 @@ t.test('a FHIR server stuck mid-body: the key is unavailable within the budget a
   t.ok(performance.now() - started < 5000, 'answered long before FHIR_TIMEOUT_MS (generous bound)')
 })
 
-t.test('a huge FHIR response is cut at FHIR_MAX_RESPONSE_BYTES: the key is unavailable, the call answers', async (t) => {
+await t.test('a huge FHIR response is cut at FHIR_MAX_RESPONSE_BYTES: the key is unavailable, the call answers', async (t) => {
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   const sent = { bytes: 0 }
@@ -207,7 +207,7 @@ t.test('a huge FHIR response is cut at FHIR_MAX_RESPONSE_BYTES: the key is unava
   t.ok(sent.bytes < 20 * 1_048_576, `the 50 MB body was not read to the end (${sent.bytes} bytes written)`)
 })
 
-t.test('link[next] to another path or origin is not followed: the token never leaves the fhirServer base', async (t) => {
+await t.test('link[next] to another path or origin is not followed: the token never leaves the fhirServer base', async (t) => {
   const fhir = await startMockFhirServer()
   const elsewhere = await startMockFhirServer()
   serveFixture(fhir)

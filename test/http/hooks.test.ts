@@ -16,7 +16,7 @@ function emptyMembers (value: unknown, path = ''): string[] {
   return []
 }
 
-t.test('order-select with a full prefetch answers spec-shaped cards', async (t) => {
+await t.test('order-select with a full prefetch answers spec-shaped cards', async (t) => {
   const { app } = await testApp()
   const res = await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', payload: ORDER_SELECT })
   t.equal(res.statusCode, 200)
@@ -43,7 +43,7 @@ t.test('order-select with a full prefetch answers spec-shaped cards', async (t) 
   t.same((again.json() as { cards: Array<Record<string, any>> }).cards.map((c) => c.extension), cards.map((c) => c.extension), 'deterministic')
 })
 
-t.test('tolerant of what real EHRs send', async (t) => {
+await t.test('tolerant of what real EHRs send', async (t) => {
   const { app } = await testApp()
   const body = structuredClone(ORDER_SELECT)
   body.context.patientId = `Patient/${String(body.context.patientId)}`
@@ -55,7 +55,7 @@ t.test('tolerant of what real EHRs send', async (t) => {
   t.ok((res.json() as { cards: unknown[] }).cards.length > 0, 'same advice')
 })
 
-t.test('prefetch states', async (t) => {
+await t.test('prefetch states', async (t) => {
   const { app } = await testApp()
   const post = async (mutate: (b: Record<string, any>) => void, url = '/cds-services/facet-pt-order-select', base = ORDER_SELECT) => {
     const body = structuredClone(base)

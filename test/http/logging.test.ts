@@ -4,7 +4,7 @@ import { FIXTURES, LogSink, testApp } from '../helper.js'
 
 const BODY = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
 
-t.test('one log line per call, with no PHI, tokens or prefetch', async (t) => {
+await t.test('one log line per call, with no PHI, tokens or prefetch', async (t) => {
   const logs = new LogSink()
   const { app } = await testApp({ logs })
   const body = structuredClone(BODY)

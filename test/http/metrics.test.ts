@@ -12,7 +12,7 @@ const value = (text: string, series: string): number | undefined => {
   return line === undefined ? undefined : Number(line.slice(series.length + 1))
 }
 
-t.test('GET /metrics: hook latency, cards, prefetch, feedback, store', async (t) => {
+await t.test('GET /metrics: hook latency, cards, prefetch, feedback, store', async (t) => {
   const { app } = await testApp()
   const body = structuredClone(ORDER_SELECT)
   body.prefetch.procedures = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }
@@ -46,7 +46,7 @@ t.test('GET /metrics: hook latency, cards, prefetch, feedback, store', async (t)
   t.notOk(text.includes(String(ORDER_SELECT.context.patientId)), 'no patient data in metrics')
 })
 
-t.test('each app has its own registry', async (t) => {
+await t.test('each app has its own registry', async (t) => {
   const a = await testApp()
   const b = await testApp()
   await a.app.inject({ method: 'POST', url: URL_, payload: ORDER_SELECT })
@@ -54,7 +54,7 @@ t.test('each app has its own registry', async (t) => {
   t.equal(value(textB, 'cds_hook_request_duration_seconds_count{service="facet-pt-order-select",status="200"}'), undefined, 'b saw no calls')
 })
 
-t.test('FHIR fallback: the injected fetcher is timed; the FHIR client API counts requests', async (t) => {
+await t.test('FHIR fallback: the injected fetcher is timed; the FHIR client API counts requests', async (t) => {
   const fetcher: FhirFetcher = {
     fetch: async ({ queries }) => new Map(queries.map((q) => [q.key, q.key === 'appointments' ? new Error('timeout') : { resourceType: 'Bundle', type: 'searchset', entry: [] }]))
   }

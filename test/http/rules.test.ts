@@ -19,7 +19,7 @@ function rulesCopy (t: { teardown: (fn: () => void) => void }): string {
   return dir
 }
 
-t.test('GET /rules lists the catalog in force with parameter values of the profile', async (t) => {
+await t.test('GET /rules lists the catalog in force with parameter values of the profile', async (t) => {
   const { app } = await testApp()
   t.teardown(async () => { await app.close() })
   const body = (await app.inject({ method: 'GET', url: '/rules' })).json()
@@ -49,7 +49,7 @@ t.test('GET /rules lists the catalog in force with parameter values of the profi
   t.same(bad.json().issue[0].expression, ['profile'])
 })
 
-t.test('POST /rules/validate', async (t) => {
+await t.test('POST /rules/validate', async (t) => {
   const { app } = await testApp()
   t.teardown(async () => { await app.close() })
   const validate = async (body: unknown): Promise<{ status: number, body: any }> => {
@@ -104,7 +104,7 @@ t.test('POST /rules/validate', async (t) => {
   }
 })
 
-t.test('POST /rules/reload swaps only when everything passes', async (t) => {
+await t.test('POST /rules/reload swaps only when everything passes', async (t) => {
   const dir = rulesCopy(t)
   const { app, store } = await testApp({ config: { RULES_DIR: dir } })
   t.teardown(async () => { await app.close() })
@@ -156,7 +156,7 @@ t.test('POST /rules/reload swaps only when everything passes', async (t) => {
 
 const JWT_ISSUERS = JSON.stringify({ 'https://ehr.example': 'https://ehr.example/.well-known/jwks.json' })
 
-t.test('reload is protected under AUTH_MODE=jwt', async (t) => {
+await t.test('reload is protected under AUTH_MODE=jwt', async (t) => {
   const disabled = await testApp({ config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: '', TRUSTED_ISSUERS: JWT_ISSUERS } })
   t.teardown(async () => { await disabled.app.close() })
   const off = await disabled.app.inject({ method: 'POST', url: '/rules/reload', headers: { authorization: 'Bearer ' } })
@@ -176,7 +176,7 @@ t.test('reload is protected under AUTH_MODE=jwt', async (t) => {
   t.equal((await open.app.inject({ method: 'POST', url: '/rules/reload' })).statusCode, 200, 'AUTH_MODE=off: open for local use')
 })
 
-t.test('validate: admin only with jwt, body and case caps, off the event loop', async (t) => {
+await t.test('validate: admin only with jwt, body and case caps, off the event loop', async (t) => {
   const guarded = await testApp({ config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: 's3cret-admin-token', TRUSTED_ISSUERS: JWT_ISSUERS } })
   t.teardown(async () => { await guarded.app.close() })
   const post = async (app: typeof guarded.app, payload: unknown, authorization?: string) => await app.inject({
@@ -210,7 +210,7 @@ t.test('validate: admin only with jwt, body and case caps, off the event loop', 
   t.equal(report.cases.passed, 50, 'and the validation completes with all its cases')
 })
 
-t.test('a call in flight finishes on the catalog it started with', async (t) => {
+await t.test('a call in flight finishes on the catalog it started with', async (t) => {
   const request = readJson(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`)
   const medications = request.prefetch.medications
   delete request.prefetch.medications
@@ -238,7 +238,7 @@ t.test('a call in flight finishes on the catalog it started with', async (t) => 
   t.same(after.json().cards, [], 'the next call runs on the new catalog')
 })
 
-t.test('RULES_WATCH reloads after a file changes', async (t) => {
+await t.test('RULES_WATCH reloads after a file changes', async (t) => {
   const dir = rulesCopy(t)
   const { app, store } = await testApp({ config: { RULES_DIR: dir, RULES_WATCH: true }, catalog: loadCatalog(dir, NOW) })
   t.teardown(async () => { await app.close() })

@@ -39,7 +39,7 @@ async function switchableStore (): Promise<Store & { broken: boolean }> {
   return s
 }
 
-t.test('a store that cannot commit: feedback 503 with Retry-After, /readyz 503; 200 again once it can', async (t) => {
+await t.test('a store that cannot commit: feedback 503 with Retry-After, /readyz 503; 200 again once it can', async (t) => {
   const store = await switchableStore()
   t.teardown(async () => { await store.close() })
   const { app } = await testApp({ dataStore: store, config: { STORE_PROBE_INTERVAL_MS: 0 } })
@@ -65,7 +65,7 @@ t.test('a store that cannot commit: feedback 503 with Retry-After, /readyz 503; 
   t.match((await app.inject({ method: 'GET', url: '/metrics' })).body, /cds_store_writable 1/)
 })
 
-t.test('/readyz probes at most once per STORE_PROBE_INTERVAL_MS', async (t) => {
+await t.test('/readyz probes at most once per STORE_PROBE_INTERVAL_MS', async (t) => {
   const store = await switchableStore()
   t.teardown(async () => { await store.close() })
   let probes = 0
@@ -88,9 +88,12 @@ function canMakeImmutable (dir: string): boolean {
   }
 }
 
-t.test('SQLite files made immutable under the running service, then writable again', async (t) => {
+await t.test('SQLite files made immutable under the running service, then writable again', async (t) => {
   const dir = tempDir(t)
-  if (!canMakeImmutable(dir)) { t.skip('chattr +i is not available here (needs root and ext2/3/4); the switchable-store test covers the HTTP side'); return }
+  if (!canMakeImmutable(dir)) {
+    t.plan(0, 'chattr +i is not available here (needs root and ext2/3/4); the switchable-store test covers the HTTP side')
+    return
+  }
   const file = join(dir, 'cds.db')
   const { app, dataStore } = await testApp({ config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
   t.teardown(async () => { await app.close() })
@@ -106,7 +109,7 @@ t.test('SQLite files made immutable under the running service, then writable aga
   t.equal((await dataStore.feedback()).length, 2)
 })
 
-t.test('SQLite file deleted under the running service: /readyz 503, then the path is reopened', async (t) => {
+await t.test('SQLite file deleted under the running service: /readyz 503, then the path is reopened', async (t) => {
   const file = join(tempDir(t), 'cds.db')
   const { app } = await testApp({ config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
   t.teardown(async () => { await app.close() })
@@ -122,7 +125,7 @@ t.test('SQLite file deleted under the running service: /readyz 503, then the pat
   t.equal((await reopened.feedback()).length, 1, 'feedback acknowledged after the reopen is in the file at the path')
 })
 
-t.test('SQLite directory deleted under the running service: 503 until it is back', async (t) => {
+await t.test('SQLite directory deleted under the running service: 503 until it is back', async (t) => {
   const dir = join(tempDir(t), 'data')
   const file = join(dir, 'cds.db')
   const { app } = await testApp({ config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
@@ -161,10 +164,10 @@ function tcpProxy (host: string, port: number): { start: (listen?: number) => Pr
 }
 
 if (TEST_POSTGRES_URL === undefined) {
-  t.test('PostgreSQL stopped under the running service', { skip: 'SKIPPED: TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL and sets it)' }, () => {})
+  await t.test('PostgreSQL stopped under the running service', { skip: 'SKIPPED: TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL and sets it)' }, () => {})
 } else {
   const url = TEST_POSTGRES_URL
-  t.test('PostgreSQL stopped under the running service: feedback and /readyz 503, then 200 once it is back', async (t) => {
+  await t.test('PostgreSQL stopped under the running service: feedback and /readyz 503, then 200 once it is back', async (t) => {
     const schema = `t_down_${process.pid}_${Date.now()}`
     const admin = new pg.Client({ connectionString: url })
     await admin.connect()

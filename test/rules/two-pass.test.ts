@@ -34,7 +34,7 @@ t.ok(inputs.length >= 10, 'scenarios and request fixtures found')
 let compared = 0
 let gated = 0
 for (const input of inputs) {
-  t.test(input.name, async (t) => {
+  await t.test(input.name, async (t) => {
     const ev = await evaluateHook(input.service, input.request, { catalog, now: new Date(input.now), newId: () => 'id', profile: profile.name })
     for (const o of ev.run.outcomes) {
       if (o.outcome !== 'fired' && o.outcome !== 'not-fired' && o.outcome !== 'suppressed') continue
@@ -52,7 +52,7 @@ for (const input of inputs) {
     }
   })
 }
-t.test('explain: a variant whose gate failed shows every condition, only the gate evaluated', async (t) => {
+await t.test('explain: a variant whose gate failed shows every condition, only the gate evaluated', async (t) => {
   let seen = 0
   for (const input of inputs) {
     const ev = await evaluateHook(input.service, input.request, { catalog, now: new Date(input.now), newId: () => 'id', profile: profile.name })

@@ -25,7 +25,7 @@ function recordingStore (opts: { fail?: (batch: WriteBatch) => boolean, gate?: P
   }
 }
 
-t.test('rows are batched: one write per batchSize rows, the rest on the timer or drain', async (t) => {
+await t.test('rows are batched: one write per batchSize rows, the rest on the timer or drain', async (t) => {
   const store = recordingStore()
   const q = new WriteQueue(store, { batchSize: 10, intervalMs: 60_000 })
   q.cards(Array.from({ length: 25 }, (_, i) => card(`c${i}`, 'SAFE-01')))
@@ -36,7 +36,7 @@ t.test('rows are batched: one write per batchSize rows, the rest on the timer or
   t.equal(q.depth, 0)
 })
 
-t.test('the timer flushes a partial batch', async (t) => {
+await t.test('the timer flushes a partial batch', async (t) => {
   const store = recordingStore()
   const q = new WriteQueue(store, { batchSize: 100, intervalMs: 5 })
   q.audit(audit('a1', 200))
@@ -44,7 +44,7 @@ t.test('the timer flushes a partial batch', async (t) => {
   t.equal(store.batches.length, 1, 'written without drain')
 })
 
-t.test('one write in flight; a failed batch is kept and retried, not lost', async (t) => {
+await t.test('one write in flight; a failed batch is kept and retried, not lost', async (t) => {
   let open!: () => void
   const gate = new Promise<void>((resolve) => { open = resolve })
   let failing = true
@@ -68,7 +68,7 @@ t.test('one write in flight; a failed batch is kept and retried, not lost', asyn
   t.equal(q.depth, 0)
 })
 
-t.test('after a failure the queue retries by itself, with backoff', async (t) => {
+await t.test('after a failure the queue retries by itself, with backoff', async (t) => {
   let failures = 2
   const store = recordingStore({ fail: () => failures-- > 0 })
   let written!: () => void
@@ -84,7 +84,7 @@ t.test('after a failure the queue retries by itself, with backoff', async (t) =>
   t.same(store.batches.flatMap((b) => b.audits.map((a) => a.id)), ['a1'])
 })
 
-t.test('a row the store refuses is isolated and dropped; the rest of its batch is written', async (t) => {
+await t.test('a row the store refuses is isolated and dropped; the rest of its batch is written', async (t) => {
   const refused = Object.assign(new Error('NOT NULL constraint failed'), { code: 'SQLITE_CONSTRAINT_NOTNULL' })
   const store = recordingStore()
   store.write = async (b) => {
@@ -102,7 +102,7 @@ t.test('a row the store refuses is isolated and dropped; the rest of its batch i
   t.same(dropped, [[1, 'refused']], 'only the refused row is given up, and reported')
   t.equal(q.depth, 0)
 })
-t.test('a full queue drops and reports instead of growing without bound', async (t) => {
+await t.test('a full queue drops and reports instead of growing without bound', async (t) => {
   const store = recordingStore()
   const dropped: number[] = []
   const q = new WriteQueue(store, { batchSize: 1000, maxRows: 5, intervalMs: 60_000, onDropped: (n) => dropped.push(n) })
@@ -113,7 +113,7 @@ t.test('a full queue drops and reports instead of growing without bound', async 
   t.equal(store.batches[0]?.cards.length, 5)
 })
 
-t.test('a store down at close: the buffered rows are reported lost (shutdown)', async (t) => {
+await t.test('a store down at close: the buffered rows are reported lost (shutdown)', async (t) => {
   const store = recordingStore({ fail: () => true })
   const dropped: Array<[number, string]> = []
   const q = new WriteQueue(store, { batchSize: 100, intervalMs: 60_000, retryMinMs: 60_000, onDropped: (n, reason) => dropped.push([n, reason]) })
@@ -123,7 +123,7 @@ t.test('a store down at close: the buffered rows are reported lost (shutdown)', 
   t.equal(q.depth, 0)
 })
 
-t.test('enqueueDurable resolves only once the batch holding the rows has committed', async (t) => {
+await t.test('enqueueDurable resolves only once the batch holding the rows has committed', async (t) => {
   let open!: () => void
   const gate = new Promise<void>((resolve) => { open = resolve })
   const store = recordingStore({ gate })
@@ -140,7 +140,7 @@ t.test('enqueueDurable resolves only once the batch holding the rows has committ
   t.equal(store.batches[0]?.feedback.length, 2)
 })
 
-t.test('concurrent durable requests share one commit (group commit); a request is never split', async (t) => {
+await t.test('concurrent durable requests share one commit (group commit); a request is never split', async (t) => {
   let open!: () => void
   const gate = new Promise<void>((resolve) => { open = resolve })
   const store = recordingStore({ gate })
@@ -152,7 +152,7 @@ t.test('concurrent durable requests share one commit (group commit); a request i
   t.same(store.batches.map((b) => b.feedback.map((f) => f.cardUuid).join('')), ['x', 'aabbb'], 'the requests that arrived during a write go together in the next; the 3-row request is not split')
 })
 
-t.test('enqueueDurable rejects when the store cannot commit; background rows of the batch are kept', async (t) => {
+await t.test('enqueueDurable rejects when the store cannot commit; background rows of the batch are kept', async (t) => {
   let failing = true
   const store = recordingStore({ fail: () => failing })
   const q = new WriteQueue(store, { batchSize: 100, intervalMs: 60_000, retryMinMs: 60_000 })
@@ -164,7 +164,7 @@ t.test('enqueueDurable rejects when the store cannot commit; background rows of 
   t.same(store.batches.map((b) => [b.audits.length, b.feedback.map((f) => f.cardUuid)]), [[1, ['c2']]], 'a durable write goes at once even during a backoff, and takes the kept rows with it')
 })
 
-t.test('a refused feedback row fails only its own request, not the others in the batch', async (t) => {
+await t.test('a refused feedback row fails only its own request, not the others in the batch', async (t) => {
   const store = recordingStore()
   let open!: () => void
   const gate = new Promise<void>((resolve) => { open = resolve })
@@ -185,7 +185,7 @@ t.test('a refused feedback row fails only its own request, not the others in the
   t.same(store.batches.flatMap((b) => b.feedback.map((f) => f.cardUuid)), ['lead', 'good'])
 })
 
-t.test('flush writes what was queued before it, and is not held up by later rows', async (t) => {
+await t.test('flush writes what was queued before it, and is not held up by later rows', async (t) => {
   const store = recordingStore()
   const q = new WriteQueue(store, { batchSize: 2, intervalMs: 60_000 })
   q.audit(audit('a1', 200))
@@ -200,7 +200,7 @@ t.test('flush writes what was queued before it, and is not held up by later rows
   t.equal(q.depth, 0)
 })
 
-t.test('a durable caller behind a backlog is rejected when a write fails, not held or spun on', async (t) => {
+await t.test('a durable caller behind a backlog is rejected when a write fails, not held or spun on', async (t) => {
   let attempts = 0
   const store = recordingStore({ fail: () => { attempts++; return true } })
   const q = new WriteQueue(store, { batchSize: 1, intervalMs: 60_000, retryMinMs: 60_000 })
