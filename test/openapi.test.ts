@@ -8,7 +8,7 @@ await t.test('openapi.yaml describes exactly the routes the app serves', async (
   const documented = Object.entries(spec.paths)
     .flatMap(([path, ops]) => Object.keys(ops).filter((m) => m !== 'parameters').map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
     .sort()
-  const { routes } = await testApp()
+  const { routes } = await testApp(t)
   const served = routes.map((r) => `${r.method} ${r.url}`).filter((r) => !r.startsWith('OPTIONS'))
     // /docs* are served by @fastify/swagger-ui from this very file; they are not API operations.
     .filter((r) => !/^GET \/docs(\/|$)/.test(r)).sort()

@@ -11,8 +11,7 @@ const SERVICE_FOR: Record<string, string> = { 'order-select': 'facet-pt-order-se
 
 const dirs = ['sandbox-captured-requests', 'cds-hooks-examples', 'opioid-cds-r4-hook-requests'].map(corpusFolder)
 await t.test('real hook requests never produce a 5xx', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t)
   let posted = 0
   for (const dir of dirs) {
     for (const name of readdirSync(dir).filter((f) => f.endsWith('.json'))) {

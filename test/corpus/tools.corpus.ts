@@ -28,8 +28,7 @@ await t.test('corpus runs every bundle of each folder without an error', async (
 })
 
 await t.test('POST /evaluate on a sample: 200 with cards or a located 400, never a 5xx', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t)
   for (const folder of FOLDERS.filter((f) => f !== 'synthea3-bulk-ndjson')) {
     const files = readdirSync(corpusFolder(folder)).filter((f) => f.endsWith('.json')).sort().slice(0, 6)
     for (const file of files) {

@@ -24,7 +24,7 @@ const collection: Json = {
 const BASES: Json[] = [transaction, collection]
 
 await t.test('mutated bundles never produce a 5xx from /evaluate', async (t) => {
-  const { app } = await testApp()
+  const { app } = await testApp(t)
   let rejected = 0
   let answered = 0
   await fc.assert(fc.asyncProperty(

@@ -16,7 +16,7 @@ const BASES: Array<[string, Json]> = [
 ]
 
 await t.test('mutated hook requests never produce a 5xx', async (t) => {
-  const { app } = await testApp()
+  const { app } = await testApp(t)
   let seen4xx = 0
   let seen200 = 0
   await fc.assert(fc.asyncProperty(

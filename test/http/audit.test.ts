@@ -13,7 +13,7 @@ const TOKEN = 'fhir-token-SECRET-777'
 
 await t.test('every hook call is audited, error outcomes too, without patient data or tokens', async (t) => {
   let tick = 0 // a clock that moves, so audit rows sort in call order
-  const { app, dataStore } = await testApp({ clock: () => new Date(NOW.getTime() + 1000 * tick++) })
+  const { app, dataStore } = await testApp(t, { clock: () => new Date(NOW.getTime() + 1000 * tick++) })
   const withToken = { ...structuredClone(ORDER_SELECT), fhirAuthorization: { access_token: TOKEN, token_type: 'Bearer', expires_in: 30, scope: 'patient/*.read', subject: 'svc' } }
   const ok = await app.inject({ method: 'POST', url: URL_, payload: withToken })
   t.equal(ok.statusCode, 200)
@@ -72,8 +72,7 @@ function failingStore (): Store & { attempts: number } {
 await t.test('a failing store never fails the hook answer; the error is logged and counted, the rows kept for a retry', async (t) => {
   const logs = new LogSink()
   const store = failingStore()
-  const { app, queue } = await testApp({ logs, dataStore: store })
-  t.teardown(async () => { await app.close() })
+  const { app, queue } = await testApp(t, { logs, dataStore: store })
   const res = await app.inject({ method: 'POST', url: URL_, payload: ORDER_SELECT })
   t.equal(res.statusCode, 200, 'the answer went out')
   t.ok((res.json() as { cards: unknown[] }).cards.length > 0)
@@ -102,8 +101,7 @@ await t.test('rows beyond the retry buffer are dropped and counted', async (t) =
 })
 
 await t.test('429 and 503 answers write no audit row (metrics only)', async (t) => {
-  const { app, dataStore, queue } = await testApp({ config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 2 } })
-  t.teardown(async () => { await app.close() })
+  const { app, dataStore, queue } = await testApp(t, { config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 2 } })
   const statuses: number[] = []
   for (let i = 0; i < 4; i++) statuses.push((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: `hi-${i}` } })).statusCode)
   t.same(statuses, [200, 200, 429, 429])
@@ -122,8 +120,7 @@ await t.test('429 and 503 answers write no audit row (metrics only)', async (t) 
 })
 
 await t.test('a NUL character in an id from the body is not stored (PostgreSQL would refuse the whole batch)', async (t) => {
-  const { app, dataStore, queue } = await testApp()
-  t.teardown(async () => { await app.close() })
+  const { app, dataStore, queue } = await testApp(t)
   t.equal((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: 'hi-\u0000-nul' } })).statusCode, 200)
   await queue.flush()
   t.same((await dataStore.audits()).map((a) => a.hookInstance), ['hi--nul'])
@@ -131,7 +128,7 @@ await t.test('a NUL character in an id from the body is not stored (PostgreSQL w
 
 await t.test('closing the app (SIGTERM path) drains the queue: nothing is lost', async (t) => {
   const file = join(tempDir(t), 'cds.db')
-  const { app } = await testApp({ config: { DATABASE_URL: `sqlite:${file}` } })
+  const { app } = await testApp(t, { config: { DATABASE_URL: `sqlite:${file}` } })
   const calls = 120
   await Promise.all(Array.from({ length: calls }, async (_, i) => await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: `hi-${i}` } })))
   await app.close()

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import t, { type Test } from 'tap'
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose'
-import { FIXTURES, LogSink, NOW, testApp } from '../helper.js'
+import { FIXTURES, LogSink, NOW, testApp, type TestScope } from '../helper.js'
 import { signToken, startIssuer } from '../mocks/jwks-server.js'
 
 const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
@@ -13,8 +13,8 @@ const issuer = await startIssuer('https://ehr.test')
 const other = await startIssuer('https://other-ehr.test')
 t.teardown(async () => { await issuer.close(); await other.close() })
 
-async function jwtApp (extra: Record<string, unknown> = {}, logs?: LogSink) {
-  return await testApp({
+async function jwtApp (t: TestScope, extra: Record<string, unknown> = {}, logs?: LogSink) {
+  return await testApp(t, {
     // The first issuer in the object form (its EHR's FHIR server is the fixture's), the other as a plain JWKS URL.
     config: { AUTH_MODE: 'jwt', PUBLIC_BASE_URL: BASE, TRUSTED_ISSUERS: JSON.stringify({ [issuer.iss]: { jwks: issuer.jwksUrl, fhirServers: [ORDER_SELECT.fhirServer] }, [other.iss]: other.jwksUrl }), ...extra },
     ...(logs === undefined ? {} : { logs })
@@ -22,8 +22,7 @@ async function jwtApp (extra: Record<string, unknown> = {}, logs?: LogSink) {
 }
 
 const logs = new LogSink()
-const { app } = await jwtApp({}, logs)
-t.teardown(async () => { await app.close() })
+const { app } = await jwtApp(t, {}, logs)
 const discovery = async (authorization?: string) => await app.inject({ method: 'GET', url: '/cds-services', headers: authorization === undefined ? {} : { authorization } })
 const bearer = (token: string): string => `Bearer ${token}`
 
@@ -121,8 +120,7 @@ await t.test('the JWT, the FHIR token and patient data never reach the logs', as
 })
 
 await t.test('rate limit is per verified issuer', async (t) => {
-  const { app: limited } = await jwtApp({ RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 2 })
-  t.teardown(async () => { await limited.close() })
+  const { app: limited } = await jwtApp(t, { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 2 })
   const get = async (token: string) => await limited.inject({ method: 'GET', url: '/cds-services', headers: { authorization: bearer(token) } })
   t.equal((await get(await signToken(issuer, NOW))).statusCode, 200)
   t.equal((await get(await signToken(issuer, NOW))).statusCode, 200)
@@ -137,8 +135,7 @@ await t.test('rate limit is per verified issuer', async (t) => {
 
 await t.test('tenants: only for an issuer configured with them, and only the listed values', async (t) => {
   const issuers = { [issuer.iss]: { jwks: issuer.jwksUrl, tenants: ['clinic-a', 'clinic-b'] } }
-  const { app: limited } = await jwtApp({ RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 1, TRUSTED_ISSUERS: JSON.stringify(issuers) })
-  t.teardown(async () => { await limited.close() })
+  const { app: limited } = await jwtApp(t, { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 1, TRUSTED_ISSUERS: JSON.stringify(issuers) })
   const get = async (claims: Record<string, unknown>) => (await limited.inject({
     method: 'GET', url: '/cds-services', headers: { authorization: bearer(await signToken(issuer, NOW, { claims })) }
   })).statusCode
@@ -151,6 +148,6 @@ await t.test('tenants: only for an issuer configured with them, and only the lis
 })
 
 await t.test('AUTH_MODE=jwt needs a valid TRUSTED_ISSUERS', async (t) => {
-  await t.rejects(jwtApp({ TRUSTED_ISSUERS: '{}' }), /at least one issuer/)
-  await t.rejects(jwtApp({ TRUSTED_ISSUERS: '{"https://x": "not a url"}' }), /not a URL/)
+  await t.rejects(jwtApp(t, { TRUSTED_ISSUERS: '{}' }), /at least one issuer/)
+  await t.rejects(jwtApp(t, { TRUSTED_ISSUERS: '{"https://x": "not a url"}' }), /not a URL/)
 })

@@ -7,8 +7,7 @@ import { parse } from 'yaml'
 import { testApp } from '../helper.js'
 
 await t.test('/docs serves the committed spec; examples match real answers', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t)
   const spec = parse(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8'))
   const ui = await app.inject({ method: 'GET', url: '/docs' })
   t.equal(ui.statusCode, 200)

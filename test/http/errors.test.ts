@@ -14,7 +14,7 @@ function isOutcome (t: Test, res: { statusCode: number, json: () => any, headers
 }
 
 await t.test('client errors are located OperationOutcomes, never 5xx', async (t) => {
-  const { app } = await testApp()
+  const { app } = await testApp(t)
   const post = async (payload: string, headers: Record<string, string> = { 'content-type': 'application/json' }, url = URL) =>
     await app.inject({ method: 'POST', url, headers, payload })
   const withBody = async (mutate: (b: Record<string, any>) => void) => {
@@ -45,12 +45,12 @@ await t.test('client errors are located OperationOutcomes, never 5xx', async (t)
 })
 
 await t.test('body limit → 413 OperationOutcome', async (t) => {
-  const { app } = await testApp({ config: { BODY_LIMIT_BYTES: 2048 } })
+  const { app } = await testApp(t, { config: { BODY_LIMIT_BYTES: 2048 } })
   isOutcome(t, await app.inject({ method: 'POST', url: URL, payload: BODY }), 413)
 })
 
 await t.test('an unexpected internal error is a 500 with nothing leaked', async (t) => {
-  const { app } = await testApp({ fetcher: { fetch: async () => { throw new Error('secret internal detail at /srv/x.ts:12') } } })
+  const { app } = await testApp(t, { fetcher: { fetch: async () => { throw new Error('secret internal detail at /srv/x.ts:12') } } })
   const b = structuredClone(BODY)
   delete b.prefetch.observations
   const res = await app.inject({ method: 'POST', url: URL, payload: b })

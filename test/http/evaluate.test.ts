@@ -35,8 +35,7 @@ const collection = (...resources: Array<Record<string, unknown>>): Record<string
 const PATIENT = { resourceType: 'Patient', id: 'p1', birthDate: '1960-01-01' }
 
 await t.test('evaluate', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t)
   const post = async (body: unknown, query = ''): Promise<{ status: number, body: any }> => {
     const res = await app.inject({ method: 'POST', url: `/evaluate${query}`, payload: JSON.stringify(body), headers: { 'content-type': 'application/fhir+json' } })
     return { status: res.statusCode, body: res.json() }
@@ -129,8 +128,7 @@ await t.test('evaluate', async (t) => {
 await t.test('the /evaluate log line names rules and counts, never patient data', async (t) => {
   const { LogSink } = await import('../helper.js')
   const logs = new LogSink()
-  const { app } = await testApp({ logs })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { logs })
   const res = await app.inject({ method: 'POST', url: '/evaluate', payload: TX })
   t.equal(res.statusCode, 200)
   const line = logs.lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'bundle evaluated')

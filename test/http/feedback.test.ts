@@ -7,7 +7,7 @@ const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-l
 const FEEDBACK_URL = '/cds-services/facet-pt-order-select/feedback'
 
 await t.test('feedback links back to the rule of the card the service issued', async (t) => {
-  const { app, dataStore } = await testApp()
+  const { app, dataStore } = await testApp(t)
   const cards: Array<Record<string, any>> = []
   for (const [service, payload] of [['facet-pt-order-select', ORDER_SELECT], ['facet-pt-patient-view', PATIENT_VIEW]] as const) {
     const hook = await app.inject({ method: 'POST', url: `/cds-services/${service}`, payload })
@@ -73,8 +73,7 @@ await t.test('feedback links back to the rule of the card the service issued', a
 })
 
 await t.test('feedback in the shapes the spec and the sandbox send is accepted', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t)
   // Our own bodies, shaped like CDS Hooks 2.0's feedback examples and a sandbox capture.
   const shapes: Record<string, unknown> = {
     'accepted with a suggestion (spec)': { feedback: [{ card: '0b6a1f3e-8d2c-4c61-9a57-3f1d2e4b5c60', outcome: 'accepted', acceptedSuggestions: [{ id: '5d9e7c21-0a4b-4f38-b6e2-9c8d7e6f5a41' }], outcomeTimestamp: '2026-11-28T10:05:31Z' }] },
@@ -89,7 +88,7 @@ await t.test('feedback in the shapes the spec and the sandbox send is accepted',
 })
 
 await t.test('invalid feedback gets a located 400; an unknown service 404', async (t) => {
-  const { app, dataStore } = await testApp()
+  const { app, dataStore } = await testApp(t)
   const post = async (payload: unknown, url = FEEDBACK_URL) => await app.inject({ method: 'POST', url, payload: payload as object })
   const expressions = (res: { json: () => any }) => (res.json().issue as Array<{ expression?: string[] }>).map((i) => i.expression?.[0])
   const ok = { card: 'c', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }
@@ -119,7 +118,7 @@ await t.test('invalid feedback gets a located 400; an unknown service 404', asyn
 
 await t.test('summary filters and a bad since', async (t) => {
   let now = new Date('2026-11-01T10:00:00Z')
-  const { app } = await testApp({ clock: () => now })
+  const { app } = await testApp(t, { clock: () => now })
   const shown = async (q: string) => {
     const res = await app.inject({ method: 'GET', url: `/feedback/summary${q}` })
     t.equal(res.statusCode, 200, q)
@@ -147,7 +146,7 @@ await t.test('summary filters and a bad since', async (t) => {
 
 await t.test('feedback is logged by count and outcome only, never the comment', async (t) => {
   const logs = new LogSink()
-  const { app } = await testApp({ logs })
+  const { app } = await testApp(t, { logs })
   const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'card-SECRET-uuid', outcome: 'overridden', overrideReason: { userComment: 'Mrs Jane Doe declined, DOB 1950-01-01' }, outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
   t.equal(res.statusCode, 200)
   t.match(logs.text, /feedback received/)
@@ -156,16 +155,14 @@ await t.test('feedback is logged by count and outcome only, never the comment', 
 })
 
 await t.test('a 200 means stored: the rows are in the store when the answer arrives (no flush)', async (t) => {
-  const { app, dataStore } = await testApp({ config: { DATABASE_URL: 'sqlite::memory:' } })
-  t.teardown(async () => { await app.close() })
+  const { app, dataStore } = await testApp(t, { config: { DATABASE_URL: 'sqlite::memory:' } })
   const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'c-1', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }, { card: 'c-2', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
   t.equal(res.statusCode, 200)
   t.same((await dataStore.feedback()).map((f) => f.cardUuid).sort(), ['c-1', 'c-2'])
 })
 
 await t.test('a NUL character in a feedback text is a located 400 (it could not be stored)', async (t) => {
-  const { app, dataStore } = await testApp()
-  t.teardown(async () => { await app.close() })
+  const { app, dataStore } = await testApp(t)
   const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'c-1', outcome: 'overridden', overrideReason: { userComment: 'a\u0000b' }, outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
   t.equal(res.statusCode, 400)
   t.same(res.json().issue[0].expression, ['feedback[0]'])

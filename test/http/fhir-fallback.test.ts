@@ -34,8 +34,8 @@ await t.test('absent prefetch is fetched from fhirServer: same advice as a full 
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
-  const { app } = await testApp({ fetcher: client })
-  t.teardown(async () => { await app.close(); await client.close(); await fhir.close() })
+  const { app } = await testApp(t, { fetcher: client })
+  t.teardown(async () => { await client.close(); await fhir.close() })
   const full = await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, fhirServer: 'http://127.0.0.1:1/unused' } })
   const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
   delete body.prefetch
@@ -54,8 +54,8 @@ await t.test('a failing FHIR server never becomes a confident "criteria not met"
   fhir.routes.set('Observation', json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }, 500))
   fhir.routes.set('MedicationRequest', (res) => { res.writeHead(200); res.end('<html>not json') })
   const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
-  const { app } = await testApp({ fetcher: client })
-  t.teardown(async () => { await app.close(); await client.close(); await fhir.close() })
+  const { app } = await testApp(t, { fetcher: client })
+  t.teardown(async () => { await client.close(); await fhir.close() })
   const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
   delete body.prefetch.observations
   delete body.prefetch.medications
@@ -79,8 +79,8 @@ await t.test('the required patient unobtainable → 412', async (t) => {
   serveFixture(fhir)
   fhir.routes.set(`Patient/${String(ORDER_SELECT.context.patientId)}`, json({ resourceType: 'OperationOutcome', issue: [] }, 401))
   const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
-  const { app } = await testApp({ fetcher: client })
-  t.teardown(async () => { await app.close(); await client.close(); await fhir.close() })
+  const { app } = await testApp(t, { fetcher: client })
+  t.teardown(async () => { await client.close(); await fhir.close() })
   const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
   delete body.prefetch.patient
   const res = await app.inject({ method: 'POST', url: URL_, payload: body })

@@ -16,8 +16,7 @@ const preflight = (origin: string, url = URL_) => ({
 })
 
 await t.test('CORS: allow-listed origins only', async (t) => {
-  const { app } = await testApp({ config: { CORS_ORIGINS: `${SANDBOX}, https://ehr.example.org/` } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { config: { CORS_ORIGINS: `${SANDBOX}, https://ehr.example.org/` } })
   const ok = await app.inject(preflight(SANDBOX))
   t.equal(ok.statusCode, 204)
   t.equal(ok.headers['access-control-allow-origin'], SANDBOX)
@@ -34,8 +33,7 @@ await t.test('CORS: allow-listed origins only', async (t) => {
 })
 
 await t.test('CORS: nothing open by default', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t)
   const res = await app.inject(preflight(SANDBOX))
   t.equal(res.headers['access-control-allow-origin'], undefined)
   const call = await app.inject({ method: 'GET', url: '/cds-services', headers: { origin: SANDBOX } })
@@ -43,8 +41,7 @@ await t.test('CORS: nothing open by default', async (t) => {
 })
 
 await t.test('CORS preflight passes without a JWT when auth is on', async (t) => {
-  const { app } = await testApp({ config: { CORS_ORIGINS: SANDBOX, AUTH_MODE: 'jwt', TRUSTED_ISSUERS: '{"https://ehr.test":"http://127.0.0.1:1/jwks.json"}' } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { config: { CORS_ORIGINS: SANDBOX, AUTH_MODE: 'jwt', TRUSTED_ISSUERS: '{"https://ehr.test":"http://127.0.0.1:1/jwks.json"}' } })
   const res = await app.inject(preflight(SANDBOX))
   t.equal(res.statusCode, 204)
   t.equal(res.headers['access-control-allow-origin'], SANDBOX)
@@ -54,8 +51,7 @@ await t.test('CORS preflight passes without a JWT when auth is on', async (t) =>
 })
 
 await t.test('secure headers', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t)
   const res = await app.inject({ method: 'GET', url: '/cds-services' })
   t.equal(res.headers['x-content-type-options'], 'nosniff')
   t.equal(res.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'")
@@ -81,16 +77,14 @@ await t.test('securityHeaders: a helmet option error stops the start', async (t)
 })
 
 await t.test('413: body over BODY_LIMIT_BYTES', async (t) => {
-  const { app } = await testApp({ config: { BODY_LIMIT_BYTES: 4096 } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { config: { BODY_LIMIT_BYTES: 4096 } })
   const res = await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, extension: { pad: 'x'.repeat(5000) } } })
   t.equal(res.statusCode, 413)
   t.equal(res.json().issue[0].code, 'too-costly')
 })
 
 await t.test('400: JSON nested deeper than 64 levels, located', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t)
   let deep: Record<string, unknown> = {}
   const root = deep
   for (let i = 0; i < 200; i++) { const next = {}; deep.a = next; deep = next }
@@ -108,8 +102,7 @@ await t.test('400: JSON nested deeper than 64 levels, located', async (t) => {
 })
 
 await t.test('400: more than 10,000 entries in a prefetch Bundle or draftOrders', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t)
   const many = Array.from({ length: 10_001 }, (_, i) => ({ resource: { resourceType: 'Observation', id: `o${i}`, status: 'final', code: {} } }))
   const body = structuredClone(ORDER_SELECT)
   body.prefetch.observations = { resourceType: 'Bundle', type: 'searchset', entry: many }
@@ -124,8 +117,7 @@ await t.test('400: more than 10,000 entries in a prefetch Bundle or draftOrders'
 })
 
 await t.test('429 per client address when auth is off', async (t) => {
-  const { app } = await testApp({ config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 3 } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 3 } })
   for (let i = 0; i < 3; i++) t.equal((await app.inject({ method: 'GET', url: '/cds-services' })).statusCode, 200)
   const res = await app.inject({ method: 'GET', url: '/cds-services' })
   t.equal(res.statusCode, 429)
@@ -145,8 +137,7 @@ await t.test('503 with Retry-After when overloaded', async (t) => {
   t.equal(res.headers['retry-after'], '5')
   t.equal(res.json().resourceType, 'OperationOutcome')
   t.equal(res.json().issue[0].code, 'transient')
-  const { app: calm } = await testApp({ config: { OVERLOAD_MAX_DELAY_MS: 400 } })
-  t.teardown(async () => { await calm.close() })
+  const { app: calm } = await testApp(t, { config: { OVERLOAD_MAX_DELAY_MS: 400 } })
   t.equal(calm.isUnderPressure(), false, 'with the production threshold the app is not shedding at rest')
 })
 

@@ -17,7 +17,7 @@ function emptyMembers (value: unknown, path = ''): string[] {
 }
 
 await t.test('order-select with a full prefetch answers spec-shaped cards', async (t) => {
-  const { app } = await testApp()
+  const { app } = await testApp(t)
   const res = await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', payload: ORDER_SELECT })
   t.equal(res.statusCode, 200)
   const { cards } = res.json() as { cards: Array<Record<string, any>> }
@@ -44,7 +44,7 @@ await t.test('order-select with a full prefetch answers spec-shaped cards', asyn
 })
 
 await t.test('tolerant of what real EHRs send', async (t) => {
-  const { app } = await testApp()
+  const { app } = await testApp(t)
   const body = structuredClone(ORDER_SELECT)
   body.context.patientId = `Patient/${String(body.context.patientId)}`
   delete body.context.draftOrders.type
@@ -56,7 +56,7 @@ await t.test('tolerant of what real EHRs send', async (t) => {
 })
 
 await t.test('prefetch states', async (t) => {
-  const { app } = await testApp()
+  const { app } = await testApp(t)
   const post = async (mutate: (b: Record<string, any>) => void, url = '/cds-services/facet-pt-order-select', base = ORDER_SELECT) => {
     const body = structuredClone(base)
     mutate(body)

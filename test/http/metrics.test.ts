@@ -13,7 +13,7 @@ const value = (text: string, series: string): number | undefined => {
 }
 
 await t.test('GET /metrics: hook latency, cards, prefetch, feedback, store', async (t) => {
-  const { app } = await testApp()
+  const { app } = await testApp(t)
   const body = structuredClone(ORDER_SELECT)
   body.prefetch.procedures = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }
   delete body.prefetch.appointments
@@ -47,8 +47,8 @@ await t.test('GET /metrics: hook latency, cards, prefetch, feedback, store', asy
 })
 
 await t.test('each app has its own registry', async (t) => {
-  const a = await testApp()
-  const b = await testApp()
+  const a = await testApp(t)
+  const b = await testApp(t)
   await a.app.inject({ method: 'POST', url: URL_, payload: ORDER_SELECT })
   const textB = (await b.app.inject({ method: 'GET', url: '/metrics' })).body
   t.equal(value(textB, 'cds_hook_request_duration_seconds_count{service="facet-pt-order-select",status="200"}'), undefined, 'b saw no calls')
@@ -59,7 +59,7 @@ await t.test('FHIR fallback: the injected fetcher is timed; the FHIR client API 
     fetch: async ({ queries }) => new Map(queries.map((q) => [q.key, q.key === 'appointments' ? new Error('timeout') : { resourceType: 'Bundle', type: 'searchset', entry: [] }]))
   }
   const metrics = new Metrics({ defaultMetrics: false })
-  const { app } = await testApp({ fetcher, metrics })
+  const { app } = await testApp(t, { fetcher, metrics })
   const body = structuredClone(ORDER_SELECT)
   delete body.prefetch.appointments
   delete body.prefetch.medicationStatements

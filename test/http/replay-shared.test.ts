@@ -19,9 +19,8 @@ const jwtConfig = (databaseUrl: string) => ({
 
 async function twoInstances (t: Test, databaseUrl: string): Promise<void> {
   const logs = new LogSink()
-  const { app: a } = await testApp({ config: jwtConfig(databaseUrl) })
-  const { app: b } = await testApp({ config: jwtConfig(databaseUrl), logs })
-  t.teardown(async () => { await a.close(); await b.close() })
+  const { app: a } = await testApp(t, { config: jwtConfig(databaseUrl) })
+  const { app: b } = await testApp(t, { config: jwtConfig(databaseUrl), logs })
   const discovery = async (app: typeof a, token: string) => (await app.inject({ method: 'GET', url: '/cds-services', headers: { authorization: `Bearer ${token}` } })).statusCode
 
   const token = await signToken(issuer, NOW)
@@ -59,8 +58,7 @@ if (TEST_POSTGRES_URL === undefined) {
 
 await t.test('the store cannot answer the replay check: 503 OperationOutcome with Retry-After (fail closed)', async (t) => {
   const logs = new LogSink()
-  const { app, dataStore } = await testApp({ config: jwtConfig('sqlite::memory:'), logs })
-  t.teardown(async () => { await app.close() })
+  const { app, dataStore } = await testApp(t, { config: jwtConfig('sqlite::memory:'), logs })
   const real = dataStore.rememberJti
   let down = true
   ;(dataStore as { rememberJti: Store['rememberJti'] }).rememberJti = async (...args) => {
@@ -81,8 +79,7 @@ await t.test('the store cannot answer the replay check: 503 OperationOutcome wit
 })
 
 await t.test('a jti with a NUL character is refused (it could not be stored)', async (t) => {
-  const { app } = await testApp({ config: jwtConfig('sqlite::memory:') })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { config: jwtConfig('sqlite::memory:') })
   const token = await signToken(issuer, NOW, { jti: 'a\u0000b' })
   t.equal((await app.inject({ method: 'GET', url: '/cds-services', headers: { authorization: `Bearer ${token}` } })).statusCode, 401)
 })

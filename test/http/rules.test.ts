@@ -20,8 +20,7 @@ function rulesCopy (t: { teardown: (fn: () => void) => void }): string {
 }
 
 await t.test('GET /rules lists the catalog in force with parameter values of the profile', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t)
   const body = (await app.inject({ method: 'GET', url: '/rules' })).json()
   const catalog = bundledCatalog()
   t.equal(body.catalog.hash, catalog.hash)
@@ -38,8 +37,7 @@ await t.test('GET /rules lists the catalog in force with parameter values of the
   const content = structuredClone(catalog.content)
   const lookback = content.parameters.parameters.PAIN_SCORE_LOOKBACK_DAYS as NonNullable<typeof param>
   lookback.profiles = { ...lookback.profiles, consensus_2020: 45 }
-  const { app: app2 } = await testApp({ catalog: compileCatalog(content, 'per-profile', NOW) })
-  t.teardown(async () => { await app2.close() })
+  const { app: app2 } = await testApp(t, { catalog: compileCatalog(content, 'per-profile', NOW) })
   const valueIn = async (profile: string): Promise<unknown> => (await app2.inject({ method: 'GET', url: `/rules?profile=${profile}` })).json()
     .rules.find((r: any) => r.id === 'SUIT-01').parameters.PAIN_SCORE_LOOKBACK_DAYS.value
   t.equal(await valueIn('consensus_2020'), 45)
@@ -50,8 +48,7 @@ await t.test('GET /rules lists the catalog in force with parameter values of the
 })
 
 await t.test('POST /rules/validate', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t)
   const validate = async (body: unknown): Promise<{ status: number, body: any }> => {
     const res = await app.inject({ method: 'POST', url: '/rules/validate', payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
     return { status: res.statusCode, body: res.json() }
@@ -106,8 +103,7 @@ await t.test('POST /rules/validate', async (t) => {
 
 await t.test('POST /rules/reload swaps only when everything passes', async (t) => {
   const dir = rulesCopy(t)
-  const { app, store } = await testApp({ config: { RULES_DIR: dir } })
-  t.teardown(async () => { await app.close() })
+  const { app, store } = await testApp(t, { config: { RULES_DIR: dir } })
   const reload = async (): Promise<{ status: number, body: any }> => {
     const res = await app.inject({ method: 'POST', url: '/rules/reload' })
     return { status: res.statusCode, body: res.json() }
@@ -157,13 +153,11 @@ await t.test('POST /rules/reload swaps only when everything passes', async (t) =
 const JWT_ISSUERS = JSON.stringify({ 'https://ehr.example': 'https://ehr.example/.well-known/jwks.json' })
 
 await t.test('reload is protected under AUTH_MODE=jwt', async (t) => {
-  const disabled = await testApp({ config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: '', TRUSTED_ISSUERS: JWT_ISSUERS } })
-  t.teardown(async () => { await disabled.app.close() })
+  const disabled = await testApp(t, { config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: '', TRUSTED_ISSUERS: JWT_ISSUERS } })
   const off = await disabled.app.inject({ method: 'POST', url: '/rules/reload', headers: { authorization: 'Bearer ' } })
   t.equal(off.statusCode, 403)
   t.match(off.json().issue[0].diagnostics, /disabled/)
-  const guarded = await testApp({ config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: 's3cret-admin-token', TRUSTED_ISSUERS: JWT_ISSUERS } })
-  t.teardown(async () => { await guarded.app.close() })
+  const guarded = await testApp(t, { config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: 's3cret-admin-token', TRUSTED_ISSUERS: JWT_ISSUERS } })
   for (const authorization of [undefined, 'Bearer wrong', 'Basic s3cret-admin-token', 'Bearer s3cret-admin-token-and-more']) {
     const res = await guarded.app.inject({ method: 'POST', url: '/rules/reload', headers: authorization === undefined ? {} : { authorization } })
     t.equal(res.statusCode, 401, `${String(authorization)} → 401`)
@@ -171,14 +165,12 @@ await t.test('reload is protected under AUTH_MODE=jwt', async (t) => {
   }
   const res = await guarded.app.inject({ method: 'POST', url: '/rules/reload', headers: { authorization: 'Bearer s3cret-admin-token' } })
   t.equal(res.statusCode, 200)
-  const open = await testApp({ config: { AUTH_MODE: 'off', ADMIN_TOKEN: '' } })
-  t.teardown(async () => { await open.app.close() })
+  const open = await testApp(t, { config: { AUTH_MODE: 'off', ADMIN_TOKEN: '' } })
   t.equal((await open.app.inject({ method: 'POST', url: '/rules/reload' })).statusCode, 200, 'AUTH_MODE=off: open for local use')
 })
 
 await t.test('validate: admin only with jwt, body and case caps, off the event loop', async (t) => {
-  const guarded = await testApp({ config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: 's3cret-admin-token', TRUSTED_ISSUERS: JWT_ISSUERS } })
-  t.teardown(async () => { await guarded.app.close() })
+  const guarded = await testApp(t, { config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: 's3cret-admin-token', TRUSTED_ISSUERS: JWT_ISSUERS } })
   const post = async (app: typeof guarded.app, payload: unknown, authorization?: string) => await app.inject({
     method: 'POST', url: '/rules/validate', payload: JSON.stringify(payload), headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) }
   })
@@ -187,8 +179,7 @@ await t.test('validate: admin only with jwt, body and case caps, off the event l
   t.equal(admin.statusCode, 200)
   t.equal(admin.json().valid, true)
 
-  const { app } = await testApp({ config: { VALIDATE_BODY_LIMIT_BYTES: 200_000, VALIDATE_MAX_CASES: 50 } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { config: { VALIDATE_BODY_LIMIT_BYTES: 200_000, VALIDATE_MAX_CASES: 50 } })
   const huge = await post(app, { rule: { ...SUIT01, description: 'x'.repeat(250_000) }, cases: SUIT01_CASES })
   t.equal(huge.statusCode, 413, 'over VALIDATE_BODY_LIMIT_BYTES')
   t.equal(huge.json().resourceType, 'OperationOutcome')
@@ -218,7 +209,7 @@ await t.test('a call in flight finishes on the catalog it started with', async (
   const allOff = compileCatalog({ ...catalog.content, rules: catalog.content.rules.map((rc) => ({ ...rc, rule: { ...rc.rule, enabled: false } })) }, 'all-off', NOW)
   let swapped = false
   const holder: { swap?: () => void } = {}
-  const { app, store } = await testApp({
+  const { app, store } = await testApp(t, {
     fetcher: {
       fetch: async ({ queries }) => {
         holder.swap?.() // the reload lands while this call waits for the FHIR server
@@ -227,7 +218,6 @@ await t.test('a call in flight finishes on the catalog it started with', async (
       }
     }
   })
-  t.teardown(async () => { await app.close() })
   holder.swap = () => { store.swap(allOff) }
   const res = await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', payload: request })
   t.ok(swapped, 'the swap happened mid-call')
@@ -240,8 +230,7 @@ await t.test('a call in flight finishes on the catalog it started with', async (
 
 await t.test('RULES_WATCH reloads after a file changes', async (t) => {
   const dir = rulesCopy(t)
-  const { app, store } = await testApp({ config: { RULES_DIR: dir, RULES_WATCH: true }, catalog: loadCatalog(dir, NOW) })
-  t.teardown(async () => { await app.close() })
+  const { app, store } = await testApp(t, { config: { RULES_DIR: dir, RULES_WATCH: true }, catalog: loadCatalog(dir, NOW) })
   const before = store.current().hash
   const file = join(dir, 'safety/SAFE-02.rule.json')
   writeFileSync(file, readFileSync(file, 'utf8').replace(/"version": "[^"]+"/, '"version": "9.9.9"'))

@@ -42,8 +42,7 @@ async function switchableStore (): Promise<Store & { broken: boolean }> {
 await t.test('a store that cannot commit: feedback 503 with Retry-After, /readyz 503; 200 again once it can', async (t) => {
   const store = await switchableStore()
   t.teardown(async () => { await store.close() })
-  const { app } = await testApp({ dataStore: store, config: { STORE_PROBE_INTERVAL_MS: 0 } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { dataStore: store, config: { STORE_PROBE_INTERVAL_MS: 0 } })
   t.equal((await post(app)).statusCode, 200)
   const up = await ready(app)
   t.equal(up.statusCode, 200)
@@ -70,8 +69,7 @@ await t.test('/readyz probes at most once per STORE_PROBE_INTERVAL_MS', async (t
   t.teardown(async () => { await store.close() })
   let probes = 0
   const counting = { ...store, probe: async () => { probes++; await store.probe() } }
-  const { app } = await testApp({ dataStore: counting, config: { STORE_PROBE_INTERVAL_MS: 3_600_000 } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { dataStore: counting, config: { STORE_PROBE_INTERVAL_MS: 3_600_000 } })
   await Promise.all(Array.from({ length: 20 }, async () => await ready(app)))
   t.equal(probes, 1, 'twenty /readyz calls, one probe')
 })
@@ -95,8 +93,7 @@ await t.test('SQLite files made immutable under the running service, then writab
     return
   }
   const file = join(dir, 'cds.db')
-  const { app, dataStore } = await testApp({ config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
-  t.teardown(async () => { await app.close() })
+  const { app, dataStore } = await testApp(t, { config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
   t.equal((await post(app)).statusCode, 200)
   const files = [file, `${file}-wal`].filter((f) => existsSync(f))
   execFileSync('chattr', ['+i', ...files])
@@ -111,8 +108,7 @@ await t.test('SQLite files made immutable under the running service, then writab
 
 await t.test('SQLite file deleted under the running service: /readyz 503, then the path is reopened', async (t) => {
   const file = join(tempDir(t), 'cds.db')
-  const { app } = await testApp({ config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
   t.equal((await post(app)).statusCode, 200)
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true })
   const down = await ready(app)
@@ -128,8 +124,7 @@ await t.test('SQLite file deleted under the running service: /readyz 503, then t
 await t.test('SQLite directory deleted under the running service: 503 until it is back', async (t) => {
   const dir = join(tempDir(t), 'data')
   const file = join(dir, 'cds.db')
-  const { app } = await testApp({ config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
   rmSync(dir, { recursive: true, force: true })
   expect503(t, await post(app), 'feedback into a deleted file is refused, not acknowledged')
   t.equal((await ready(app)).statusCode, 503)
@@ -181,8 +176,7 @@ if (TEST_POSTGRES_URL === undefined) {
     via.hostname = '127.0.0.1'
     via.port = String(port)
     const scoped = `${via.toString()}${via.search === '' ? '?' : '&'}options=${encodeURIComponent(`-c search_path=${schema}`)}`
-    const { app, dataStore, queue } = await testApp({ config: { DATABASE_URL: scoped, STORE_PROBE_INTERVAL_MS: 0 } })
-    t.teardown(async () => { await app.close() })
+    const { app, dataStore, queue } = await testApp(t, { config: { DATABASE_URL: scoped, STORE_PROBE_INTERVAL_MS: 0 } })
     t.equal((await post(app)).statusCode, 200)
     t.equal((await ready(app)).statusCode, 200)
 

@@ -95,8 +95,7 @@ await t.test('refusals are logged once per window per reason, with the count sin
 
 await t.test('429s are counted in /metrics and write no log line per call', async (t) => {
   const logs = new LogSink()
-  const { app } = await testApp({ logs, config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 1 } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { logs, config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 1 } })
   for (let i = 0; i < 5; i++) await app.inject({ method: 'GET', url: '/cds-services' })
   t.match((await app.inject({ method: 'GET', url: '/metrics' })).body, /cds_requests_refused_total\{reason="rate_limited",route="other"\} 4/)
   t.equal(logs.text.split('\n').filter((l) => l.includes('"calls refused"')).length, 1)
@@ -106,8 +105,7 @@ await t.test('hostile JSON: deep nesting is refused before parsing, large bodies
   t.equal(nestsDeeperThan(Buffer.from('['.repeat(65)), 64), true)
   t.equal(nestsDeeperThan(Buffer.from('['.repeat(64) + ']'.repeat(64)), 64), false)
   t.equal(nestsDeeperThan(Buffer.from(`{"a":"${'['.repeat(100)}\\"${'{'.repeat(100)}"}`), 64), false, 'brackets inside strings do not count')
-  const { app, largeBodies } = await testApp({ config: { LARGE_BODY_BYTES: 4096 } })
-  t.teardown(async () => { await app.close() })
+  const { app, largeBodies } = await testApp(t, { config: { LARGE_BODY_BYTES: 4096 } })
   const deep = await app.inject({ method: 'POST', url: HOOK, headers: { 'content-type': 'application/json' }, payload: '['.repeat(5_000_000) })
   t.equal(deep.statusCode, 400)
   t.equal(deep.json().resourceType, 'OperationOutcome')
@@ -149,8 +147,7 @@ async function rawExchange (port: number, send: (write: (s: string) => void) => 
 }
 
 await t.test('protocol-level errors are OperationOutcomes: 431 for huge headers, 408 for a trickling body', async (t) => {
-  const { app, largeBodies } = await testApp({ config: { REQUEST_TIMEOUT_MS: 1000, LARGE_BODY_BYTES: 4096 } })
-  t.teardown(async () => { await app.close() })
+  const { app, largeBodies } = await testApp(t, { config: { REQUEST_TIMEOUT_MS: 1000, LARGE_BODY_BYTES: 4096 } })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const port = (app.server.address() as { port: number }).port
   // Over a real socket (inject does not auto-destroy the request stream as Node does).
