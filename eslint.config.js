@@ -21,6 +21,11 @@ export default [
         ignoreStrings: true,
         ignoreTemplateLiterals: true,
         ignoreRegExpLiterals: true
+      }],
+      // Type members as written here: commas on one line, none when each member has its own line.
+      '@stylistic/member-delimiter-style': ['error', {
+        multiline: { delimiter: 'none' },
+        singleline: { delimiter: 'comma', requireLast: false }
       }]
     }
   },

@@ -56,7 +56,11 @@ function catalogFrom (dir: string): Catalog | undefined {
   }
 }
 
-async function rulesCommand (command: string | undefined, filter: string | undefined, catalog: Catalog): Promise<number> {
+async function rulesCommand (
+  command: string | undefined,
+  filter: string | undefined,
+  catalog: Catalog
+): Promise<number> {
   if (command === 'doc') { out(dataRequirements(catalog)); return 0 }
   if (command === 'check') {
     const cases = catalog.content.rules.reduce((n, r) => n + (r.cases?.cases.length ?? 0), 0)

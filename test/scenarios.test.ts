@@ -49,7 +49,10 @@ for (const file of files) {
     t.same(missing, [], 'a FULL request: every prefetch key of the service is sent')
 
     const now = new Date(s.now)
-    const { app } = await testApp(t, { now, ...(s.profile === undefined ? {} : { config: { EVIDENCE_PROFILE: s.profile } }) })
+    const { app } = await testApp(t, {
+      now,
+      ...(s.profile === undefined ? {} : { config: { EVIDENCE_PROFILE: s.profile } })
+    })
     const res = await app.inject({ method: 'POST', url: `/cds-services/${s.service}`, payload: expandDates(structuredClone(s.request), now) })
     t.equal(res.statusCode, 200, res.statusCode === 200 ? 'status 200' : res.body)
     const cards = (res.json() as { cards: Card[] }).cards

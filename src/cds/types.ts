@@ -34,7 +34,14 @@ export interface HookRequest {
   hook: string
   hookInstance: string
   fhirServer?: string
-  fhirAuthorization?: { access_token: string, token_type: string, expires_in: number, scope: string, subject: string, patient?: string }
+  fhirAuthorization?: {
+    access_token: string
+    token_type: string
+    expires_in: number
+    scope: string
+    subject: string
+    patient?: string
+  }
   context: Record<string, unknown>
   prefetch?: Record<string, unknown>
   extension?: Record<string, unknown>

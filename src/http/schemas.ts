@@ -31,7 +31,12 @@ export const CardSchema = Type.Object({
   summary: Type.String(),
   detail: Type.Optional(Type.String()),
   indicator: Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')]),
-  source: Type.Object({ label: Type.String(), url: Type.Optional(Type.String()), icon: Type.Optional(Type.String()), topic: Type.Optional(Coding) }),
+  source: Type.Object({
+    label: Type.String(),
+    url: Type.Optional(Type.String()),
+    icon: Type.Optional(Type.String()),
+    topic: Type.Optional(Coding)
+  }),
   suggestions: Type.Optional(Type.Array(Type.Object({
     label: Type.String(),
     uuid: Type.Optional(Type.String()),

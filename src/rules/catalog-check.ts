@@ -56,7 +56,10 @@ export function paramRefs (value: unknown, pointer = ''): Array<{ name: string, 
   return []
 }
 
-function sampleParams (params: Record<string, unknown> | undefined, values: Record<string, number | boolean>): Record<string, unknown> {
+function sampleParams (
+  params: Record<string, unknown> | undefined,
+  values: Record<string, number | boolean>
+): Record<string, unknown> {
   const resolve = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(resolve)
     if (v !== null && typeof v === 'object') {
@@ -117,7 +120,11 @@ function checkRule (rc: RuleContent, content: CatalogContent, defaults: Record<s
   valueSetIds: Set<string>, hooksServed: Set<string>, ids: Map<string, string>): CatalogProblem[] {
   const { rule, file } = rc
   const problems: CatalogProblem[] = []
-  const at = (pointer: string, message: string, f = file): void => { problems.push({ file: f, rule: rule.id, pointer, message }) }
+  const at = (
+    pointer: string,
+    message: string,
+    f = file
+  ): void => { problems.push({ file: f, rule: rule.id, pointer, message }) }
   const base = file.split('/').pop()?.replace(/\.rule\.json$/, '')
   if (base !== rule.id) at('/id', `id "${rule.id}" does not match the file name "${base}.rule.json"`)
   const other = ids.get(rule.id)
@@ -165,13 +172,15 @@ function checkRule (rc: RuleContent, content: CatalogContent, defaults: Record<s
     leaves(v.conditions, (leaf, pointer) => {
       checkCall(leaf, `${vp}/conditions${pointer}`)
       const fhirPath = content.facts.facts[leaf.fact]
-      const returns = FACT_LIBRARY.get(leaf.fact)?.returnsSchema ?? (fhirPath === undefined ? undefined : fhirPathReturns(fhirPath.result))
+      const returns = FACT_LIBRARY.get(leaf.fact)?.returnsSchema ??
+        (fhirPath === undefined ? undefined : fhirPathReturns(fhirPath.result))
       if (returns !== undefined) {
         for (const [p, m] of checkConditionTypes(leaf, returns, content.parameters.parameters)) at(`${vp}/conditions${pointer}${p}`, m)
       }
       for (const ref of paramRefs(leaf.value, `${vp}/conditions${pointer}/value`)) used.add(ref.name)
     })
-    problems.push(...checkPerOrderActions(v, vp, rule.hooks).map(([pointer, message]) => ({ file, rule: rule.id, pointer, message })))
+    problems.push(...checkPerOrderActions(v, vp, rule.hooks)
+      .map(([pointer, message]) => ({ file, rule: rule.id, pointer, message })))
     const perOrder = (v.card.suggestions ?? []).some((s) => (s.actions ?? []).some((a) => a.forEach !== undefined))
     for (const ref of templateRefs(v.card)) {
       if (ref.root === DRAFT_ORDER_ROOT && perOrder) continue // checked by checkPerOrderActions

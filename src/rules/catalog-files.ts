@@ -48,7 +48,14 @@ export function readCatalogFiles (dir: string): ReadResult {
     if (data === undefined) return undefined
     const ruleId = kind === 'rule' || kind === 'cases' ? idOf(data) : undefined
     const found = validateContent(kind, data)
-    for (const p of found) problems.push({ file, ...(ruleId === undefined ? {} : { rule: ruleId }), pointer: p.pointer, message: p.message })
+    for (const p of found) {
+      problems.push({
+        file,
+        ...(ruleId === undefined ? {} : { rule: ruleId }),
+        pointer: p.pointer,
+        message: p.message
+      })
+    }
     return found.length === 0 ? data as T : undefined
   }
   const required = (file: string): void => {
@@ -71,7 +78,12 @@ export function readCatalogFiles (dir: string): ReadResult {
       if (rule === undefined) continue
       const casesFile = file.replace(/\.rule\.json$/, '.cases.json')
       const cases = parsed.has(casesFile) ? take<CasesFile>(casesFile, 'cases') : undefined
-      rules.push({ file, rule, ...(parsed.has(casesFile) ? { casesFile } : {}), ...(cases === undefined ? {} : { cases }) })
+      rules.push({
+        file,
+        rule,
+        ...(parsed.has(casesFile) ? { casesFile } : {}),
+        ...(cases === undefined ? {} : { cases })
+      })
     } else if (file.endsWith('.cases.json')) {
       if (!parsed.has(file.replace(/\.cases\.json$/, '.rule.json'))) {
         problems.push({ file, pointer: '/rule', message: 'cases file has no sibling .rule.json' })

@@ -45,7 +45,12 @@ function compileProfile (content: CatalogContent, name: string): ProfileCatalog 
   const parameters = parameterValues(content, name)
   const facts = new Map<string, FactDefinition>(FACT_LIBRARY)
   const dayParameters = Object.entries(content.parameters.parameters).filter(([, p]) => p.unit === 'd').map(([k]) => k)
-  for (const [factName, def] of Object.entries(content.facts.facts)) facts.set(factName, fhirPathFact(factName, def, parameters, dayParameters))
+  for (const [factName, def] of Object.entries(content.facts.facts)) {
+    facts.set(
+      factName,
+      fhirPathFact(factName, def, parameters, dayParameters)
+    )
+  }
   const calls = new CallTable()
   const rules = content.rules
     .map((rc) => compileRule(rc.rule, rc.file, parameters, facts, calls))
@@ -98,7 +103,12 @@ function engineForm (node: ConditionNode, calls: CallTable): EngineConditions {
   if ('all' in node) return { all: node.all.map((c) => engineForm(c, calls)), ...extra }
   if ('any' in node) return { any: node.any.map((c) => engineForm(c, calls)), ...extra }
   if ('not' in node) return { not: engineForm(node.not, calls), ...extra }
-  const leaf: EngineConditions = { fact: calls.call(node.fact, node.params).id, operator: node.operator, value: node.value, ...extra }
+  const leaf: EngineConditions = {
+    fact: calls.call(node.fact, node.params).id,
+    operator: node.operator,
+    value: node.value,
+    ...extra
+  }
   if (node.path !== undefined) leaf.path = node.path
   return leaf
 }
@@ -137,7 +147,9 @@ function compileRule (rule: RuleFile, file: string, parameters: Record<string, n
     const factCalls = new Map<string, CompiledCall>()
     // A `let` binding only adds its data needs to the variants whose card shows it.
     const shown = new Set(templateRefs(v.card).map((r) => r.root))
-    const reads = new Set<string>([...lets].filter(([name]) => shown.has(name)).flatMap(([, c]) => factReads(facts.get(c.fact), c.params)))
+    const reads = new Set<string>([...lets]
+      .filter(([name]) => shown.has(name))
+      .flatMap(([, c]) => factReads(facts.get(c.fact), c.params)))
     leaves(conditions, (leaf) => {
       if (!factCalls.has(leaf.fact)) factCalls.set(leaf.fact, calls.call(leaf.fact, leaf.params))
       for (const t of factReads(facts.get(leaf.fact), leaf.params)) reads.add(t)
@@ -155,5 +167,11 @@ function compileRule (rule: RuleFile, file: string, parameters: Record<string, n
       reads
     }
   })
-  return { rule, file, variants, lets, params: Object.fromEntries(rule.parameters.map((p) => [p, parameters[p] as number | boolean])) }
+  return {
+    rule,
+    file,
+    variants,
+    lets,
+    params: Object.fromEntries(rule.parameters.map((p) => [p, parameters[p] as number | boolean]))
+  }
 }

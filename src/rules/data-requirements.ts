@@ -42,7 +42,10 @@ function valueSetsOfFact (catalog: Catalog, call: FactCall, profile: string): st
   if (def !== undefined) {
     const record = new EvaluationRecord({ patientId: 'p', resources: [], draftOrders: [], selections: [], unavailableTypes: new Set(), time: evaluationTime(new Date(0)) })
     const valueSet = (id: string): ValueSet => { ids.add(id); return catalog.valueSets.get(id) as ValueSet }
-    try { def.compute({ record, order: undefined, valueSet, parameters: catalog.profiles.get(profile)?.parameters ?? {} }, call.params ?? {}) } catch { /* params need a record; explicit ones are listed above */ }
+    const parameters = catalog.profiles.get(profile)?.parameters ?? {}
+    try {
+      def.compute({ record, order: undefined, valueSet, parameters }, call.params ?? {})
+    } catch { /* params need a record; explicit ones are listed above */ }
   }
   return [...ids].filter((id) => catalog.valueSets.has(id))
 }

@@ -21,7 +21,12 @@ const COMPILED = new Map<string, Compiled>()
 
 export function compileExpression (expression: string): Compiled {
   let compiled = COMPILED.get(expression)
-  if (compiled === undefined) COMPILED.set(expression, compiled = fhirpath.compile(expression, r4) as unknown as Compiled)
+  if (compiled === undefined) {
+    COMPILED.set(
+      expression,
+      compiled = fhirpath.compile(expression, r4) as unknown as Compiled
+    )
+  }
   return compiled
 }
 

@@ -34,11 +34,19 @@ const hashOf = (schemas: Map<string, object>): string => createHash('sha256').up
 
 // The schemas are ours (a test checks them against the meta-schema): no meta-schema compile at start.
 function newAjv (code?: object): Ajv {
-  return addFormats(new Ajv({ allErrors: true, strict: false, validateSchema: false, ...(code === undefined ? {} : { code }) }))
+  return addFormats(new Ajv({
+    allErrors: true,
+    strict: false,
+    validateSchema: false,
+    ...(code === undefined ? {} : { code })
+  }))
 }
 
 /** The validators of a standalone module, when it was generated from these very schemas. */
-export function standaloneValidators (file = STANDALONE, schemas = sources()): Map<string, ValidateFunction> | undefined {
+export function standaloneValidators (
+  file = STANDALONE,
+  schemas = sources()
+): Map<string, ValidateFunction> | undefined {
   try {
     const mod = createRequire(import.meta.url)(file) as { hash?: string } & Record<string, ValidateFunction>
     if (mod.hash === hashOf(schemas)) return new Map([...schemas.keys()].map((k) => [k, mod[k] as ValidateFunction]))

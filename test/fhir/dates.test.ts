@@ -28,7 +28,10 @@ await t.test('no value', async (t) => {
 })
 
 await t.test('day counts are whole UTC calendar days', async (t) => {
-  const day = (v: string): string | undefined => { const d = dayNumber(v); return d === undefined ? undefined : isoDate(d) }
+  const day = (v: string): string | undefined => {
+    const d = dayNumber(v)
+    return d === undefined ? undefined : isoDate(d)
+  }
   t.equal(day('2026-11-29'), '2026-11-29')
   t.equal(day('2026-11-29T23:30:00Z'), '2026-11-29')
   t.equal(day('2026-11-29T20:30:00-05:00'), '2026-11-30', 'evening in New York is the next UTC day')

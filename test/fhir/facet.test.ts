@@ -15,7 +15,10 @@ const INTENT = 'urn:facet-pt-cds:procedure-intent'
 const vs = bundledCatalog().valueSets.get('facet-procedures')!
 const settings = { lookbackDays: 365, dxBlocksRequired: 2 }
 
-const code = (c: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ coding: [{ system: CPT, code: c }], ...extra })
+const code = (c: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  coding: [{ system: CPT, code: c }],
+  ...extra
+})
 const proc = (id: string, c: string, date: string, extra: Record<string, unknown> = {}): Resource =>
   ({ resourceType: 'Procedure', id, status: 'completed', code: code(c), performedDateTime: date, ...extra })
 const order = (id: string, c: string, extra: Record<string, unknown> = {}): Resource =>
@@ -62,7 +65,8 @@ await t.test('signals: KX, SNOMED codes, text words; conflicting texts say nothi
     proc('inh', '64493', '2026-05-10', { basedOn: [{ reference: 'ServiceRequest/s1' }] })
   ])
   const s = completedSessions(r, vs, settings)
-  const byCode = (d: string, region: string): { type: string, intentBasis: string } | undefined => s.find((x) => x.date === d && x.region === region)
+  const byCode = (d: string, region: string): { type: string, intentBasis: string } | undefined =>
+    s.find((x) => x.date === d && x.region === region)
   t.match(byCode('2026-01-10', 'lumbar-sacral'), { type: 'diagnostic', intentBasis: 'signal' })
   t.match(byCode('2026-03-10', 'lumbar-sacral'), { type: 'therapeutic', intentBasis: 'signal' })
   t.match(byCode('2026-03-10', 'cervical-thoracic'), { type: 'diagnostic', intentBasis: 'inferred' }, 'a text with both words is ignored')

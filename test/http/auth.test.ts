@@ -135,7 +135,11 @@ await t.test('rate limit is per verified issuer', async (t) => {
 
 await t.test('tenants: only for an issuer configured with them, and only the listed values', async (t) => {
   const issuers = { [issuer.iss]: { jwks: issuer.jwksUrl, tenants: ['clinic-a', 'clinic-b'] } }
-  const { app: limited } = await jwtApp(t, { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 1, TRUSTED_ISSUERS: JSON.stringify(issuers) })
+  const { app: limited } = await jwtApp(t, {
+    RATE_LIMIT_PER_SECOND: 0.001,
+    RATE_LIMIT_BURST: 1,
+    TRUSTED_ISSUERS: JSON.stringify(issuers)
+  })
   const get = async (claims: Record<string, unknown>) => (await limited.inject({
     method: 'GET', url: '/cds-services', headers: { authorization: bearer(await signToken(issuer, NOW, { claims })) }
   })).statusCode

@@ -5,7 +5,12 @@ import { FIXTURES, testApp } from '../helper.js'
 const BODY = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
 const URL = '/cds-services/facet-pt-order-select'
 
-function isOutcome (t: Test, res: { statusCode: number, json: () => any, headers: Record<string, unknown> }, status: number, expression?: string): void {
+function isOutcome (
+  t: Test,
+  res: { statusCode: number, json: () => any, headers: Record<string, unknown> },
+  status: number,
+  expression?: string
+): void {
   t.equal(res.statusCode, status, `status ${status}`)
   const body = res.json()
   t.equal(body.resourceType, 'OperationOutcome')

@@ -50,8 +50,14 @@ await t.test('feedback links back to the rule of the card the service issued', a
   t.equal(dismissed.statusCode, 200)
   const after = (await app.inject({ method: 'GET', url: '/feedback/summary' })).json() as { rules: Array<Record<string, any>> }
   const acceptedRule = after.rules.find((r) => r.rule === withSuggestion.extension['org.facet-pt-cds'].rule)
-  t.match(acceptedRule, { shown: 1, accepted: 1, overridden: 0, overrideRate: 0, events: { accepted: 1, overridden: 1 } },
-    'accepted then dismissed: one accepted card, two events')
+  t.match(acceptedRule, {
+    shown: 1,
+    accepted: 1,
+    overridden: 0,
+    overrideRate: 0,
+    events: { accepted: 1, overridden: 1 }
+  },
+  'accepted then dismissed: one accepted card, two events')
   t.same(acceptedRule?.topOverrideReasons, [], 'the dismissal of an accepted card gives no override reason')
 
   const stored = await dataStore.feedback()
@@ -90,7 +96,8 @@ await t.test('feedback in the shapes the spec and the sandbox send is accepted',
 await t.test('invalid feedback gets a located 400; an unknown service 404', async (t) => {
   const { app, dataStore } = await testApp(t)
   const post = async (payload: unknown, url = FEEDBACK_URL) => await app.inject({ method: 'POST', url, payload: payload as object })
-  const expressions = (res: { json: () => any }) => (res.json().issue as Array<{ expression?: string[] }>).map((i) => i.expression?.[0])
+  const expressions = (res: { json: () => any }) =>
+    (res.json().issue as Array<{ expression?: string[] }>).map((i) => i.expression?.[0])
   const ok = { card: 'c', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }
 
   const accepted = await post({ feedback: [ok, { card: 'c', outcome: 'accepted', outcomeTimestamp: '2026-11-29T10:00:00Z' }] })

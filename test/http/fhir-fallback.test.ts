@@ -148,7 +148,11 @@ await t.test('paging follows the data: 12 Observations served 2 a page are all r
   const app = await configuredApp(t, { FHIR_TIMEOUT_MS: 2000, REQUEST_BUDGET_MS: 5000 })
   const full = await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, prefetch: { ...ORDER_SELECT.prefetch, observations: searchset(twelve) } } })
 
-  const fetchedBody: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  const fetchedBody: Record<string, any> = {
+    ...structuredClone(ORDER_SELECT),
+    fhirServer: fhir.base,
+    fhirAuthorization: AUTH
+  }
   delete fetchedBody.prefetch.observations
   const fetched = await app.inject({ method: 'POST', url: URL_, payload: fetchedBody })
   t.equal(fetched.statusCode, 200)
@@ -197,7 +201,11 @@ await t.test('a huge FHIR response is cut at FHIR_MAX_RESPONSE_BYTES: the key is
   serveFixture(fhir)
   const sent = { bytes: 0 }
   fhir.routes.set('Observation', hugeBundle(50 * 1_048_576, sent))
-  const app = await configuredApp(t, { FHIR_TIMEOUT_MS: 5000, REQUEST_BUDGET_MS: 5000, FHIR_MAX_RESPONSE_BYTES: 1_048_576 })
+  const app = await configuredApp(t, {
+    FHIR_TIMEOUT_MS: 5000,
+    REQUEST_BUDGET_MS: 5000,
+    FHIR_MAX_RESPONSE_BYTES: 1_048_576
+  })
   t.teardown(async () => { await fhir.close() })
   const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
   delete body.prefetch.observations
@@ -217,7 +225,11 @@ await t.test('link[next] to another path or origin is not followed: the token ne
   for (const next of [`${fhir.origin}/admin/Observation?page=2`, `${elsewhere.base}/Observation?page=2`]) {
     fhir.requests.length = 0
     fhir.routes.set('Observation', json(searchset(obs.slice(0, 5), next)))
-    const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+    const body: Record<string, any> = {
+      ...structuredClone(ORDER_SELECT),
+      fhirServer: fhir.base,
+      fhirAuthorization: AUTH
+    }
     delete body.prefetch.observations
     const res = await app.inject({ method: 'POST', url: URL_, payload: body })
     t.equal(res.statusCode, 200)

@@ -130,7 +130,12 @@ await t.test('429 per client address when auth is off', async (t) => {
 })
 
 await t.test('503 with Retry-After when overloaded', async (t) => {
-  const { app } = await buildApp({ config: testConfig(), catalog: bundledCatalog(), clock: () => NOW, overloadCheck: async () => false })
+  const { app } = await buildApp({
+    config: testConfig(),
+    catalog: bundledCatalog(),
+    clock: () => NOW,
+    overloadCheck: async () => false
+  })
   t.teardown(async () => { await app.close() })
   const res = await app.inject({ method: 'POST', url: URL_, payload: ORDER_SELECT })
   t.equal(res.statusCode, 503)

@@ -83,7 +83,13 @@ await t.test('POST /rules/validate', async (t) => {
   t.match(failing.body.problems, [{ file: 'suitability/SUIT-01.cases.json', pointer: '/cases/0', message: /fails: expected no SUIT-01 card/ }])
 
   const c = bundledCatalog().content
-  const whole = { services: c.services, parameters: c.parameters, valueSets: c.valueSets, facts: c.facts, rules: c.rules.map((r) => ({ rule: r.rule, cases: r.cases })) }
+  const whole = {
+    services: c.services,
+    parameters: c.parameters,
+    valueSets: c.valueSets,
+    facts: c.facts,
+    rules: c.rules.map((r) => ({ rule: r.rule, cases: r.cases }))
+  }
   const catalog = await validate(whole)
   t.match(catalog.body, { valid: true, kind: 'catalog', problems: [] })
   t.equal(catalog.body.rules.length, c.rules.length)
@@ -188,7 +194,10 @@ await t.test('validate: admin only with jwt, body and case caps, off the event l
   t.equal(tooMany.statusCode, 422, 'over VALIDATE_MAX_CASES')
   t.same(tooMany.json().issue[0].expression, ['cases'])
   t.match(tooMany.json().issue[0].diagnostics, /51 cases here; 51 in all exceeds VALIDATE_MAX_CASES = 50/)
-  const whole = { rules: [{ rule: SUIT01, cases: SUIT01_CASES.cases.slice(0, 2) }, { rule: SUIT01, cases: many.cases.cases }], parameters: {} }
+  const whole = {
+    rules: [{ rule: SUIT01, cases: SUIT01_CASES.cases.slice(0, 2) }, { rule: SUIT01, cases: many.cases.cases }],
+    parameters: {}
+  }
   t.same((await post(app, whole)).json().issue.map((i: any) => i.expression[0]), ['rules[0].cases', 'rules[1].cases'], 'located per posted rule')
 
   // A validation running in the worker does not hold up hook calls on the main thread.
@@ -230,12 +239,17 @@ await t.test('a call in flight finishes on the catalog it started with', async (
 
 await t.test('RULES_WATCH reloads after a file changes', async (t) => {
   const dir = rulesCopy(t)
-  const { app, store } = await testApp(t, { config: { RULES_DIR: dir, RULES_WATCH: true }, catalog: loadCatalog(dir, NOW) })
+  const { store } = await testApp(t, {
+    config: { RULES_DIR: dir, RULES_WATCH: true },
+    catalog: loadCatalog(dir, NOW)
+  })
   const before = store.current().hash
   const file = join(dir, 'safety/SAFE-02.rule.json')
   writeFileSync(file, readFileSync(file, 'utf8').replace(/"version": "[^"]+"/, '"version": "9.9.9"'))
   // Wait for the debounced reload (event-driven; bounded so a broken watcher fails rather than hangs).
-  for (let i = 0; i < 100 && store.current().hash === before; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+  for (let i = 0; i < 100 && store.current().hash === before; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
   t.not(store.current().hash, before, 'the watcher swapped the new catalog in')
   t.equal(store.current().content.rules.find((r) => r.rule.id === 'SAFE-02')?.rule.version, '9.9.9')
 })

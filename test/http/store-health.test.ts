@@ -137,7 +137,10 @@ await t.test('SQLite directory deleted under the running service: 503 until it i
 })
 
 /** A loopback TCP proxy to PostgreSQL that the test can stop (every connection cut, port closed) and restart. */
-function tcpProxy (host: string, port: number): { start: (listen?: number) => Promise<number>, stop: () => Promise<void> } {
+function tcpProxy (host: string, port: number): {
+  start: (listen?: number) => Promise<number>
+  stop: () => Promise<void>
+} {
   const sockets = new Set<Socket>()
   let server: Server | undefined
   return {

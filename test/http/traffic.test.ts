@@ -134,7 +134,10 @@ await t.test('semaphore: a bounded number of holders, a bounded wait', async (t)
   t.equal(s.inUse, 0)
 })
 
-async function rawExchange (port: number, send: (write: (s: string) => void) => void): Promise<{ text: string, closedAfterMs: number }> {
+async function rawExchange (
+  port: number,
+  send: (write: (s: string) => void) => void
+): Promise<{ text: string, closedAfterMs: number }> {
   return await new Promise((resolve, reject) => {
     const started = Date.now()
     const socket = connect(port, '127.0.0.1')

@@ -135,7 +135,8 @@ for (const rc of catalog.content.rules) {
   })
 }
 
-const firing = (rc: RuleContent): RuleCase[] => (rc.cases?.cases ?? []).filter((c) => c.skip === undefined && c.expect.fires)
+const firing = (rc: RuleContent): RuleCase[] =>
+  (rc.cases?.cases ?? []).filter((c) => c.skip === undefined && c.expect.fires)
 
 await t.test('every card the firing cases render reads well', async (t) => {
   for (const rc of catalog.content.rules) {
@@ -184,7 +185,8 @@ await t.test('a suggested order is not offered when the same order is open', asy
       for (const status of statuses) {
         const open = { resourceType: 'ServiceRequest', id: `open-${status}`, status, intent: 'order', code: { coding: codings.slice(0, 1) }, authoredOn: '{{now-2d}}' }
         const again = await runCase(catalog, rc, { ...c, resources: [...c.resources, open], expect: { fires: false } })
-        const offered = again.ruleCards.flatMap(createdCodings).filter((x) => codings.some((y) => y.system === x.system && y.code === x.code))
+        const offered = again.ruleCards.flatMap(createdCodings)
+          .filter((x) => codings.some((y) => y.system === x.system && y.code === x.code))
         t.same(offered, [], `${rc.rule.id} "${c.name}": with a ${status} ${codings[0]?.code ?? ''} order open, the same order is not suggested again`)
       }
     }

@@ -84,7 +84,12 @@ await t.test('FHIRPath facts: typed by their result (exists → boolean), and ha
   const original = readFileSync(path, 'utf8')
   const problems = (leaf: string): string[] => {
     writeFileSync(path, original.replace('{ "fact": "saddleAnaesthesiaObserved", "operator": "equal", "value": true }', leaf))
-    try { loadCatalog(dir, new Date()) } catch (err) { if (err instanceof CatalogError) return err.problems.map(formatProblem); throw err }
+    try {
+      loadCatalog(dir, new Date())
+    } catch (err) {
+      if (err instanceof CatalogError) return err.problems.map(formatProblem)
+      throw err
+    }
     return []
   }
   const at = (tail: string): string => `escalation/ESC-01.rule.json [ESC-01] /conditions/any/3${tail}`

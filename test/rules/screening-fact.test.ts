@@ -8,7 +8,13 @@ import { bundledCatalog } from '../helper.js'
 
 const NOW = new Date('2026-11-29T10:00:00Z')
 const day = (n: number): string => new Date(NOW.getTime() - n * 86_400_000).toISOString().slice(0, 10)
-const obs = (id: string, code: string, value: number, daysAgo: number, extra: Record<string, unknown> = {}): Resource => ({
+const obs = (
+  id: string,
+  code: string,
+  value: number,
+  daysAgo: number,
+  extra: Record<string, unknown> = {}
+): Resource => ({
   resourceType: 'Observation',
   id,
   status: 'final',
@@ -22,7 +28,10 @@ const status = (resources: Resource[], lookbackDays = 365): any => {
   const record = new EvaluationRecord({ patientId: 'p', resources: [{ resourceType: 'Patient', id: 'p' }, ...resources], draftOrders: [], selections: [], unavailableTypes: new Set(), time: evaluationTime(NOW) })
   const catalog = bundledCatalog()
   const valueSet = (id: string): ValueSet => catalog.valueSets.get(id)!
-  return screeningStatusFact.compute({ record, order: undefined, valueSet, parameters: catalog.profiles.get(catalog.defaultProfile)!.parameters }, { lookbackDays })
+  return screeningStatusFact.compute(
+    { record, order: undefined, valueSet, parameters: catalog.profiles.get(catalog.defaultProfile)!.parameters },
+    { lookbackDays }
+  )
 }
 
 await t.test('none on file: a prompt to screen for both', async (t) => {

@@ -3,7 +3,9 @@ import { WriteQueue } from '../../src/store/queue.js'
 import type { Store, WriteBatch } from '../../src/store/types.js'
 import { audit, card, fb } from './contract.js'
 
-function recordingStore (opts: { fail?: (batch: WriteBatch) => boolean, gate?: Promise<void> } = {}): Store & { batches: WriteBatch[] } {
+function recordingStore (
+  opts: { fail?: (batch: WriteBatch) => boolean, gate?: Promise<void> } = {}
+): Store & { batches: WriteBatch[] } {
   const batches: WriteBatch[] = []
   return {
     kind: 'sqlite',
@@ -51,7 +53,13 @@ await t.test('one write in flight; a failed batch is kept and retried, not lost'
   const store = recordingStore({ gate, fail: () => failing })
   const errors: Array<{ rows: number, retrying: number }> = []
   const dropped: number[] = []
-  const q = new WriteQueue(store, { batchSize: 1, intervalMs: 60_000, retryMinMs: 60_000, onError: (_err, info) => errors.push(info), onDropped: (n) => dropped.push(n) })
+  const q = new WriteQueue(store, {
+    batchSize: 1,
+    intervalMs: 60_000,
+    retryMinMs: 60_000,
+    onError: (_err, info) => errors.push(info),
+    onDropped: (n) => dropped.push(n)
+  })
   q.audit(audit('first', 200))
   q.audit(audit('second', 200))
   t.equal(q.depth, 2)
@@ -74,7 +82,14 @@ await t.test('after a failure the queue retries by itself, with backoff', async 
   let written!: () => void
   const done = new Promise<void>((resolve) => { written = resolve })
   const errors: number[] = []
-  const q = new WriteQueue(store, { batchSize: 100, intervalMs: 1, retryMinMs: 1, retryMaxMs: 4, onError: (_e, info) => errors.push(info.retrying), onWritten: () => written() })
+  const q = new WriteQueue(store, {
+    batchSize: 100,
+    intervalMs: 1,
+    retryMinMs: 1,
+    retryMaxMs: 4,
+    onError: (_e, info) => errors.push(info.retrying),
+    onWritten: () => written()
+  })
   // The queue's timers do not hold the process open (a server does): this one does, for the test.
   const alive = setInterval(() => {}, 1000)
   t.teardown(() => { clearInterval(alive) })
@@ -93,7 +108,11 @@ await t.test('a row the store refuses is isolated and dropped; the rest of its b
     return { unknownFeedback: 0 }
   }
   const dropped: Array<[number, string]> = []
-  const q = new WriteQueue(store, { batchSize: 100, intervalMs: 60_000, onDropped: (n, reason) => dropped.push([n, reason]) })
+  const q = new WriteQueue(store, {
+    batchSize: 100,
+    intervalMs: 60_000,
+    onDropped: (n, reason) => dropped.push([n, reason])
+  })
   q.audit(audit('a1', 200))
   q.audit(audit('poison', 200))
   q.audit(audit('a2', 200))
@@ -105,7 +124,12 @@ await t.test('a row the store refuses is isolated and dropped; the rest of its b
 await t.test('a full queue drops and reports instead of growing without bound', async (t) => {
   const store = recordingStore()
   const dropped: number[] = []
-  const q = new WriteQueue(store, { batchSize: 1000, maxRows: 5, intervalMs: 60_000, onDropped: (n) => dropped.push(n) })
+  const q = new WriteQueue(store, {
+    batchSize: 1000,
+    maxRows: 5,
+    intervalMs: 60_000,
+    onDropped: (n) => dropped.push(n)
+  })
   q.cards(Array.from({ length: 8 }, (_, i) => card(`c${i}`, 'SAFE-01')))
   t.same(dropped, [3])
   t.equal(q.depth, 5)
@@ -116,7 +140,12 @@ await t.test('a full queue drops and reports instead of growing without bound', 
 await t.test('a store down at close: the buffered rows are reported lost (shutdown)', async (t) => {
   const store = recordingStore({ fail: () => true })
   const dropped: Array<[number, string]> = []
-  const q = new WriteQueue(store, { batchSize: 100, intervalMs: 60_000, retryMinMs: 60_000, onDropped: (n, reason) => dropped.push([n, reason]) })
+  const q = new WriteQueue(store, {
+    batchSize: 100,
+    intervalMs: 60_000,
+    retryMinMs: 60_000,
+    onDropped: (n, reason) => dropped.push([n, reason])
+  })
   q.cards([card('c1', 'SAFE-01'), card('c2', 'SAFE-01')])
   await q.close()
   t.same(dropped, [[2, 'shutdown']])

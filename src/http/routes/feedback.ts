@@ -25,7 +25,10 @@ export const FeedbackBodySchema = Type.Object({
   feedback: Type.Array(Type.Object({
     card: Type.String({ minLength: 1, maxLength: 200 }),
     outcome: Type.Enum(['accepted', 'overridden']),
-    acceptedSuggestions: Type.Optional(Type.Array(Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: true }), { maxItems: 100 })),
+    acceptedSuggestions: Type.Optional(Type.Array(
+      Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: true }),
+      { maxItems: 100 }
+    )),
     overrideReason: Type.Optional(Type.Object({
       reason: Type.Optional(Coding),
       userComment: Type.Optional(Type.String({ maxLength: 4000 }))
@@ -39,7 +42,14 @@ const SummaryQuery = Type.Object({
   service: Type.Optional(Type.String({ minLength: 1, maxLength: 100 }))
 }, { additionalProperties: false })
 
-export interface FeedbackRouteDeps { catalogs: CatalogStore, store: Store, queue: WriteQueue, metrics: Metrics, clock: () => Date, newId: () => string }
+export interface FeedbackRouteDeps {
+  catalogs: CatalogStore
+  store: Store
+  queue: WriteQueue
+  metrics: Metrics
+  clock: () => Date
+  newId: () => string
+}
 
 export function feedbackRoutes (app: FastifyInstance, deps: FeedbackRouteDeps): void {
   app.post<{ Params: { id: string }, Body: FeedbackBody }>('/cds-services/:id/feedback', {
@@ -63,6 +73,9 @@ export function feedbackRoutes (app: FastifyInstance, deps: FeedbackRouteDeps): 
   }, async (request) => {
     const since = parseSince(request.query.since)
     await deps.queue.flush()
-    return await deps.store.summary({ ...(since === undefined ? {} : { since }), ...(request.query.service === undefined ? {} : { service: request.query.service }) })
+    return await deps.store.summary({
+      ...(since === undefined ? {} : { since }),
+      ...(request.query.service === undefined ? {} : { service: request.query.service })
+    })
   })
 }
