@@ -124,10 +124,8 @@ export function explainRun (run: RunResult): Explanation {
       const key = `${c.fact}|${JSON.stringify(c.params ?? {})}`
       let entry = noData.get(key)
       if (entry === undefined) {
-        noData.set(
-          key,
-          entry = { fact: c.fact, ...(c.params === undefined ? {} : { params: c.params }), rules: [] }
-        )
+        entry = { fact: c.fact, ...(c.params === undefined ? {} : { params: c.params }), rules: [] }
+        noData.set(key, entry)
       }
       if (!entry.rules.includes(v.key)) entry.rules.push(v.key)
     }

@@ -30,10 +30,10 @@ function idField (body: unknown, key: string): string | null {
   return typeof v === 'string' ? v.slice(0, MAX_ID).replaceAll('\u0000', '') : null
 }
 
-export function hookAudit (app: FastifyInstance, deps: HookAuditDeps): (
-  request: FastifyRequest,
-  evaluation: Evaluation
-) => void {
+export function hookAudit (
+  app: FastifyInstance,
+  deps: HookAuditDeps
+): (request: FastifyRequest, evaluation: Evaluation) => void {
   const evaluations = new WeakMap<FastifyRequest, Evaluation>()
 
   app.addHook('onResponse', async (request, reply) => {

@@ -46,10 +46,7 @@ function compileProfile (content: CatalogContent, name: string): ProfileCatalog 
   const facts = new Map<string, FactDefinition>(FACT_LIBRARY)
   const dayParameters = Object.entries(content.parameters.parameters).filter(([, p]) => p.unit === 'd').map(([k]) => k)
   for (const [factName, def] of Object.entries(content.facts.facts)) {
-    facts.set(
-      factName,
-      fhirPathFact(factName, def, parameters, dayParameters)
-    )
+    facts.set(factName, fhirPathFact(factName, def, parameters, dayParameters))
   }
   const calls = new CallTable()
   const rules = content.rules

@@ -42,13 +42,8 @@ for (const input of inputs) {
       for (const id of o.variant.engineCalls) {
         const call = profile.calls.get(id)
         if (call === undefined) throw new Error(`call ${id}`)
-        engine.addFact(
-          id,
-          () => profile.facts.get(call.fact)?.compute(
-            { record: ev.record, order: o.order, valueSet, parameters: profile.parameters },
-            call.params ?? {}
-          )
-        )
+        const context = { record: ev.record, order: o.order, valueSet, parameters: profile.parameters }
+        engine.addFact(id, () => profile.facts.get(call.fact)?.compute(context, call.params ?? {}))
       }
       engine.addRule({ name: o.key, conditions: o.variant.engineConditions as never, event: { type: o.key } })
       const { results } = await engine.run()

@@ -34,10 +34,7 @@ export function hookRoutes (app: FastifyInstance, deps: HookRouteDeps): void {
     // Before anything is fetched: the FHIR token goes only to a server this caller may name.
     const refusal = fhirServer === undefined
       ? undefined
-      : deps.fhirServerPolicy?.refusal(
-        fhirServer,
-        request.caller?.iss
-      )
+      : deps.fhirServerPolicy?.refusal(fhirServer, request.caller?.iss)
     if (refusal !== undefined) {
       throw new DomainError('invalid-request', refusal, [{ expression: 'fhirServer', diagnostics: refusal }])
     }
