@@ -12,7 +12,8 @@ import { loadCatalog } from '../src/rules/catalog.js'
 import { signToken, startIssuer } from '../test/mocks/jwks-server.js'
 import { hugeBundle, json, searchset, stallMidBody, startMockFhirServer, type Handler } from '../test/mocks/fhir-server.js'
 
-const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] as number
+const pct = (xs: number[], p: number): number =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] as number
 const fmt = (xs: number[]): string => `p50 ${pct(xs, 0.5).toFixed(3)} ms, p99 ${pct(xs, 0.99).toFixed(3)} ms, mean ${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)} ms`
 
 const issuer = await startIssuer('https://ehr.bench')

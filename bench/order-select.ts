@@ -22,7 +22,8 @@ try {
       if (i >= 50) times.push(performance.now() - t0) // first 50 are warm-up
     }
     times.sort((a, b) => a - b)
-    const q = (p: number): string => (times[Math.min(times.length - 1, Math.floor(p * times.length))] as number).toFixed(2)
+    const q = (p: number): string =>
+      (times[Math.min(times.length - 1, Math.floor(p * times.length))] as number).toFixed(2)
     const mean = times.reduce((a, b) => a + b, 0) / times.length
     console.log(`${label.padEnd(34)} ${String(body.length).padStart(7)} B  n=${n}  p50 ${q(0.5)} ms  p99 ${q(0.99)} ms  mean ${mean.toFixed(2)} ms`)
   }

@@ -12,7 +12,16 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const SERVICE_PORT = 3901
 const CEILING_PORT = 3902
 
-interface Row { case: string, connections: number, server: string, reqPerSec: number, p50: number, p99: number, errors: number, non2xx: number }
+interface Row {
+  case: string
+  connections: number
+  server: string
+  reqPerSec: number
+  p50: number
+  p99: number
+  errors: number
+  non2xx: number
+}
 
 async function load (port: number, path: string, body: string | undefined, connections: number): Promise<Omit<Row, 'case' | 'server' | 'connections'>> {
   const r = await autocannon({
@@ -23,7 +32,13 @@ async function load (port: number, path: string, body: string | undefined, conne
     connections,
     duration: SECONDS
   })
-  return { reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx }
+  return {
+    reqPerSec: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx
+  }
 }
 
 // One load generator = one client: the per-client rate limit and overload shedding would turn
@@ -80,7 +95,17 @@ try {
   // The bare server's RSS after the same runs: what V8 and Fastify alone keep after this load.
   const ceilingRss = rssMb(ceiling.child.pid)
   await Promise.all([service === undefined ? undefined : stop(service.child), stop(ceiling.child)])
-  const summary = { date: new Date().toISOString(), seconds: SECONDS, node: process.version, catalogLoadCompileMs: catalogMs, rules, coldStartToFirstAnswerMs: coldStartMs, serviceRssMbAfter: rss, ceilingRssMbAfter: ceilingRss, rows }
+  const summary = {
+    date: new Date().toISOString(),
+    seconds: SECONDS,
+    node: process.version,
+    catalogLoadCompileMs: catalogMs,
+    rules,
+    coldStartToFirstAnswerMs: coldStartMs,
+    serviceRssMbAfter: rss,
+    ceilingRssMbAfter: ceilingRss,
+    rows
+  }
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
   writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(summary, null, 2)}\n`)
   console.log(`catalog load + compile ${catalogMs} ms (${rules} rules) · cold start to first answer ${coldStartMs} ms · service RSS after runs ${rss} MB (bare ceiling server ${ceilingRss} MB)`)

@@ -5,7 +5,11 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 
 /** Spawns `node ...args` and resolves once GET /cds-services answers on the port. */
-export async function start (args: string[], env: Record<string, string>, port: number): Promise<{ child: ChildProcess, ms: number, ready: Promise<Record<string, unknown>> }> {
+export async function start (
+  args: string[],
+  env: Record<string, string>,
+  port: number
+): Promise<{ child: ChildProcess, ms: number, ready: Promise<Record<string, unknown>> }> {
   const t0 = performance.now()
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
   // The service's "ready" log line carries its own catalog load time.

@@ -78,7 +78,10 @@ const result = await main
 const slowResult = slowRun === undefined ? undefined : await slowRun
 clearInterval(memTimer); clearTimeout(reloadAt); clearTimeout(slowAt)
 
-const pct = (xs: number[], p: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0 }
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0
+}
 console.log(`status codes: ${JSON.stringify((result as unknown as { statusCodeStats?: unknown }).statusCodeStats)}`)
 console.log(`main: ${result.requests.total} requests, ${Math.round(result.requests.average)} req/s, errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx}, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`)
 if (slowResult !== undefined) console.log(`slow-FHIR calls: ${slowResult.requests.total}, non-2xx ${slowResult.non2xx}, errors ${slowResult.errors}, p50 ${slowResult.latency.p50} ms, p99 ${slowResult.latency.p99} ms (FHIR server hits ${slowHits})`)
@@ -94,6 +97,7 @@ const slope = sxx === 0 ? 0 : sxy / sxx * 60
 console.log(`RSS MB: ${memory.map(([, m]) => m).join(' ')} · second-half trend ${slope.toFixed(1)} MB/min`)
 await stop(child)
 slow.close()
-const failed = result.errors + result.timeouts + result.non2xx + failedReloads + (slowResult === undefined ? 0 : slowResult.errors + slowResult.non2xx)
+const failed = result.errors + result.timeouts + result.non2xx + failedReloads +
+  (slowResult === undefined ? 0 : slowResult.errors + slowResult.non2xx)
 console.log(failed === 0 ? 'soak: zero failed requests' : `soak: ${failed} failed requests`)
 process.exitCode = failed === 0 ? 0 : 1

@@ -32,7 +32,14 @@ async function stages (label: string, text: string, n: number): Promise<void> {
     const ctx = readContext('order-select', body.context)
     const pf = await resolvePrefetch(service as NonNullable<typeof service>, body, ctx.patientId, undefined)
     b = performance.now(); if (keep) t.prefetch += b - a; a = b
-    const record = new EvaluationRecord({ patientId: ctx.patientId, resources: pf.resources, draftOrders: ctx.draftOrders, selections: ctx.selections, unavailableTypes: pf.unavailableTypes, time: now })
+    const record = new EvaluationRecord({
+      patientId: ctx.patientId,
+      resources: pf.resources,
+      draftOrders: ctx.draftOrders,
+      selections: ctx.selections,
+      unavailableTypes: pf.unavailableTypes,
+      time: now
+    })
     b = performance.now(); if (keep) t.record += b - a; a = b
     const run = await runRules(catalog, profile as NonNullable<typeof profile>, record, 'order-select')
     b = performance.now(); if (keep) t.rules += b - a; a = b

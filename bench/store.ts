@@ -43,7 +43,11 @@ await throughput('queue → SQLite (WAL, NORMAL)', sqlite, 100_000)
 const batchTimes: number[] = []
 for (let b = 0; b < 50; b++) {
   const t0 = performance.now()
-  await sqlite.write({ cards: Array.from({ length: 50 }, (_, i) => card(1e6 + b * 100 + i)), audits: Array.from({ length: 50 }, (_, i) => audit(1e6 + b * 100 + i)), feedback: [] })
+  await sqlite.write({
+    cards: Array.from({ length: 50 }, (_, i) => card(1e6 + b * 100 + i)),
+    audits: Array.from({ length: 50 }, (_, i) => audit(1e6 + b * 100 + i)),
+    feedback: []
+  })
   batchTimes.push(performance.now() - t0)
 }
 batchTimes.sort((a, b) => a - b)
@@ -87,7 +91,11 @@ for (let i = 0; i < n + 100; i++) {
 }
 const stats = (xs: number[]): { p50: number, p99: number, mean: number } => {
   const s = [...xs].sort((a, b) => a - b)
-  return { p50: s[Math.floor(s.length / 2)] as number, p99: s[Math.floor(s.length * 0.99)] as number, mean: s.reduce((a, b) => a + b, 0) / s.length }
+  return {
+    p50: s[Math.floor(s.length / 2)] as number,
+    p99: s[Math.floor(s.length * 0.99)] as number,
+    mean: s.reduce((a, b) => a + b, 0) / s.length
+  }
 }
 const [a, b] = [stats(times[0] ?? []), stats(times[1] ?? [])]
 console.log(`hook call, SQLite audit store: p50 ${a.p50.toFixed(3)} ms  p99 ${a.p99.toFixed(3)} ms  mean ${a.mean.toFixed(3)} ms (n=${n})`)

@@ -32,7 +32,8 @@ for (const c of [1, 10]) {
   console.log(`c=${c}: ${row.calls} calls, ${row.ok} × 200, ${row.non2xx} non-2xx, ${row.errors} errors; ${row.reqPerSec} req/s, p99 ${row.p99} ms`)
 }
 
-// The largest validate the defaults accept: SUIT-01 with its cases repeated up to the 2,000-case cap (within the 4 MiB body cap).
+// The largest validate the defaults accept: SUIT-01 with its cases repeated up to the 2,000-case cap (within the 4
+// MiB body cap).
 const rule = JSON.parse(readFileSync(new URL('../rules/suitability/SUIT-01.rule.json', import.meta.url), 'utf8')) as Record<string, unknown>
 const cases = JSON.parse(readFileSync(new URL('../rules/suitability/SUIT-01.cases.json', import.meta.url), 'utf8')) as { cases: unknown[] }
 const many: unknown[] = []
@@ -82,7 +83,16 @@ clearInterval(sampler)
 const after = await fetch(`${BASE}/cds-services`)
 const statusCounts: Record<string, number> = {}
 for (const s of bigAnswers) statusCounts[s] = (statusCounts[s] ?? 0) + 1
-results.hostile = { deepStatus: deep.status, deepMs, bigBodies: 20, bigBodyBytes: big.length, bigStatuses: statusCounts, rssBeforeMb: before, rssPeakMb: peak, answeringAfter: after.status }
+results.hostile = {
+  deepStatus: deep.status,
+  deepMs,
+  bigBodies: 20,
+  bigBodyBytes: big.length,
+  bigStatuses: statusCounts,
+  rssBeforeMb: before,
+  rssPeakMb: peak,
+  answeringAfter: after.status
+}
 console.log(`20 concurrent ${(big.length / 1048576).toFixed(1)} MB bodies: statuses ${JSON.stringify(statusCounts)}; RSS ${before} → peak ${peak} MB; discovery after: ${after.status}`)
 
 await stop(service.child)

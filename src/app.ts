@@ -77,7 +77,11 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     requestTimeout: config.REQUEST_TIMEOUT_MS,
     // Node checks these timeouts on this interval (default 30 s): a trickling body is cut within 1 s of the
     // limit. headersTimeout must not exceed requestTimeout, or Node enforces neither before 60 s.
-    http: { connectionsCheckingInterval: 1000, requestTimeout: config.REQUEST_TIMEOUT_MS, headersTimeout: Math.min(config.REQUEST_TIMEOUT_MS, 60_000) },
+    http: {
+      connectionsCheckingInterval: 1000,
+      requestTimeout: config.REQUEST_TIMEOUT_MS,
+      headersTimeout: Math.min(config.REQUEST_TIMEOUT_MS, 60_000)
+    },
     clientErrorHandler,
     return503OnClosing: true,
     onProtoPoisoning: 'error',
@@ -112,7 +116,10 @@ export async function buildApp (opts: AppOptions): Promise<App> {
       app.log.error({ err: { message: String(e.message ?? err), code: e.code }, ...info }, 'store write failed')
     },
     onDropped: (rows, reason) => { metrics.storeRowsDropped(rows, reason); app.log.warn({ rows, reason }, 'store rows lost') },
-    onWritten: (result, rows) => { metrics.storeRowsWritten(rows); metrics.feedbackUnknownCards(result.unknownFeedback) }
+    onWritten: (result, rows) => {
+      metrics.storeRowsWritten(rows)
+      metrics.feedbackUnknownCards(result.unknownFeedback)
+    }
   })
   metrics.watchQueue(() => queue.depth)
   app.addHook('onClose', async () => {
@@ -124,7 +131,11 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, ...(r.schema === undefined ? {} : { schema: r.schema }) })
   })
   // EHRs send FHIR JSON as application/fhir+json; parse it like application/json (depth pre-check, large-body gate).
-  const largeBodies = registerJsonParsers(app, { largeBodyBytes: config.LARGE_BODY_BYTES, concurrency: config.LARGE_BODY_CONCURRENCY, waitMs: config.REQUEST_TIMEOUT_MS })
+  const largeBodies = registerJsonParsers(app, {
+    largeBodyBytes: config.LARGE_BODY_BYTES,
+    concurrency: config.LARGE_BODY_CONCURRENCY,
+    waitMs: config.REQUEST_TIMEOUT_MS
+  })
   registerErrorHandling(app)
   const refusals = new RefusalLog(app.log)
   await registerOverloadProtection(app, {

@@ -24,5 +24,10 @@ const address = app.server.address()
 // The bound port (PORT=0 picks a free one: tests read it from this line).
 const port = typeof address === 'object' && address !== null ? address.port : config.PORT
 app.log.info({
-  port, rules: catalog.content.rules.length, catalog: catalog.hash, catalogLoadMs, profile: config.EVIDENCE_PROFILE, store: store.kind
+  port,
+  rules: catalog.content.rules.length,
+  catalog: catalog.hash,
+  catalogLoadMs,
+  profile: config.EVIDENCE_PROFILE,
+  store: store.kind
 }, 'facet-pt-cds ready')

@@ -82,7 +82,10 @@ export class Metrics {
   /** The gauge cds_store_queue_depth reads this when scraped. */
   watchQueue (depth: () => number): void { this.queueDepth = depth }
 
-  hookRequest (service: string, status: number, seconds: number): void { this.hookSeconds.observe({ service, status: String(status) }, seconds) }
+  hookRequest (service: string, status: number, seconds: number): void {
+    this.hookSeconds.observe({ service, status: String(status) }, seconds)
+  }
+
   /** A call refused with 429 (rate_limited) or 503 (overloaded); route is a group (hook, tools, feedback, other). */
   refused (reason: 'rate_limited' | 'overloaded', route: string): void { this.refusedCalls.inc({ reason, route }) }
   card (rule: string, indicator: string): void { this.cards.inc({ rule, indicator }) }

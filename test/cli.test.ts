@@ -26,7 +26,7 @@ async function run (...argv: string[]): Promise<{ code: number, out: string, err
 const TX = `${FIXTURES}bundles/transaction-urn-uuid-contained.json`
 const NOW = ['--now', '2026-11-29T10:00:00Z']
 
-t.test('evaluate prints cards as a table, JSON or with reasons', async (t) => {
+await t.test('evaluate prints cards as a table, JSON or with reasons', async (t) => {
   const table = await run('evaluate', TX, ...NOW)
   t.equal(table.code, 0)
   t.match(table.out, /^INDICATOR\s+RULE\s+SUMMARY\n/)
@@ -41,7 +41,7 @@ t.test('evaluate prints cards as a table, JSON or with reasons', async (t) => {
   t.equal(pv.out, 'no cards\n')
 })
 
-t.test('evaluate: bad input is a located message, never a stack trace', async (t) => {
+await t.test('evaluate: bad input is a located message, never a stack trace', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'facet-cli-'))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   writeFileSync(join(dir, 'broken.json'), '{"resourceType": "Bundle",')
@@ -69,7 +69,7 @@ t.test('evaluate: bad input is a located message, never a stack trace', async (t
   }
 })
 
-t.test('corpus counts cards per rule and lists what it could not use', async (t) => {
+await t.test('corpus counts cards per rule and lists what it could not use', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'facet-corpus-'))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   const bundle = (id: string): string => JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id } }] })

@@ -5,7 +5,7 @@ import t from 'tap'
 import { dataRequirements } from '../src/authoring/data-requirements.js'
 import { bundledCatalog } from './helper.js'
 
-t.test('docs/data-requirements.md is up to date with rules/', async (t) => {
+await t.test('docs/data-requirements.md is up to date with rules/', async (t) => {
   const committed = readFileSync(new URL('../docs/data-requirements.md', import.meta.url), 'utf8')
   const doc = dataRequirements(bundledCatalog())
   t.equal(committed, doc, 'regenerate: npx tsx src/cli/main.ts rules doc > docs/data-requirements.md')

@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.js'
 const DIR = new URL('../deploy/kubernetes/', import.meta.url)
 const settings = parse(readFileSync(new URL('configmap-settings.yaml', DIR), 'utf8')).data as Record<string, string>
 
-t.test('deploy/kubernetes runs AUTH_MODE=jwt and refuses to start without a trusted issuer', async (t) => {
+await t.test('deploy/kubernetes runs AUTH_MODE=jwt and refuses to start without a trusted issuer', async (t) => {
   t.equal(settings.AUTH_MODE, 'jwt')
   t.throws(() => loadConfig(settings), /AUTH_MODE=jwt needs at least one issuer/, 'the placeholder is empty: the pod fails at start')
   const filled = { ...settings, TRUSTED_ISSUERS: '{"https://ehr.example.org":"https://ehr.example.org/.well-known/jwks.json"}' }

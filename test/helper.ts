@@ -37,10 +37,25 @@ export const OFFLINE_FETCHER: FhirFetcher = {
   async fetch ({ queries }) { return new Map(queries.map((q) => [q.key, new Error('offline: tests start their own FHIR server')])) }
 }
 
-export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink, fetcher?: FhirFetcher, catalog?: Catalog, store?: Store, clock?: () => Date, metrics?: Metrics, now?: Date } = {}): Promise<App> {
+/** What a helper needs of a tap test: a place to register clean-up for when it ends. */
+export interface TestScope { teardown: (fn: () => void | Promise<void>) => void }
+
+export interface TestAppOptions {
+  config?: Partial<Config>
+  logs?: LogSink
+  fetcher?: FhirFetcher
+  catalog?: Catalog
+  store?: Store
+  clock?: () => Date
+  metrics?: Metrics
+  now?: Date
+}
+
+/** The app of the bundled rules (or `opts`), closed when test `t` ends. */
+export async function testApp (t: TestScope, opts: TestAppOptions = {}): Promise<App> {
   let n = 0
   const now = opts.now ?? NOW
-  return await buildApp({
+  const built = await buildApp({
     // A throwaway in-memory SQLite store unless the test names one.
     config: testConfig({ DATABASE_URL: 'sqlite::memory:', ...(opts.logs === undefined ? {} : { LOG_LEVEL: 'info' }), ...opts.config }),
     catalog: opts.catalog ?? bundledCatalog(),
@@ -51,10 +66,12 @@ export async function testApp (opts: { config?: Partial<Config>, logs?: LogSink,
     ...(opts.store === undefined ? {} : { store: opts.store }),
     ...(opts.metrics === undefined ? {} : { metrics: opts.metrics })
   })
+  t.teardown(async () => { await built.app.close() })
+  return built
 }
 
 /** A temp directory removed when the test ends. */
-export function tempDir (t: { teardown: (fn: () => void) => void }): string {
+export function tempDir (t: TestScope): string {
   const dir = mkdtempSync(join(tmpdir(), 'facet-pt-cds-'))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   return dir
@@ -64,7 +81,7 @@ export function tempDir (t: { teardown: (fn: () => void) => void }): string {
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL === '' ? undefined : process.env.TEST_POSTGRES_URL
 
 /** The problems loading a copy of the bundled rules reports after `edit` changed one rule file ([] = loads). */
-export function catalogProblemsAfter (t: { teardown: (fn: () => void) => void }, file: string, edit: (rule: any) => void): CatalogProblem[] {
+export function catalogProblemsAfter (t: TestScope, file: string, edit: (rule: any) => void): CatalogProblem[] {
   const dir = tempDir(t)
   cpSync(RULES_DIR, dir, { recursive: true })
   const path = join(dir, file)

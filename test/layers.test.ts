@@ -44,7 +44,7 @@ function layerViolations (graph: Readonly<Record<string, readonly string[]>>): s
   return out
 }
 
-t.test('the rules catch an upward import (the checker can fail)', async (t) => {
+await t.test('the rules catch an upward import (the checker can fail)', async (t) => {
   t.same(layerViolations({
     'rules/case-runner.ts': ['cds/evaluate.ts', 'rules/compiled.ts'],
     'fhir/fhir-client.ts': ['cds/prefetch.ts'],
@@ -58,7 +58,7 @@ t.test('the rules catch an upward import (the checker can fail)', async (t) => {
   ])
 })
 
-t.test('src/ imports point down only, without cycles', async (t) => {
+await t.test('src/ imports point down only, without cycles', async (t) => {
   const tree = await madge(SRC, { fileExtensions: ['ts'] })
   const graph = tree.obj() as Record<string, string[]>
   t.ok(Object.keys(graph).length > 50, 'madge resolved the source files')

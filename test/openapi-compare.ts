@@ -25,14 +25,17 @@ function resolve (schema: JsonSchema, doc: unknown): JsonSchema {
 
 /** A union of string constants (TypeBox `Union([Literal…])`) read as `{ type: 'string', enum }`. */
 function normalize (schema: JsonSchema): JsonSchema {
-  const consts = schema.anyOf?.every((s) => s.const !== undefined) === true ? schema.anyOf.map((s) => s.const) : undefined
+  const consts = schema.anyOf?.every((s) => s.const !== undefined) === true
+    ? schema.anyOf.map((s) => s.const)
+    : undefined
   const base = consts === undefined ? schema : { ...schema, type: typeof consts[0], enum: consts }
   // TypeBox `Record(String, X)` is patternProperties; openapi.yaml writes additionalProperties: X.
   const pattern = base.patternProperties === undefined ? undefined : Object.values(base.patternProperties)[0]
   return pattern === undefined ? base : { ...base, additionalProperties: pattern }
 }
 
-const sorted = (values: readonly unknown[] | undefined): string => JSON.stringify([...(values ?? [])].map(String).sort())
+const sorted = (values: readonly unknown[] | undefined): string =>
+  JSON.stringify([...(values ?? [])].map(String).sort())
 
 export function schemaDifferences (documented: JsonSchema, declared: JsonSchema, doc: unknown, pointer = ''): string[] {
   const d = normalize(resolve(documented, doc))

@@ -8,14 +8,14 @@ import { openApiDocument, writeOpenApiJson } from '../src/openapi-document.js'
 
 const YAML = 'openapi: 3.0.3\ninfo:\n  title: facet-pt-cds\n  version: "1"\npaths: {}\n'
 
-t.test('no build copy: the YAML is parsed', async (t) => {
+await t.test('no build copy: the YAML is parsed', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'oa-'))
   t.teardown(() => { rmSync(root, { recursive: true, force: true }) })
   writeFileSync(join(root, 'openapi.yaml'), YAML)
   t.same(openApiDocument(root), { openapi: '3.0.3', info: { title: 'facet-pt-cds', version: '1' }, paths: {} })
 })
 
-t.test('a matching copy is used; a stale one is ignored', async (t) => {
+await t.test('a matching copy is used; a stale one is ignored', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'oa-'))
   t.teardown(() => { rmSync(root, { recursive: true, force: true }) })
   mkdirSync(join(root, 'dist'))

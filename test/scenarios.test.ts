@@ -28,7 +28,7 @@ const cardKey = (c: Card): string => {
   return ext.variant === undefined ? ext.rule : `${ext.rule}/${ext.variant}`
 }
 
-t.test('there are scenarios for every hook, including no-card and multi-card records', async (t) => {
+await t.test('there are scenarios for every hook, including no-card and multi-card records', async (t) => {
   const all = files.map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Scenario)
   t.ok(all.length >= 8, `${all.length} scenarios`)
   for (const s of SERVICES) t.ok(all.some((x) => x.service === s.id), `a scenario for ${s.id}`)
@@ -38,7 +38,7 @@ t.test('there are scenarios for every hook, including no-card and multi-card rec
 
 for (const file of files) {
   const s = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Scenario
-  t.test(`${s.name}: ${s.expectCards.join(', ') || 'no cards'}`, async (t) => {
+  await t.test(`${s.name}: ${s.expectCards.join(', ') || 'no cards'}`, async (t) => {
     t.equal(`${s.name}.json`, file, 'name matches the file')
     t.ok(s.description.length > 200, 'the clinical story is told')
     t.same([...s.expectCards].sort(), s.expectCards, 'expectCards is sorted')
@@ -49,8 +49,10 @@ for (const file of files) {
     t.same(missing, [], 'a FULL request: every prefetch key of the service is sent')
 
     const now = new Date(s.now)
-    const { app } = await testApp({ now, ...(s.profile === undefined ? {} : { config: { EVIDENCE_PROFILE: s.profile } }) })
-    t.teardown(async () => { await app.close() })
+    const { app } = await testApp(t, {
+      now,
+      ...(s.profile === undefined ? {} : { config: { EVIDENCE_PROFILE: s.profile } })
+    })
     const res = await app.inject({ method: 'POST', url: `/cds-services/${s.service}`, payload: expandDates(structuredClone(s.request), now) })
     t.equal(res.statusCode, 200, res.statusCode === 200 ? 'status 200' : res.body)
     const cards = (res.json() as { cards: Card[] }).cards
@@ -60,7 +62,7 @@ for (const file of files) {
       t.match(c.uuid, UUID, `${key}: uuid`)
       t.ok(c.summary.length > 0 && c.summary.length < 140, `${key}: summary under 140 characters`)
       t.ok(['info', 'warning', 'critical'].includes(c.indicator), `${key}: indicator`)
-      t.equal(c.source.topic.code, c.extension['org.facet-pt-cds'].rule, `${key}: source.topic.code is the rule id`)
+      t.equal(c.source.topic?.code, c.extension['org.facet-pt-cds'].rule, `${key}: source.topic.code is the rule id`)
       t.ok(c.source.label.length > 0, `${key}: source.label`)
     }
     t.equal(new Set(cards.map((c) => c.uuid)).size, cards.length, 'card uuids are distinct')

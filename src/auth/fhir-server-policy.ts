@@ -19,7 +19,9 @@ export function createFhirServerPolicy (settings: PolicySettings): FhirServerPol
   const jwt = settings.AUTH_MODE === 'jwt'
   const byIssuer = new Map<string, ReadonlySet<string>>()
   if (jwt) {
-    for (const [iss, entry] of parseTrustedIssuers(settings.TRUSTED_ISSUERS)) byIssuer.set(iss, new Set(entry.fhirServers))
+    for (const [iss, entry] of parseTrustedIssuers(settings.TRUSTED_ISSUERS)) {
+      byIssuer.set(iss, new Set(entry.fhirServers))
+    }
   }
   const allow = jwt ? [] : parseFhirServerAllow(settings.FHIR_SERVER_ALLOW)
   const allowSet = new Set(allow)

@@ -86,7 +86,12 @@ export function parseFhirServerAllow (text: string): string[] {
   return parseFhirServerList('FHIR_SERVER_ALLOW', text.split(',').map((s) => s.trim()).filter((s) => s !== ''))
 }
 
-interface AuthSettings { AUTH_MODE: string, TRUSTED_ISSUERS: string, PUBLIC_BASE_URL: string, FHIR_SERVER_ALLOW?: string }
+interface AuthSettings {
+  AUTH_MODE: string
+  TRUSTED_ISSUERS: string
+  PUBLIC_BASE_URL: string
+  FHIR_SERVER_ALLOW?: string
+}
 
 /** Checks the settings auth needs together; returns the problems (empty = fine). */
 export function authSettingsProblems (settings: AuthSettings): string[] {

@@ -52,7 +52,11 @@ export function partialMatch (actual: unknown, expected: unknown, path = ''): st
   return actual === expected ? undefined : `${path || '/'}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`
 }
 
-export function caseRecord (c: RuleCase, hook: HookName): { patientId: string, resources: Resource[], draftOrders: Resource[] } {
+export function caseRecord (c: RuleCase, hook: HookName): {
+  patientId: string
+  resources: Resource[]
+  draftOrders: Resource[]
+} {
   const now = new Date(c.now)
   const all = expandDates(structuredClone(c.resources ?? []), now).filter(isResource)
   if (!all.some((r) => r.resourceType === 'Patient')) {
@@ -107,7 +111,11 @@ export async function runCase (catalog: Catalog, rc: RuleContent, c: RuleCase): 
  * about half of the event loop and the calls being answered meanwhile are neither delayed nor
  * shed by overload protection.
  */
-export async function runAllCases (catalog: Catalog, filter?: string, opts: { paced?: boolean } = {}): Promise<CaseResult[]> {
+export async function runAllCases (
+  catalog: Catalog,
+  filter?: string,
+  opts: { paced?: boolean } = {}
+): Promise<CaseResult[]> {
   const results: CaseResult[] = []
   for (const rc of catalog.content.rules) {
     if (filter !== undefined && rc.rule.id !== filter) continue

@@ -42,14 +42,18 @@ function valueSetsOfFact (catalog: Catalog, call: FactCall, profile: string): st
   if (def !== undefined) {
     const record = new EvaluationRecord({ patientId: 'p', resources: [], draftOrders: [], selections: [], unavailableTypes: new Set(), time: evaluationTime(new Date(0)) })
     const valueSet = (id: string): ValueSet => { ids.add(id); return catalog.valueSets.get(id) as ValueSet }
-    try { def.compute({ record, order: undefined, valueSet, parameters: catalog.profiles.get(profile)?.parameters ?? {} }, call.params ?? {}) } catch { /* params need a record; explicit ones are listed above */ }
+    const parameters = catalog.profiles.get(profile)?.parameters ?? {}
+    try {
+      def.compute({ record, order: undefined, valueSet, parameters }, call.params ?? {})
+    } catch { /* params need a record; explicit ones are listed above */ }
   }
   return [...ids].filter((id) => catalog.valueSets.has(id))
 }
 
 function ruleNeeds (catalog: Catalog, r: CompiledRule, profile: string): { reads: string[], valueSets: string[] } {
   const calls: FactCall[] = [...r.lets.values()]
-  for (const v of r.variants) leaves(v.conditions, (leaf) => { if (!isLetLeaf(leaf)) calls.push(leaf) }) // compiled: lets expanded
+  // Compiled conditions: let leaves are already expanded to their calls.
+  for (const v of r.variants) leaves(v.conditions, (leaf) => { if (!isLetLeaf(leaf)) calls.push(leaf) })
   return {
     reads: [...new Set(r.variants.flatMap((v) => [...v.reads]))].sort(),
     valueSets: [...new Set(calls.flatMap((c) => valueSetsOfFact(catalog, c, profile)))].sort()

@@ -22,7 +22,12 @@ export interface ReloadReport {
 
 export class Reloader {
   private chain: Promise<unknown> = Promise.resolve()
-  constructor (private readonly dir: string, private readonly holder: CatalogHolder, private readonly clock: () => Date, private readonly requiredProfile: string) {}
+  constructor (
+    private readonly dir: string,
+    private readonly holder: CatalogHolder,
+    private readonly clock: () => Date,
+    private readonly requiredProfile: string
+  ) {}
 
   reload (): Promise<ReloadReport> {
     const next = this.chain.then(async () => await this.once())
@@ -39,7 +44,15 @@ export class Reloader {
     } catch (err) {
       // A file vanishing mid-read (an editor's save) is a problem to report, not a server fault.
       const problems = err instanceof CatalogError ? err.problems : [{ file: this.dir, pointer: '/', message: `cannot read the rules: ${err instanceof Error ? err.message : String(err)}` }]
-      return { ...base, swapped: false, unchanged: false, hash: running.hash, loadedAt: running.loadedAt, rules: running.content.rules.length, problems }
+      return {
+        ...base,
+        swapped: false,
+        unchanged: false,
+        hash: running.hash,
+        loadedAt: running.loadedAt,
+        rules: running.content.rules.length,
+        problems
+      }
     }
     const problems: CatalogProblem[] = []
     if (!catalog.profiles.has(this.requiredProfile)) {
@@ -57,11 +70,29 @@ export class Reloader {
       skipped: results.filter((r) => r.status === 'skip').length
     }
     if (problems.length > 0) {
-      return { ...base, cases, swapped: false, unchanged: false, hash: running.hash, loadedAt: running.loadedAt, rules: running.content.rules.length, problems }
+      return {
+        ...base,
+        cases,
+        swapped: false,
+        unchanged: false,
+        hash: running.hash,
+        loadedAt: running.loadedAt,
+        rules: running.content.rules.length,
+        problems
+      }
     }
     const unchanged = catalog.hash === running.hash
     if (!unchanged) this.holder.swap(catalog)
     const inForce = this.holder.current()
-    return { ...base, cases, swapped: !unchanged, unchanged, hash: inForce.hash, loadedAt: inForce.loadedAt, rules: inForce.content.rules.length, problems: [] }
+    return {
+      ...base,
+      cases,
+      swapped: !unchanged,
+      unchanged,
+      hash: inForce.hash,
+      loadedAt: inForce.loadedAt,
+      rules: inForce.content.rules.length,
+      problems: []
+    }
   }
 }

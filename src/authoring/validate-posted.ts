@@ -56,7 +56,8 @@ function ruleEntry (value: unknown, c: Collector, at: string): RuleContent | und
 }
 
 function isCatalogBody (body: Obj): boolean {
-  return Array.isArray(body.rules) && (body.services !== undefined || body.parameters !== undefined || body.valueSets !== undefined)
+  return Array.isArray(body.rules) &&
+    (body.services !== undefined || body.parameters !== undefined || body.valueSets !== undefined)
 }
 
 function catalogContent (body: Obj, c: Collector): CatalogContent {
@@ -100,7 +101,8 @@ function summariseCases (results: CaseResult[], content: CatalogContent, c: Coll
 /** Cases in a posted body (one rule, `{rule, cases}`, or a catalog), with where each batch sits. */
 export function postedCaseCounts (body: unknown): Array<{ expression: string, count: number }> {
   if (!isObj(body)) return []
-  const casesOf = (v: unknown): number => Array.isArray(v) ? v.length : isObj(v) && Array.isArray(v.cases) ? v.cases.length : 0
+  const casesOf = (v: unknown): number =>
+    Array.isArray(v) ? v.length : isObj(v) && Array.isArray(v.cases) ? v.cases.length : 0
   if (isCatalogBody(body)) {
     return (body.rules as unknown[]).map((r, i) => ({ expression: `rules[${i}].cases`, count: isObj(r) ? casesOf(r.cases) : 0 }))
   }
@@ -130,7 +132,10 @@ export async function validatePosted (body: unknown, running: Pick<Catalog, 'con
   } else {
     const entry = ruleEntry(body, c, 'posted.rule.json')
     posted = entry === undefined ? [] : [entry]
-    content = { ...running.content, rules: [...running.content.rules.filter((r) => r.rule.id !== entry?.rule.id), ...posted] }
+    content = {
+      ...running.content,
+      rules: [...running.content.rules.filter((r) => r.rule.id !== entry?.rule.id), ...posted]
+    }
   }
   let cases = { passed: 0, failed: 0, skipped: 0 }
   // A broken file or entry was reported above; what names it is not reported again (as in `rules check`).

@@ -6,13 +6,21 @@ import type { Reloader, ReloadReport } from './reload.js'
 
 export interface RulesWatcher { close: () => void }
 
-export function watchRules (dir: string, reloader: Reloader, onResult: (report: ReloadReport | Error) => void, debounceMs = 300): RulesWatcher {
+export function watchRules (
+  dir: string,
+  reloader: Reloader,
+  onResult: (report: ReloadReport | Error) => void,
+  debounceMs = 300
+): RulesWatcher {
   let timer: NodeJS.Timeout | undefined
   const trigger = (): void => {
     if (timer !== undefined) clearTimeout(timer)
     timer = setTimeout(() => {
       timer = undefined
-      reloader.reload().then(onResult, (err: unknown) => { onResult(err instanceof Error ? err : new Error(String(err))) })
+      reloader.reload().then(
+        onResult,
+        (err: unknown) => { onResult(err instanceof Error ? err : new Error(String(err))) }
+      )
     }, debounceMs)
   }
   const watcher: FSWatcher = watch(dir, { recursive: true, persistent: false }, (_event, name) => {

@@ -63,7 +63,11 @@ export function buildCard (o: VariantOutcome, patientId: string, newId: NewId): 
     card.selectionBehavior = t.selectionBehavior ?? 'at-most-one'
   }
   if (t.overrideReasons !== undefined && t.overrideReasons.length > 0) {
-    card.overrideReasons = t.overrideReasons.map((r) => ({ system: r.system ?? OVERRIDE_REASON_SYSTEM, code: r.code, display: r.display }))
+    card.overrideReasons = t.overrideReasons.map((r) => ({
+      system: r.system ?? OVERRIDE_REASON_SYSTEM,
+      code: r.code,
+      display: r.display
+    }))
   }
   if (t.links !== undefined && t.links.length > 0) card.links = t.links.map((l) => renderJson(l, lookup) as Link)
   return card

@@ -21,7 +21,16 @@ export interface BundleOptions {
 export interface BundleEvaluation {
   cards: Card[]
   /** Present when explain was asked for. */
-  explain?: Explanation & { hook: HookName, service?: string, profile: string, now: string, patientId: string, draftOrders: number, resources: number, catalog: string }
+  explain?: Explanation & {
+    hook: HookName
+    service?: string
+    profile: string
+    now: string
+    patientId: string
+    draftOrders: number
+    resources: number
+    catalog: string
+  }
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/
@@ -37,7 +46,11 @@ export function parseNow (now: string | undefined, fallback: Date): Date {
 }
 
 /** The hook: explicit, else the service's, else order-select when the bundle holds a draft order. */
-export function chooseHook (catalog: Catalog, opts: BundleOptions, hasDrafts: boolean): { hook: HookName, service?: string } {
+export function chooseHook (
+  catalog: Catalog,
+  opts: BundleOptions,
+  hasDrafts: boolean
+): { hook: HookName, service?: string } {
   const served = [...new Set([...catalog.services.values()].map((s) => s.hook))]
   let hook: HookName | undefined
   if (opts.hook !== undefined) {
@@ -59,7 +72,11 @@ export function chooseHook (catalog: Catalog, opts: BundleOptions, hasDrafts: bo
   return { hook, ...(service === undefined ? {} : { service: service.id }) }
 }
 
-export async function evaluateBundle (body: unknown, opts: BundleOptions, deps: { catalog: Catalog, now: Date, newId: NewId, profile: string }): Promise<BundleEvaluation> {
+export async function evaluateBundle (
+  body: unknown,
+  opts: BundleOptions,
+  deps: { catalog: Catalog, now: Date, newId: NewId, profile: string }
+): Promise<BundleEvaluation> {
   // Options first: a bad query parameter is reported whatever the body holds.
   const now = parseNow(opts.now, deps.now)
   const profileName = opts.profile ?? deps.profile

@@ -70,7 +70,15 @@ export async function evaluateHook (serviceId: string, request: HookRequest, dep
     time: evaluationTime(deps.now)
   })
   const run = await runRules(deps.catalog, profile, record, service.hook)
-  return { service: service.id, hook: service.hook, profile: profile.name, cards: cardsFor(run, context.patientId, deps.newId), run, record, unavailableKeys: prefetch.unavailableKeys }
+  return {
+    service: service.id,
+    hook: service.hook,
+    profile: profile.name,
+    cards: cardsFor(run, context.patientId, deps.newId),
+    run,
+    record,
+    unavailableKeys: prefetch.unavailableKeys
+  }
 }
 
 export interface RecordInputs {

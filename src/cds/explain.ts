@@ -14,7 +14,8 @@ export interface ExplainedCondition {
   operator: string
   /** The threshold the fact value is compared with (parameters resolved). */
   value: unknown
-  /** The fact value at `path` (the whole value when there is no path). Absent when the path selects nothing or the leaf was not evaluated. */
+  /** The fact value at `path` (the whole value when there is no path). Absent when the path selects nothing
+   *  or the leaf was not evaluated. */
   factResult?: unknown
   /** The leaf's result (json-rules-engine reports false for leaves it skipped). */
   result?: boolean
@@ -30,7 +31,16 @@ export interface ExplainedVariant {
   title: string
   outcome: VariantOutcome['outcome']
   /** The order session it was evaluated for (order hooks). */
-  order?: { date: string, region: string, type: string, levels: number, codes: string[], side: string, intentBasis: string, intentReason: string }
+  order?: {
+    date: string
+    region: string
+    type: string
+    levels: number
+    codes: string[]
+    side: string
+    intentBasis: string
+    intentReason: string
+  }
   missingTypes?: string[]
   conditions: ExplainedCondition[]
 }
@@ -85,7 +95,20 @@ function explainVariant (o: VariantOutcome): ExplainedVariant {
     version: o.rule.rule.version,
     title: o.rule.rule.title,
     outcome: o.outcome,
-    ...(o.order === undefined ? {} : { order: { date: o.order.date, region: o.order.region, type: o.order.type, levels: o.order.levels, codes: o.order.codes, side: o.order.side, intentBasis: o.order.intentBasis, intentReason: o.order.intentReason } }),
+    ...(o.order === undefined
+      ? {}
+      : {
+          order: {
+            date: o.order.date,
+            region: o.order.region,
+            type: o.order.type,
+            levels: o.order.levels,
+            codes: o.order.codes,
+            side: o.order.side,
+            intentBasis: o.order.intentBasis,
+            intentReason: o.order.intentReason
+          }
+        }),
     ...(o.missingTypes === undefined ? {} : { missingTypes: o.missingTypes }),
     conditions
   }
@@ -102,7 +125,10 @@ export function explainRun (run: RunResult): Explanation {
       if (!notFound) continue
       const key = `${c.fact}|${JSON.stringify(c.params ?? {})}`
       let entry = noData.get(key)
-      if (entry === undefined) noData.set(key, entry = { fact: c.fact, ...(c.params === undefined ? {} : { params: c.params }), rules: [] })
+      if (entry === undefined) {
+        entry = { fact: c.fact, ...(c.params === undefined ? {} : { params: c.params }), rules: [] }
+        noData.set(key, entry)
+      }
       if (!entry.rules.includes(v.key)) entry.rules.push(v.key)
     }
   }

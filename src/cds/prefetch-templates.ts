@@ -18,7 +18,11 @@ export function isAllowedToken (token: string): boolean {
 }
 
 /** The query with tokens filled in, or undefined when a token cannot be resolved. */
-export function fillTemplate (template: string, context: Record<string, unknown>, patientId: string): string | undefined {
+export function fillTemplate (
+  template: string,
+  context: Record<string, unknown>,
+  patientId: string
+): string | undefined {
   let unresolved = false
   const out = template.replace(TOKEN, (_m, token: string) => {
     if (token === 'context.patientId') return encodeURIComponent(patientId)

@@ -25,7 +25,9 @@ function readValue (key: string, raw: unknown, issues: IssueLocation[]): KeyResu
   if (raw === null) return { resources: [], available: true }
   // Pre-1.0 clients wrapped values as { response, resource }; unwrap them.
   const wrapped = obj(raw)
-  const value = wrapped !== undefined && wrapped.resourceType === undefined && isResource(wrapped.resource) ? wrapped.resource : raw
+  const value = wrapped !== undefined && wrapped.resourceType === undefined && isResource(wrapped.resource)
+    ? wrapped.resource
+    : raw
   if (!isResource(value)) {
     issues.push({ expression: `prefetch.${key}`, diagnostics: `prefetch.${key} must be a FHIR resource, a Bundle or null` })
     return { resources: [], available: false }
@@ -60,7 +62,12 @@ function readValue (key: string, raw: unknown, issues: IssueLocation[]): KeyResu
   return { resources, available: !failed, ...(nextUrl === undefined ? {} : { nextUrl }) }
 }
 
-export async function resolvePrefetch (service: ServiceFile, request: HookRequest, patientId: string, fetcher: FhirFetcher | undefined): Promise<PrefetchResolution> {
+export async function resolvePrefetch (
+  service: ServiceFile,
+  request: HookRequest,
+  patientId: string,
+  fetcher: FhirFetcher | undefined
+): Promise<PrefetchResolution> {
   const prefetch = request.prefetch ?? {}
   const issues: IssueLocation[] = []
   const resources: Resource[] = []
@@ -82,7 +89,11 @@ export async function resolvePrefetch (service: ServiceFile, request: HookReques
     if (r.nextUrl !== undefined && canFetch) toFetch.push({ key: `${key}#next`, url: r.nextUrl })
   }
   const fetched = canFetch && toFetch.length > 0
-    ? await (fetcher as FhirFetcher).fetch({ fhirServer: request.fhirServer as string, authorization: request.fhirAuthorization, queries: toFetch })
+    ? await (fetcher as FhirFetcher).fetch({
+      fhirServer: request.fhirServer as string,
+      authorization: request.fhirAuthorization,
+      queries: toFetch
+    })
     : new Map<string, unknown>()
   const fetchedKeys: string[] = []
   for (const [key, value] of fetched) {
@@ -90,7 +101,10 @@ export async function resolvePrefetch (service: ServiceFile, request: HookReques
     const r = readValue(key, value, [])
     const base = key.replace(/#next$/, '')
     const prior = results.get(base)
-    results.set(base, { resources: [...(prior?.resources ?? []), ...r.resources], available: r.available && r.nextUrl === undefined && (prior?.available ?? true) })
+    results.set(base, {
+      resources: [...(prior?.resources ?? []), ...r.resources],
+      available: r.available && r.nextUrl === undefined && (prior?.available ?? true)
+    })
     if (!key.endsWith('#next')) fetchedKeys.push(base)
   }
 

@@ -112,7 +112,8 @@ export const FeedbackRequestSchema = Type.Object({
     card: Type.String({ minLength: 1, maxLength: 200 }),
     outcome: Type.Enum(['accepted', 'overridden'], { type: 'string' }),
     acceptedSuggestions: Type.Optional(Type.Array(
-      Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: true }), { maxItems: 100 })),
+      Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: true }),
+      { maxItems: 100 })),
     overrideReason: Type.Optional(Type.Object({
       reason: Type.Optional(FeedbackCodingSchema),
       userComment: Type.Optional(Type.String({ maxLength: 4000 }))

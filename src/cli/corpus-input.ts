@@ -17,7 +17,10 @@ function walk (dir: string, out: string[]): void {
 }
 
 /** Groups Bulk Data lines by patient: `Patient/<id>` → resources. Bad lines are reported. */
-export function groupNdjson (files: string[], root: string): { items: CorpusItem[], errors: Array<{ label: string, message: string }> } {
+export function groupNdjson (files: string[], root: string): {
+  items: CorpusItem[]
+  errors: Array<{ label: string, message: string }>
+} {
   const byPatient = new Map<string, Resource[]>()
   const errors: Array<{ label: string, message: string }> = []
   const orphans: Resource[] = []

@@ -40,10 +40,23 @@ export function withDraftOrder (bundle: unknown, cpt: string): unknown {
   }
 }
 
-export async function runCorpus (dir: string, opts: BundleOptions & { order?: string }, deps: { catalog: Catalog, now: Date, profile: string }): Promise<CorpusReport> {
+export async function runCorpus (
+  dir: string,
+  opts: BundleOptions & { order?: string },
+  deps: { catalog: Catalog, now: Date, profile: string }
+): Promise<CorpusReport> {
   const started = performance.now()
   const { items, errors: readErrors } = corpusItems(dir)
-  const report: CorpusReport = { dir, bundles: items.length, evaluated: 0, rejected: [], errors: readErrors.map((e) => ({ file: e.label, message: e.message })), cards: {}, patients: {}, durationMs: 0 }
+  const report: CorpusReport = {
+    dir,
+    bundles: items.length,
+    evaluated: 0,
+    rejected: [],
+    errors: readErrors.map((e) => ({ file: e.label, message: e.message })),
+    cards: {},
+    patients: {},
+    durationMs: 0
+  }
   const progress = progressBar(items.length)
   let n = 0
   for (const item of items) {

@@ -9,7 +9,12 @@ import { cardsTable, errorText, explanationText } from './format.js'
 export interface Out { out: (s: string) => void, err: (s: string) => void }
 
 /** Exit code: 0 = evaluated, 1 = the file or bundle is not usable (located message on stderr). */
-export async function evaluateFile (file: string, opts: BundleOptions & { json?: boolean }, deps: { catalog: Catalog, now: Date, profile: string }, io: Out): Promise<number> {
+export async function evaluateFile (
+  file: string,
+  opts: BundleOptions & { json?: boolean },
+  deps: { catalog: Catalog, now: Date, profile: string },
+  io: Out
+): Promise<number> {
   let body: unknown
   try {
     body = JSON.parse(readFileSync(file, 'utf8'))

@@ -20,7 +20,8 @@ const pct = (r: number | null): string => r === null ? '-' : `${Math.round(r * 1
 export function formatSummary (s: FeedbackSummary): string {
   const head = ['rule', 'shown', 'accepted', 'overridden', 'override rate', 'top override reasons',
     'events (accepted/overridden)']
-  const rows = s.rules.map((r) => [r.rule, String(r.shown), String(r.accepted), String(r.overridden), pct(r.overrideRate),
+  const rows = s.rules.map((r) => [
+    r.rule, String(r.shown), String(r.accepted), String(r.overridden), pct(r.overrideRate),
     r.topOverrideReasons.map((x) => `${x.code ?? '(no reason)'} ×${x.count}`).join(', '),
     `${r.events.accepted}/${r.events.overridden}`])
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)))
@@ -31,7 +32,11 @@ export function formatSummary (s: FeedbackSummary): string {
     `${s.rules.length} rule(s); ${s.unknownCardFeedback} feedback entr${s.unknownCardFeedback === 1 ? 'y' : 'ies'} about unknown cards`].join('\n') + '\n'
 }
 
-export async function feedbackCommand (argv: string[], env: Record<string, string | undefined>, out: (s: string) => void): Promise<number> {
+export async function feedbackCommand (
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: (s: string) => void
+): Promise<number> {
   const args = [...argv]
   const since = option(args, '--since')
   const service = option(args, '--service')
@@ -50,7 +55,10 @@ export async function feedbackCommand (argv: string[], env: Record<string, strin
   const { openStore } = await import('../store/open.js')
   const store = await openStore(db ?? loadConfig(env).DATABASE_URL)
   try {
-    const summary = await store.summary({ ...(sinceIso === undefined ? {} : { since: sinceIso }), ...(service === undefined ? {} : { service }) })
+    const summary = await store.summary({
+      ...(sinceIso === undefined ? {} : { since: sinceIso }),
+      ...(service === undefined ? {} : { service })
+    })
     out(json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary))
     return 0
   } finally {

@@ -1,5 +1,6 @@
 // Command line, offline (no server): `rules check`, `rules test [ID]`, `rules doc [--check]`, `rules fmt [--check]`,
-// `evaluate <bundle.json>`, `corpus <dir>`. Exit code 0 = all good, 1 = problems / failing cases / unusable input, 2 = usage.
+// `evaluate <bundle.json>`, `corpus <dir>`.
+// Exit code 0 = all good, 1 = problems / failing cases / unusable input, 2 = usage.
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -93,7 +94,12 @@ function factDoc (catalog: Catalog, check: boolean): number {
   return 0
 }
 
-async function rulesCommand (command: string | undefined, filter: string | undefined, catalog: Catalog, check: boolean): Promise<number> {
+async function rulesCommand (
+  command: string | undefined,
+  filter: string | undefined,
+  catalog: Catalog,
+  check: boolean
+): Promise<number> {
   if (command === 'doc') {
     const code = factDoc(catalog, check)
     if (!check) out(dataRequirements(catalog))

@@ -13,15 +13,20 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:
 export function isInstant (s: string): boolean { return RFC3339.test(s) && !Number.isNaN(Date.parse(s)) }
 
 /** Checks the body and returns the entries to store (nothing stored yet). */
-export function feedbackEntries (service: string, body: FeedbackBody, deps: { now: Date, newId: () => string }): FeedbackEntry[] {
+export function feedbackEntries (
+  service: string,
+  body: FeedbackBody,
+  deps: { now: Date, newId: () => string }
+): FeedbackEntry[] {
   const issues: IssueLocation[] = []
   body.feedback.forEach((f, i) => {
     if (f.outcome === 'accepted' && (f.acceptedSuggestions === undefined || f.acceptedSuggestions.length === 0)) {
       issues.push({ expression: `feedback[${i}].acceptedSuggestions`, diagnostics: `feedback[${i}].acceptedSuggestions is required when outcome is accepted (cds-fb-2)` })
     }
     // Stored as text: PostgreSQL refuses NUL in text, and no clinical string needs one.
-    const texts = [f.card, ...(f.acceptedSuggestions ?? []).map((a) => a.id), f.overrideReason?.reason?.system, f.overrideReason?.reason?.code,
-      f.overrideReason?.reason?.display, f.overrideReason?.userComment]
+    const reason = f.overrideReason?.reason
+    const texts = [f.card, ...(f.acceptedSuggestions ?? []).map((a) => a.id),
+      reason?.system, reason?.code, reason?.display, f.overrideReason?.userComment]
     if (texts.some((t) => t?.includes('\u0000') === true)) {
       issues.push({ expression: `feedback[${i}]`, diagnostics: `feedback[${i}] has a NUL character in a text field` })
     }

@@ -44,7 +44,8 @@ function parseDay (value: string): number | undefined {
   return Number.isFinite(ms) ? Math.floor(ms / DAY_MS) : undefined
 }
 
-/** Instant in epoch milliseconds (date-only values at 00:00 UTC; a dateTime without a zone read as UTC), or undefined. */
+/** Instant in epoch milliseconds (date-only values at 00:00 UTC; a dateTime without a zone read as UTC),
+ *  or undefined. */
 export function instantMs (value: unknown): number | undefined {
   return typeof value === 'string' ? memo(INSTANTS, value, parseInstant) : undefined
 }
@@ -103,6 +104,8 @@ export function ageInYears (birthDate: unknown, onDay: number): number | undefin
   const b = new Date(birth * DAY_MS)
   const d = new Date(onDay * DAY_MS)
   let age = d.getUTCFullYear() - b.getUTCFullYear()
-  if (d.getUTCMonth() < b.getUTCMonth() || (d.getUTCMonth() === b.getUTCMonth() && d.getUTCDate() < b.getUTCDate())) age--
+  const beforeBirthday = d.getUTCMonth() < b.getUTCMonth() ||
+    (d.getUTCMonth() === b.getUTCMonth() && d.getUTCDate() < b.getUTCDate())
+  if (beforeBirthday) age--
   return age
 }

@@ -68,7 +68,12 @@ function units (r: Resource): number {
 }
 
 /** A facet line for a Procedure or ServiceRequest, or undefined when it is not a facet code. */
-export function facetLine (record: EvaluationRecord, r: Resource, vs: ValueSet, fallbackDay: number): RawLine | undefined {
+export function facetLine (
+  record: EvaluationRecord,
+  r: Resource,
+  vs: ValueSet,
+  fallbackDay: number
+): RawLine | undefined {
   const match = vs.match(r.code)
   if (match === undefined) return undefined
   const p = match.properties
@@ -115,7 +120,11 @@ function statedSessionIntent (lines: readonly RawLine[]): IntentCall | undefined
   return { intent: 'therapeutic', basis, reason: 'the lines of this session disagree (counted as therapeutic)' }
 }
 
-function buildSession (group: readonly RawLine[], earlier: readonly FacetSession[], settings: IntentSettings): FacetSession {
+function buildSession (
+  group: readonly RawLine[],
+  earlier: readonly FacetSession[],
+  settings: IntentSettings
+): FacetSession {
   const first = group[0] as RawLine
   const side = unionSide(group.map((l) => l.side))
   const isRfa = group.some((l) => l.kind === 'rfa')
@@ -152,7 +161,8 @@ export function groupLines<T extends RawLine> (lines: readonly T[]): T[][] {
     const g = groups.get(key)
     if (g === undefined) groups.set(key, [line]); else g.push(line)
   }
-  return [...groups.values()].sort((a, b) => (a[0] as T).day - (b[0] as T).day || (a[0] as T).region.localeCompare((b[0] as T).region))
+  return [...groups.values()].sort((a, b) =>
+    (a[0] as T).day - (b[0] as T).day || (a[0] as T).region.localeCompare((b[0] as T).region))
 }
 
 /** Completed facet lines of the patient's history (draft orders excluded); undated ones skipped. */
@@ -196,7 +206,9 @@ export function orderedSessions (record: EvaluationRecord, vs: ValueSet, setting
 }
 
 /** The first inferred intent among sessions (for card text), or undefined when none was inferred. */
-export function inferredIntentOf (sessions: ReadonlyArray<FacetSession | undefined>): { intent: Intent, reason: string } | undefined {
+export function inferredIntentOf (
+  sessions: ReadonlyArray<FacetSession | undefined>
+): { intent: Intent, reason: string } | undefined {
   const s = sessions.find((x) => x?.intentBasis === 'inferred' && x.type !== 'rfa')
   return s === undefined ? undefined : { intent: s.intent, reason: s.intentReason }
 }

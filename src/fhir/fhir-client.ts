@@ -69,7 +69,11 @@ export function createFhirClient (opts: FhirClientOptions): FhirClient {
     maxResponseSize: maxBytes
   })
 
-  async function getJson (url: URL, headers: Record<string, string>, budget: AbortSignal): Promise<Record<string, unknown>> {
+  async function getJson (
+    url: URL,
+    headers: Record<string, string>,
+    budget: AbortSignal
+  ): Promise<Record<string, unknown>> {
     const started = performance.now()
     try {
       const value = await getJsonOnce(url, headers, budget)
@@ -81,7 +85,11 @@ export function createFhirClient (opts: FhirClientOptions): FhirClient {
     }
   }
 
-  async function getJsonOnce (url: URL, headers: Record<string, string>, budget: AbortSignal): Promise<Record<string, unknown>> {
+  async function getJsonOnce (
+    url: URL,
+    headers: Record<string, string>,
+    budget: AbortSignal
+  ): Promise<Record<string, unknown>> {
     if (budget.aborted) throw new FhirFetchError('request budget exhausted')
     const signal = AbortSignal.any([budget, AbortSignal.timeout(opts.timeoutMs)])
     let res
@@ -125,7 +133,12 @@ export function createFhirClient (opts: FhirClientOptions): FhirClient {
    * past `maxResources` the `next` link is kept so the key counts as incomplete. A failed page
    * or the budget running out is an error for the key (never a silently shortened result).
    */
-  async function query (base: FhirBase, url: string, headers: Record<string, string>, budget: AbortSignal): Promise<unknown> {
+  async function query (
+    base: FhirBase,
+    url: string,
+    headers: Record<string, string>,
+    budget: AbortSignal
+  ): Promise<unknown> {
     const target = underBase(base, url, 'query')
     const first = await getJson(target, headers, budget)
     if (first.resourceType !== 'Bundle') return first

@@ -53,7 +53,9 @@ export function ownSide (r: Resource): Side {
   const coded = codingCodes(r.bodySite).filter((c) => c.system === SNOMED).map((c) => SITE_CODES[c.code])
     .filter((s): s is Side => s !== undefined)
   if (coded.length > 0) return unionSide(coded)
-  const modifiers = codingCodes(r.orderDetail).map((c) => MODIFIERS[c.code.toUpperCase()]).filter((s): s is Side => s !== undefined)
+  const modifiers = codingCodes(r.orderDetail)
+    .map((c) => MODIFIERS[c.code.toUpperCase()])
+    .filter((s): s is Side => s !== undefined)
   if (modifiers.length > 0) return unionSide(modifiers)
   return unionSide(siteTexts(r.bodySite).map(sideOfText))
 }

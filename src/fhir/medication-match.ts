@@ -83,7 +83,12 @@ function byCode (concepts: readonly unknown[], vs: ValueSet, viaReference: boole
       const m = codeMatch(coding, vs)
       if (m === undefined) continue
       const basis: MatchBasis = viaReference ? 'reference' : m.product ? 'product' : 'code'
-      return { ingredient: m.ingredient, drug: drugName(m.ingredient), basis, text: str(coding.display) ?? String(coding.code) }
+      return {
+        ingredient: m.ingredient,
+        drug: drugName(m.ingredient),
+        basis,
+        text: str(coding.display) ?? String(coding.code)
+      }
     }
   }
   return undefined
@@ -92,7 +97,10 @@ function byCode (concepts: readonly unknown[], vs: ValueSet, viaReference: boole
 function byName (concepts: readonly unknown[], vs: ValueSet): MedicationMatch | undefined {
   const index = nameIndex(vs)
   for (const concept of concepts) {
-    const texts = [...codings(concept).map((c) => str(c.display)), str(obj(concept)?.text)].filter((t): t is string => t !== undefined)
+    const texts = [
+      ...codings(concept).map((c) => str(c.display)),
+      str(obj(concept)?.text)
+    ].filter((t): t is string => t !== undefined)
     for (const text of texts) {
       const entry = index.find((e) => e.patterns.some((p) => p.test(text)) && !e.excludes.some((x) => x.test(text)))
       if (entry !== undefined) {
@@ -127,7 +135,11 @@ function medicationConcepts (med: Resource, resolver: ReferenceResolver | undefi
 }
 
 /** `#id` in the referencing resource's own `contained[]` first, then the record. */
-function resolveIn (holder: Resource, reference: string, resolver: ReferenceResolver | undefined): Resource | undefined {
+function resolveIn (
+  holder: Resource,
+  reference: string,
+  resolver: ReferenceResolver | undefined
+): Resource | undefined {
   if (reference.startsWith('#')) {
     const id = reference.slice(1)
     const local = asArray(holder.contained as unknown[]).map((c) => obj(c)).find((c) => c?.id === id)

@@ -13,7 +13,11 @@ export class BodyTooLargeError extends Error {
 }
 
 /** The body as UTF-8 text (a leading BOM dropped), or a rejection once it passes `maxBytes`. */
-export async function readBodyText (body: Readable, maxBytes: number, declaredLength?: string | string[]): Promise<string> {
+export async function readBodyText (
+  body: Readable,
+  maxBytes: number,
+  declaredLength?: string | string[]
+): Promise<string> {
   // Destroying the stream below makes undici emit an abort error: it is ours, not a failure to report.
   body.on('error', () => {})
   const declared = typeof declaredLength === 'string' ? Number(declaredLength) : NaN

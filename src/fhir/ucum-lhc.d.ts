@@ -2,7 +2,12 @@
 declare module '@lhncbc/ucum-lhc' {
   interface ConversionResult { status: 'succeeded' | 'failed' | 'error', toVal?: number, msg?: string[] }
   interface UcumLhcUtils {
-    convertUnitTo: (fromUnitCode: string, fromVal: number, toUnitCode: string, options?: Record<string, unknown>) => ConversionResult
+    convertUnitTo: (
+      fromUnitCode: string,
+      fromVal: number,
+      toUnitCode: string,
+      options?: Record<string, unknown>
+    ) => ConversionResult
   }
   const ucum: { UcumLhcUtils: { getInstance: () => UcumLhcUtils } }
   export default ucum

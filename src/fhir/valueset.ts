@@ -73,11 +73,21 @@ export class ValueSet {
     if (coding === undefined || typeof coding.system !== 'string' || typeof coding.code !== 'string') return undefined
     const hit = this.exact.get(`${coding.system}|${coding.code}`)
     if (hit !== undefined) {
-      return { system: hit.system, code: hit.code, display: hit.display ?? coding.display ?? hit.code, properties: hit.properties ?? {} }
+      return {
+        system: hit.system,
+        code: hit.code,
+        display: hit.display ?? coding.display ?? hit.code,
+        properties: hit.properties ?? {}
+      }
     }
     for (const p of this.prefixes) {
       if (p.system === coding.system && coding.code.startsWith(p.prefix)) {
-        return { system: coding.system, code: coding.code, display: coding.display ?? p.display ?? coding.code, properties: p.properties ?? {} }
+        return {
+          system: coding.system,
+          code: coding.code,
+          display: coding.display ?? p.display ?? coding.code,
+          properties: p.properties ?? {}
+        }
       }
     }
     return undefined

@@ -116,7 +116,9 @@ const HELMET_OPTIONS: HelmetOptions = {
 export function securityHeaders (options: HelmetOptions = HELMET_OPTIONS): Record<string, string> {
   const headers: Record<string, string> = {}
   const res = {
-    setHeader (name: string, value: string | number | readonly string[]) { headers[name.toLowerCase()] = String(value) },
+    setHeader (name: string, value: string | number | readonly string[]) {
+      headers[name.toLowerCase()] = String(value)
+    },
     removeHeader (name: string) { Reflect.deleteProperty(headers, name.toLowerCase()) }
   }
   let failed: unknown

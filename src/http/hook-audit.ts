@@ -15,7 +15,13 @@ const MAX_ID = 200
 /** Answers that write no audit row (metrics only). */
 const NOT_AUDITED = new Set([429, 503])
 
-export interface HookAuditDeps { catalogs: CatalogHolder, queue: WriteQueue, metrics: Metrics, clock: () => Date, newId: () => string }
+export interface HookAuditDeps {
+  catalogs: CatalogHolder
+  queue: WriteQueue
+  metrics: Metrics
+  clock: () => Date
+  newId: () => string
+}
 
 /** A short id-like string from the untrusted body, or null. */
 function idField (body: unknown, key: string): string | null {
@@ -24,7 +30,10 @@ function idField (body: unknown, key: string): string | null {
   return typeof v === 'string' ? v.slice(0, MAX_ID).replaceAll('\u0000', '') : null
 }
 
-export function hookAudit (app: FastifyInstance, deps: HookAuditDeps): (request: FastifyRequest, evaluation: Evaluation) => void {
+export function hookAudit (
+  app: FastifyInstance,
+  deps: HookAuditDeps
+): (request: FastifyRequest, evaluation: Evaluation) => void {
   const evaluations = new WeakMap<FastifyRequest, Evaluation>()
 
   app.addHook('onResponse', async (request, reply) => {

@@ -16,7 +16,10 @@ export const REDACT_PATHS = [
   'patient', '*.patient', '*.name', '*.birthDate', '*.identifier'
 ]
 
-export function loggerOptions (level: string, stream?: DestinationStream): LoggerOptions & { stream?: DestinationStream } {
+export function loggerOptions (
+  level: string,
+  stream?: DestinationStream
+): LoggerOptions & { stream?: DestinationStream } {
   return {
     level,
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },

@@ -57,7 +57,10 @@ export function paramRefs (value: unknown, pointer = ''): Array<{ name: string, 
   return []
 }
 
-function sampleParams (params: Record<string, unknown> | undefined, values: Record<string, number | boolean>): Record<string, unknown> {
+function sampleParams (
+  params: Record<string, unknown> | undefined,
+  values: Record<string, number | boolean>
+): Record<string, unknown> {
   const resolve = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(resolve)
     if (v !== null && typeof v === 'object') {
@@ -138,11 +141,17 @@ export function checkCatalog (content: CatalogContent, unchecked: Unchecked = no
   return problems
 }
 
-function checkRule (rc: RuleContent, content: CatalogContent, known: Known, ids: Map<string, string>): CatalogProblem[] {
+function checkRule (
+  rc: RuleContent, content: CatalogContent, known: Known, ids: Map<string, string>
+): CatalogProblem[] {
   const { rule, file } = rc
   const { defaults, unchecked } = known
   const problems: CatalogProblem[] = []
-  const at = (pointer: string, message: string, f = file): void => { problems.push({ file: f, rule: rule.id, pointer, message }) }
+  const at = (
+    pointer: string,
+    message: string,
+    f = file
+  ): void => { problems.push({ file: f, rule: rule.id, pointer, message }) }
   const base = file.split('/').pop()?.replace(/\.rule\.json$/, '')
   if (base !== rule.id) at('/id', `id "${rule.id}" does not match the file name "${base}.rule.json"`)
   const other = ids.get(rule.id)
@@ -215,14 +224,16 @@ function checkRule (rc: RuleContent, content: CatalogContent, known: Known, ids:
         checkCall(leaf, `${vp}/conditions${pointer}`)
       }
       const fhirPath = content.facts.facts[call.fact]
-      const returns = FACT_LIBRARY.get(call.fact)?.returnsSchema ?? (fhirPath === undefined ? undefined : fhirPathReturns(fhirPath.result))
+      const returns = FACT_LIBRARY.get(call.fact)?.returnsSchema ??
+        (fhirPath === undefined ? undefined : fhirPathReturns(fhirPath.result))
       if (returns !== undefined) {
         const typed = { ...leaf, fact: call.fact, ...(isLetLeaf(leaf) ? { let: leaf.let } : {}) }
         for (const [p, m] of checkConditionTypes(typed, returns, content.parameters.parameters)) at(`${vp}/conditions${pointer}${p}`, m)
       }
       for (const ref of paramRefs(leaf.value, `${vp}/conditions${pointer}/value`)) use(ref.name, ref.pointer)
     })
-    problems.push(...checkPerOrderActions(v, vp, rule.hooks).map(([pointer, message]) => ({ file, rule: rule.id, pointer, message })))
+    problems.push(...checkPerOrderActions(v, vp, rule.hooks)
+      .map(([pointer, message]) => ({ file, rule: rule.id, pointer, message })))
     const perOrder = (v.card.suggestions ?? []).some((s) => (s.actions ?? []).some((a) => a.forEach !== undefined))
     for (const ref of templateRefs(v.card)) {
       if (ref.root === DRAFT_ORDER_ROOT && perOrder) continue // checked by checkPerOrderActions
@@ -235,7 +246,8 @@ function checkRule (rc: RuleContent, content: CatalogContent, known: Known, ids:
       }
     }
   })
-  problems.push(...checkParameterLists(rule.parameters, used, known).map(([pointer, message]) => ({ file, rule: rule.id, pointer, message })))
+  const listProblems = checkParameterLists(rule.parameters, used, known)
+  problems.push(...listProblems.map(([pointer, message]) => ({ file, rule: rule.id, pointer, message })))
 
   const casesFile = file.replace(/\.rule\.json$/, '.cases.json')
   if (rc.casesFile === undefined) at('/', `no cases file: add ${casesFile} with at least one firing and one non-firing case`)
@@ -261,7 +273,8 @@ function checkParameterLists (listed: string[], used: Map<string, string>, known
   const out: Located = []
   if (known.unchecked.files.has('parameters.json')) return out
   const defined = Object.keys(known.defaults)
-  const isDefined = (name: string): boolean => known.defaults[name] !== undefined || known.unchecked.parameters.has(name)
+  const isDefined = (name: string): boolean =>
+    known.defaults[name] !== undefined || known.unchecked.parameters.has(name)
   const explained = new Set<string>()
   for (const [name, pointer] of used) {
     if (isDefined(name)) continue

@@ -131,7 +131,12 @@ export function readCatalogFiles (dir: string): ReadResult {
       }
       const casesFile = file.replace(/\.rule\.json$/, '.cases.json')
       const cases = parsed.has(casesFile) ? take<CasesFile>(casesFile, 'cases') : undefined
-      rules.push({ file, rule, ...(parsed.has(casesFile) ? { casesFile } : {}), ...(cases === undefined ? {} : { cases }) })
+      rules.push({
+        file,
+        rule,
+        ...(parsed.has(casesFile) ? { casesFile } : {}),
+        ...(cases === undefined ? {} : { cases })
+      })
     } else if (file.endsWith('.cases.json')) {
       if (!known.has(file.replace(/\.cases\.json$/, '.rule.json'))) {
         problems.push({ file, pointer: '/rule', message: 'cases file has no sibling .rule.json' })

@@ -32,8 +32,18 @@ export function catalogSummary (catalog: Catalog, profileName: string): CatalogS
   const defs = catalog.content.parameters.parameters
   const cases = new Map(catalog.content.rules.map((rc) => [rc.rule.id, rc.cases?.cases.length ?? 0]))
   return {
-    catalog: { hash: catalog.hash, loadedAt: catalog.loadedAt, rules: profile.rules.length, valueSets: catalog.valueSets.size, parameters: Object.keys(defs).length },
-    profile: { name: profile.name, title: catalog.content.parameters.profiles[profile.name]?.title ?? profile.name, default: profile.name === catalog.defaultProfile },
+    catalog: {
+      hash: catalog.hash,
+      loadedAt: catalog.loadedAt,
+      rules: profile.rules.length,
+      valueSets: catalog.valueSets.size,
+      parameters: Object.keys(defs).length
+    },
+    profile: {
+      name: profile.name,
+      title: catalog.content.parameters.profiles[profile.name]?.title ?? profile.name,
+      default: profile.name === catalog.defaultProfile
+    },
     profiles: [...catalog.profiles.keys()],
     services: [...catalog.services.values()].map((s) => ({ id: s.id, hook: s.hook, title: s.title })),
     rules: profile.rules.map(({ rule, file, variants, params }) => ({

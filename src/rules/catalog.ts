@@ -24,7 +24,9 @@ export function loadCatalog (dir: string, loadedAt: Date): Catalog {
 export function compileCatalog (content: CatalogContent, hash: string, loadedAt: Date): Catalog {
   const valueSets = new Map(content.valueSets.map((v) => [v.id, new ValueSet(v)]))
   const profiles = new Map<string, ProfileCatalog>()
-  for (const name of Object.keys(content.parameters.profiles)) profiles.set(name, compileProfile(content, name, valueSets))
+  for (const name of Object.keys(content.parameters.profiles)) {
+    profiles.set(name, compileProfile(content, name, valueSets))
+  }
   return {
     dir: content.dir,
     hash,
@@ -42,13 +44,19 @@ function parameterValues (content: CatalogContent, profile: string): Record<stri
     .map(([k, p]) => [k, p.profiles?.[profile] ?? p.default]))
 }
 
-function compileProfile (content: CatalogContent, name: string, valueSets: ReadonlyMap<string, ValueSet>): ProfileCatalog {
+function compileProfile (
+  content: CatalogContent, name: string, valueSets: ReadonlyMap<string, ValueSet>
+): ProfileCatalog {
   const parameters = parameterValues(content, name)
   const facts = new Map<string, FactDefinition>(FACT_LIBRARY)
   const dayParameters = Object.entries(content.parameters.parameters).filter(([, p]) => p.unit === 'd').map(([k]) => k)
-  for (const [factName, def] of Object.entries(content.facts.facts)) facts.set(factName, fhirPathFact(factName, def, parameters, dayParameters))
+  for (const [factName, def] of Object.entries(content.facts.facts)) {
+    facts.set(factName, fhirPathFact(factName, def, parameters, dayParameters))
+  }
   const calls = new CallTable()
-  const shared = countShared(content.rules.flatMap((rc) => variantsOf(rc.rule).map((v) => conditionsOf(rc.rule, v, parameters))), calls)
+  const allConditions = content.rules.flatMap((rc) =>
+    variantsOf(rc.rule).map((v) => conditionsOf(rc.rule, v, parameters)))
+  const shared = countShared(allConditions, calls)
   const order = { shared, probe: emptyRecordProbe(facts, valueSets, parameters) }
   const rules = content.rules
     .map((rc) => compileRule(rc.rule, rc.file, parameters, facts, calls, order))
@@ -94,15 +102,21 @@ function conditionsOf (rule: RuleFile, v: SourceVariant, parameters: Record<stri
 }
 
 function compileRule (rule: RuleFile, file: string, parameters: Record<string, number | boolean>,
-  facts: ReadonlyMap<string, FactDefinition>, calls: CallTable, order: { shared: SharedConditions, probe: EmptyRecordProbe }): CompiledRule {
-  const lets = new Map<string, CompiledCall>(Object.entries(resolveParams(rule.let ?? {}, parameters)).map(([k, c]) => [k, calls.call(c.fact, c.params)]))
+  facts: ReadonlyMap<string, FactDefinition>,
+  calls: CallTable,
+  order: { shared: SharedConditions, probe: EmptyRecordProbe }
+): CompiledRule {
+  const letCalls = Object.entries(resolveParams(rule.let ?? {}, parameters))
+  const lets = new Map<string, CompiledCall>(letCalls.map(([k, c]) => [k, calls.call(c.fact, c.params)]))
   const source = variantsOf(rule)
   const variants: CompiledVariant[] = source.map((v) => {
     const conditions = withEvaluationOrder(conditionsOf(rule, v, parameters), calls, order.shared, order.probe)
     const factCalls = new Map<string, CompiledCall>()
     // A `let` binding only adds its data needs to the variants whose card shows it.
     const shown = new Set(templateRefs(v.card).map((r) => r.root))
-    const reads = new Set<string>([...lets].filter(([name]) => shown.has(name)).flatMap(([, c]) => factReads(facts.get(c.fact), c.params)))
+    const reads = new Set<string>([...lets]
+      .filter(([name]) => shown.has(name))
+      .flatMap(([, c]) => factReads(facts.get(c.fact), c.params)))
     leaves(conditions, (leaf) => {
       if (isLetLeaf(leaf)) return // expanded above
       if (!factCalls.has(leaf.fact)) factCalls.set(leaf.fact, calls.call(leaf.fact, leaf.params))
@@ -121,5 +135,11 @@ function compileRule (rule: RuleFile, file: string, parameters: Record<string, n
       reads
     }
   })
-  return { rule, file, variants, lets, params: Object.fromEntries(rule.parameters.map((p) => [p, parameters[p] as number | boolean])) }
+  return {
+    rule,
+    file,
+    variants,
+    lets,
+    params: Object.fromEntries(rule.parameters.map((p) => [p, parameters[p] as number | boolean]))
+  }
 }

@@ -35,7 +35,10 @@ function typesOf (schema: ReturnSchema): Set<string> | undefined {
   return new Set([schema.type].flat())
 }
 
-/** Types a condition value can take: a `{"param": X}` takes the type of X's default (its overrides are checked against it). */
+/**
+ * Types a condition value can take: a `{"param": X}` takes the type of X's default (its overrides are
+ * checked against it).
+ */
 function valueTypes (value: unknown, parameters: Record<string, ParameterDef>): Set<string> | undefined {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const o = value as Record<string, unknown>

@@ -21,7 +21,10 @@ const COMPILED = new Map<string, Compiled>()
 
 export function compileExpression (expression: string): Compiled {
   let compiled = COMPILED.get(expression)
-  if (compiled === undefined) COMPILED.set(expression, compiled = fhirpath.compile(expression, r4) as unknown as Compiled)
+  if (compiled === undefined) {
+    compiled = fhirpath.compile(expression, r4) as unknown as Compiled
+    COMPILED.set(expression, compiled)
+  }
   return compiled
 }
 

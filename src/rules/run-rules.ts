@@ -67,7 +67,8 @@ async function runEngine (trees: readonly EngineTree[], factValue: (call: Compil
   }
   engine.addRule({ name: 'pass', conditions: { any: trees.map((t) => t.conditions) } as never, event: { type: 'pass' } })
   const result = await engine.run()
-  const ruleResult = (result.results[0] ?? result.failureResults[0]) as unknown as { conditions?: { any?: Array<{ result?: unknown }> } } | undefined
+  const ruleResult = (result.results[0] ?? result.failureResults[0]) as unknown as
+    { conditions?: { any?: Array<{ result?: unknown }> } } | undefined
   const nodes = ruleResult?.conditions?.any ?? []
   const byName: EngineResults = new Map()
   trees.forEach((tree, i) => { byName.set(tree.name, { fired: nodes[i]?.result === true, conditions: nodes[i] }) })
@@ -86,14 +87,23 @@ async function runVariants (variants: readonly CompiledVariant[], factValue: (ca
   const firstPass = new Map<string, EngineTree>()
   const gateOf = new Map<string, string>()
   for (const v of variants) {
-    if (v.engineGate === undefined || v.engineGateKey === undefined) { firstPass.set(v.key, { name: v.key, conditions: v.engineConditions, calls: v.engineCalls }); continue }
+    if (v.engineGate === undefined || v.engineGateKey === undefined) {
+      firstPass.set(v.key, { name: v.key, conditions: v.engineConditions, calls: v.engineCalls })
+      continue
+    }
     const name = v.engineGateKey
     gateOf.set(v.key, name)
     if (!firstPass.has(name)) firstPass.set(name, { name, conditions: v.engineGate, calls: v.engineGateCalls ?? [] })
   }
   const first = await runEngine([...firstPass.values()], factValue, calls)
   const held = variants.filter((v) => first.get(gateOf.get(v.key) ?? '')?.fired === true)
-  const second = held.length === 0 ? new Map() : await runEngine(held.map((v) => ({ name: v.key, conditions: v.engineConditions, calls: v.engineCalls })), factValue, calls)
+  const second = held.length === 0
+    ? new Map()
+    : await runEngine(
+      held.map((v) => ({ name: v.key, conditions: v.engineConditions, calls: v.engineCalls })),
+      factValue,
+      calls
+    )
   const results: EngineResults = new Map()
   for (const v of variants) {
     const gate = gateOf.get(v.key)
@@ -104,7 +114,9 @@ async function runVariants (variants: readonly CompiledVariant[], factValue: (ca
 }
 
 /** A gate's result placed where the gate sits in the variant's `all` (the rest not evaluated). */
-function atGate (hit: { fired: boolean, conditions: unknown } | undefined, v: CompiledVariant): { fired: boolean, conditions: unknown } | undefined {
+type EngineHit = { fired: boolean, conditions: unknown } | undefined
+
+function atGate (hit: EngineHit, v: CompiledVariant): EngineHit {
   const index = v.engineGateIndex
   const tree = hit?.conditions as { all?: unknown[] } | undefined
   if (hit === undefined || index === undefined || tree?.all === undefined || !('all' in v.engineConditions)) return hit
@@ -121,7 +133,12 @@ function orderKinds (record: EvaluationRecord, catalog: Catalog, sessions: Facet
   return kinds
 }
 
-export async function runRules (catalog: Catalog, profile: ProfileCatalog, record: EvaluationRecord, hook: HookName): Promise<RunResult> {
+export async function runRules (
+  catalog: Catalog,
+  profile: ProfileCatalog,
+  record: EvaluationRecord,
+  hook: HookName
+): Promise<RunResult> {
   const valueSet = (id: string): ValueSet => {
     const vs = catalog.valueSets.get(id)
     if (vs === undefined) throw new Error(`value set ${id} is not loaded`)
@@ -154,7 +171,13 @@ export async function runRules (catalog: Catalog, profile: ProfileCatalog, recor
     for (const rule of hookRules) {
       for (const variant of rule.variants) {
         if (done.has(variant.key)) continue
-        const base = { key: variant.key, rule, variant, value: valueOf(rule, variant), ...(order === undefined ? {} : { order }) }
+        const base = {
+          key: variant.key,
+          rule,
+          variant,
+          value: valueOf(rule, variant),
+          ...(order === undefined ? {} : { order })
+        }
         const needsOrder = isOrderHook && rule.rule.orders !== undefined
         const wrongHook = variant.hooks !== undefined && !variant.hooks.includes(hook)
         if (wrongHook || (needsOrder && !(rule.rule.orders ?? []).some((k) => kinds.has(k)))) {

@@ -80,7 +80,8 @@ export interface RuleFile {
   orders?: OrderKind[]
   /** false = shipped but off (e.g. GOV-01); default true. */
   enabled?: boolean
-  /** Rules (`ESC-04`: any variant) or variants (`ESC-02/a`) whose card, when it fires in the same call, makes this rule stand down. */
+  /** Rules (`ESC-04`: any variant) or variants (`ESC-02/a`) whose card, when it fires in the same call,
+   *  makes this rule stand down. */
   suppressedBy?: string[]
   source: { label: string, url?: string, evidence?: Evidence, citation?: string }
   parameters: string[]

@@ -42,7 +42,10 @@ function newAjv (code?: object): Ajv {
 }
 
 /** The validators of a standalone module, when it was generated from these very schemas. */
-export function standaloneValidators (file = STANDALONE, schemas = sources()): Map<string, ValidateFunction> | undefined {
+export function standaloneValidators (
+  file = STANDALONE,
+  schemas = sources()
+): Map<string, ValidateFunction> | undefined {
   try {
     const mod = createRequire(import.meta.url)(file) as { hash?: string } & Record<string, ValidateFunction>
     if (mod.hash === hashOf(schemas)) return new Map([...schemas.keys()].map((k) => [k, mod[k] as ValidateFunction]))

@@ -91,7 +91,11 @@ export function openPostgresStore (url: string, now: () => Date = () => new Date
       for (let i = 0; i < uuids.length; i += CHUNK) {
         const part = uuids.slice(i, i + CHUNK)
         for (const r of await all(cardsByUuidSql(part.length), part, c)) {
-          known.set(String(r.card_uuid), { ruleId: String(r.rule_id), ruleVersion: String(r.rule_version), variant: r.variant === null ? null : String(r.variant) })
+          known.set(String(r.card_uuid), {
+            ruleId: String(r.rule_id),
+            ruleVersion: String(r.rule_version),
+            variant: r.variant === null ? null : String(r.variant)
+          })
         }
       }
       await insertAll(c, INSERT_FEEDBACK, batch.feedback.map((f) => feedbackParams(f, known.get(f.cardUuid))))

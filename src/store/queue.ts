@@ -150,7 +150,13 @@ export class WriteQueue {
       taken.push(item)
       rows += rowsOf(item)
     }
-    if (this.head === this.items.length) { this.items = []; this.head = 0 } else if (this.head > 10_000) { this.items = this.items.slice(this.head); this.head = 0 }
+    if (this.head === this.items.length) {
+      this.items = []
+      this.head = 0
+    } else if (this.head > 10_000) {
+      this.items = this.items.slice(this.head)
+      this.head = 0
+    }
     return taken
   }
 

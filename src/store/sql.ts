@@ -12,12 +12,30 @@ export function cardParams (c: IssuedCard): unknown[] {
 }
 
 export function auditParams (a: AuditRecord): unknown[] {
-  return [a.id, a.at, a.service, a.hook, a.hookInstance, a.status, a.durationMs, a.catalogHash, JSON.stringify(a.rulesFired), JSON.stringify(a.cardUuids)]
+  return [
+    a.id,
+    a.at,
+    a.service,
+    a.hook,
+    a.hookInstance,
+    a.status,
+    a.durationMs,
+    a.catalogHash,
+    JSON.stringify(a.rulesFired),
+    JSON.stringify(a.cardUuids)
+  ]
 }
 
-export function feedbackParams (f: FeedbackEntry, card: { ruleId: string, ruleVersion: string, variant: string | null } | undefined): unknown[] {
-  return [f.id, f.receivedAt, f.service, f.cardUuid, card === undefined ? 0 : 1, card?.ruleId ?? null, card?.ruleVersion ?? null, card?.variant ?? null,
-    f.outcome, JSON.stringify(f.acceptedSuggestions), f.reasonSystem, f.reasonCode, f.reasonDisplay, f.userComment, f.outcomeTimestamp]
+export function feedbackParams (
+  f: FeedbackEntry,
+  card: { ruleId: string, ruleVersion: string, variant: string | null } | undefined
+): unknown[] {
+  return [
+    f.id, f.receivedAt, f.service, f.cardUuid,
+    card === undefined ? 0 : 1, card?.ruleId ?? null, card?.ruleVersion ?? null, card?.variant ?? null,
+    f.outcome, JSON.stringify(f.acceptedSuggestions), f.reasonSystem, f.reasonCode, f.reasonDisplay,
+    f.userComment, f.outcomeTimestamp
+  ]
 }
 
 /** `SELECT … FROM issued_cards WHERE card_uuid IN (?, ?, …)` for the cards named by a feedback batch. */
@@ -29,7 +47,15 @@ type Row = Record<string, unknown>
 const s = (v: unknown): string | null => v === null || v === undefined ? null : String(v)
 
 export function rowToCard (r: Row): IssuedCard {
-  return { cardUuid: String(r.card_uuid), ruleId: String(r.rule_id), variant: s(r.variant), ruleVersion: String(r.rule_version), service: String(r.service), hookInstance: String(r.hook_instance), issuedAt: String(r.issued_at) }
+  return {
+    cardUuid: String(r.card_uuid),
+    ruleId: String(r.rule_id),
+    variant: s(r.variant),
+    ruleVersion: String(r.rule_version),
+    service: String(r.service),
+    hookInstance: String(r.hook_instance),
+    issuedAt: String(r.issued_at)
+  }
 }
 
 export function rowToAudit (r: Row): AuditRecord {
@@ -123,7 +149,17 @@ export function assembleSummary (q: SummaryQuery, rows: Record<SummaryPart, Row[
     let e = byRule.get(rule)
     if (e === undefined) {
       e = {
-        rule, versions: [], shown: 0, accepted: 0, overridden: 0, overrideRate: null, topOverrideReasons: [], events: { accepted: 0, overridden: 0 }
+        rule,
+        versions: [],
+        shown: 0,
+        accepted: 0,
+        overridden: 0,
+        overrideRate: null,
+        topOverrideReasons: [],
+        events: {
+          accepted: 0,
+          overridden: 0
+        }
       }
       byRule.set(rule, e)
     }

@@ -120,7 +120,11 @@ function writeBatch (c: Connection, batch: WriteBatch): WriteResult {
   for (let i = 0; i < uuids.length; i += CHUNK) {
     const part = uuids.slice(i, i + CHUNK)
     for (const r of c.db.prepare(cardsByUuidSql(part.length)).all(...part) as Row[]) {
-      known.set(String(r.card_uuid), { ruleId: String(r.rule_id), ruleVersion: String(r.rule_version), variant: r.variant === null ? null : String(r.variant) })
+      known.set(String(r.card_uuid), {
+        ruleId: String(r.rule_id),
+        ruleVersion: String(r.rule_version),
+        variant: r.variant === null ? null : String(r.variant)
+      })
     }
   }
   let unknownFeedback = 0

@@ -4,7 +4,7 @@ import { parseTrustedIssuers } from '../../src/auth/trusted-issuers.js'
 import { loadConfig } from '../../src/config.js'
 import { fhirBaseKey, isUnderBase, parseFhirBase } from '../../src/fhir/base-url.js'
 
-t.test('base URLs compare on their normal form', async (t) => {
+await t.test('base URLs compare on their normal form', async (t) => {
   const key = 'https://ehr.example.org/fhir/r4'
   for (const v of ['https://ehr.example.org/fhir/r4', 'https://ehr.example.org/fhir/r4/', 'HTTPS://EHR.Example.ORG/fhir/r4', 'https://ehr.example.org:443/fhir/r4//']) {
     t.equal(fhirBaseKey(v), key, v)
@@ -17,7 +17,7 @@ t.test('base URLs compare on their normal form', async (t) => {
   }
 })
 
-t.test('under the base: same origin and path prefix, nothing encoded to climb out', async (t) => {
+await t.test('under the base: same origin and path prefix, nothing encoded to climb out', async (t) => {
   const base = parseFhirBase('https://ehr.example.org/fhir/r4')
   const under = (u: string): boolean => isUnderBase(new URL(u, base.url), base)
   t.ok(under('Observation?patient=1'))
@@ -35,7 +35,7 @@ t.test('under the base: same origin and path prefix, nothing encoded to climb ou
   t.notOk(under('https://u:p@ehr.example.org/fhir/r4/Observation'))
 })
 
-t.test('TRUSTED_ISSUERS: string and object forms', async (t) => {
+await t.test('TRUSTED_ISSUERS: string and object forms', async (t) => {
   const issuers = parseTrustedIssuers(JSON.stringify({
     'https://a': 'https://a/jwks',
     'https://b': { jwks: 'https://b/jwks', fhirServers: ['https://B/fhir/', 'https://b/fhir', 'https://b2/r4'] },
@@ -59,7 +59,7 @@ t.test('TRUSTED_ISSUERS: string and object forms', async (t) => {
   }
 })
 
-t.test('config: the new settings, their defaults and checks', async (t) => {
+await t.test('config: the new settings, their defaults and checks', async (t) => {
   const config = loadConfig({})
   t.equal(config.FHIR_SERVER_ALLOW, '')
   t.equal(config.FHIR_MAX_RESPONSE_BYTES, 4_194_304)
@@ -73,7 +73,7 @@ t.test('config: the new settings, their defaults and checks', async (t) => {
   t.equal(jwt.AUTH_MODE, 'jwt')
 })
 
-t.test('the policy', async (t) => {
+await t.test('the policy', async (t) => {
   const jwt = createFhirServerPolicy({
     AUTH_MODE: 'jwt',
     TRUSTED_ISSUERS: JSON.stringify({ 'https://a': { jwks: 'https://a/j', fhirServers: ['https://ehr.a/fhir'] }, 'https://b': 'https://b/j' }),

@@ -22,9 +22,9 @@ function withRecord (extra: unknown[], hook = 'order-select', selections?: strin
 const cardOf = (cards: Array<Record<string, any>>, rule: string): Record<string, any> | undefined =>
   cards.find((c) => c.extension['org.facet-pt-cds'].rule === rule)
 
-t.test('SAFE-02 on order-select and order-sign: one delete per draft facet order', async (t) => {
-  const { app } = await testApp()
-  for (const [service, hook] of [['facet-pt-order-select', 'order-select'], ['facet-pt-order-sign', 'order-sign']]) {
+await t.test('SAFE-02 on order-select and order-sign: one delete per draft facet order', async (t) => {
+  const { app } = await testApp(t)
+  for (const [service, hook] of [['facet-pt-order-select', 'order-select'], ['facet-pt-order-sign', 'order-sign']] as const) {
     const res = await app.inject({ method: 'POST', url: `/cds-services/${service}`, payload: withRecord([fever], hook) })
     t.equal(res.statusCode, 200, hook)
     const card = cardOf(res.json().cards, 'SAFE-02')
@@ -41,15 +41,15 @@ t.test('SAFE-02 on order-select and order-sign: one delete per draft facet order
   }
 })
 
-t.test('order-select: only the orders being selected are cancelled', async (t) => {
-  const { app } = await testApp()
+await t.test('order-select: only the orders being selected are cancelled', async (t) => {
+  const { app } = await testApp(t)
   const res = await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', payload: withRecord([fever], 'order-select', ['ServiceRequest/order-mbb-l5']) })
   const card = cardOf(res.json().cards, 'SAFE-02')
   t.same(card?.suggestions?.[0]?.actions?.map((a: any) => a.resourceId), ['ServiceRequest/order-mbb-l5'])
 })
 
-t.test('SUIT-06 critical red flag: cancel suggestion; no card on other rules carries a delete', async (t) => {
-  const { app } = await testApp()
+await t.test('SUIT-06 critical red flag: cancel suggestion; no card on other rules carries a delete', async (t) => {
+  const { app } = await testApp(t)
   const res = await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', payload: withRecord([redFlag]) })
   const cards = res.json().cards as Array<Record<string, any>>
   const card = cardOf(cards, 'SUIT-06')
@@ -60,8 +60,8 @@ t.test('SUIT-06 critical red flag: cancel suggestion; no card on other rules car
   t.same(others.flatMap((c) => (c.suggestions ?? []).flatMap((s: any) => s.actions ?? [])).filter((a: any) => a.type === 'delete'), [], 'no other rule deletes orders')
 })
 
-t.test('a draft order without an id cannot be named: no cancel suggestion', async (t) => {
-  const { app } = await testApp()
+await t.test('a draft order without an id cannot be named: no cancel suggestion', async (t) => {
+  const { app } = await testApp(t)
   const req = withRecord([fever], 'order-sign')
   for (const e of req.context.draftOrders.entry) delete e.resource.id
   const res = await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-sign', payload: req })

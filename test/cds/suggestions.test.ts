@@ -4,17 +4,29 @@ import type { FacetLine, FacetSession } from '../../src/fhir/facet.js'
 import type { Lookup } from '../../src/rules/template.js'
 import type { SuggestionTemplate } from '../../src/rules/types.js'
 
-// Asserted, not annotated: only the members this module reads matter (robust to new FacetLine members).
+// A complete line: the members this module does not read hold neutral values.
 const line = (id: string | undefined, code: string, extra: Record<string, unknown> = {}): FacetLine => ({
-  resource: { resourceType: 'ServiceRequest', ...(id === undefined ? {} : { id }), status: 'draft', code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code }] }, ...extra },
+  resource: {
+    resourceType: 'ServiceRequest',
+    ...(id === undefined ? {} : { id }),
+    status: 'draft',
+    code: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code }] },
+    ...extra
+  },
   code,
   region: 'lumbar-sacral',
   kind: 'injection',
   guidance: 'fluoroscopy-ct',
   level: 1,
+  addOn: false,
+  units: 1,
+  side: 'unknown',
+  stated: undefined,
   intent: 'diagnostic',
+  intentBasis: 'inferred',
+  intentReason: 'test line',
   day: 20000
-}) as FacetLine
+})
 const session = (lines: FacetLine[]): FacetSession => ({ day: 20000, date: '2024-10-04', region: 'lumbar-sacral', type: 'diagnostic', lines, levels: lines.length, codes: lines.map((l) => l.code) }) as FacetSession
 const lookup: Lookup = (root, path) => root === 'param' && path[0] === 'X' ? 7 : undefined
 const ids = (): (() => string) => { let n = 0; return () => `u${++n}` }
@@ -24,7 +36,7 @@ const CANCEL: SuggestionTemplate = {
   actions: [{ type: 'delete', forEach: 'draftFacetOrder', description: 'Cancel {{draftOrder.name}} ({{draftOrder.reference}})', resourceId: '{{draftOrder.reference}}' }]
 }
 
-t.test('a per-order delete expands to one action per draft facet ServiceRequest of the session', async (t) => {
+await t.test('a per-order delete expands to one action per draft facet ServiceRequest of the session', async (t) => {
   const s = session([
     line('o1', '64493', { code: { text: 'L4-5 medial branch block, right', coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '64493' }] } }),
     line('o2', '64494'),
@@ -43,13 +55,13 @@ t.test('a per-order delete expands to one action per draft facet ServiceRequest 
   }, 'CDS Hooks 2.0 delete actions: type, description, resourceId; no resource, no forEach on the wire')
 })
 
-t.test('with no draft order to act on, the suggestion is left out; other suggestions stay', async (t) => {
+await t.test('with no draft order to act on, the suggestion is left out; other suggestions stay', async (t) => {
   const other: SuggestionTemplate = { label: 'Re-check in {{param.X}} days' }
   t.same(renderSuggestions([CANCEL, other], lookup, undefined, ids()), [{ label: 'Re-check in 7 days', uuid: 'u1' }], 'patient-view: no session')
   t.same(renderSuggestions([CANCEL], lookup, session([line(undefined, '64493')]), ids()), [], 'orders without ids')
 })
 
-t.test('ordinary actions render as before, alongside per-order ones', async (t) => {
+await t.test('ordinary actions render as before, alongside per-order ones', async (t) => {
   const mixed: SuggestionTemplate = {
     label: 'Refer',
     isRecommended: true,

@@ -10,9 +10,8 @@ import { corpusFolder } from './corpus-dir.js'
 const SERVICE_FOR: Record<string, string> = { 'order-select': 'facet-pt-order-select', 'order-sign': 'facet-pt-order-sign', 'patient-view': 'facet-pt-patient-view' }
 
 const dirs = ['sandbox-captured-requests', 'cds-hooks-examples', 'opioid-cds-r4-hook-requests'].map(corpusFolder)
-t.test('real hook requests never produce a 5xx', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+await t.test('real hook requests never produce a 5xx', async (t) => {
+  const { app } = await testApp(t)
   let posted = 0
   for (const dir of dirs) {
     for (const name of readdirSync(dir).filter((f) => f.endsWith('.json'))) {

@@ -10,7 +10,7 @@ import { corpusFolder } from './corpus-dir.js'
 
 const FOLDERS = ['synthea-r4-smart', 'fhir-r4-core-examples', 'us-core-8.0.1-examples', 'pain-mgmt-summary-r4', 'inferno-reference-server', 'synthea3-bulk-ndjson']
 
-t.test('corpus runs every bundle of each folder without an error', async (t) => {
+await t.test('corpus runs every bundle of each folder without an error', async (t) => {
   const deps = { catalog: bundledCatalog(), now: NOW, profile: 'medicare_lcd' }
   const evaluated: Record<string, number> = {}
   for (const folder of FOLDERS) {
@@ -27,9 +27,8 @@ t.test('corpus runs every bundle of each folder without an error', async (t) => 
   t.ok((evaluated['pain-mgmt-summary-r4'] ?? 0) > 0 && (evaluated['inferno-reference-server'] ?? 0) > 0)
 })
 
-t.test('POST /evaluate on a sample: 200 with cards or a located 400, never a 5xx', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+await t.test('POST /evaluate on a sample: 200 with cards or a located 400, never a 5xx', async (t) => {
+  const { app } = await testApp(t)
   for (const folder of FOLDERS.filter((f) => f !== 'synthea3-bulk-ndjson')) {
     const files = readdirSync(corpusFolder(folder)).filter((f) => f.endsWith('.json')).sort().slice(0, 6)
     for (const file of files) {

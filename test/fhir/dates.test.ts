@@ -6,7 +6,7 @@ import { dayNumber, instantMs, isoDate, withinDaysBefore } from '../../src/fhir/
 
 const now = Date.parse('2026-11-29T10:00:00Z')
 
-t.test('timed values: ≥ now − N×24 h and ≤ now', async (t) => {
+await t.test('timed values: ≥ now − N×24 h and ≤ now', async (t) => {
   t.ok(withinDaysBefore('2026-10-30T10:00:00Z', now, 30), 'exactly 30×24 h before')
   t.notOk(withinDaysBefore('2026-10-30T09:59:59Z', now, 30), 'one second more')
   t.ok(withinDaysBefore('2026-11-29T10:00:00Z', now, 30), 'now itself')
@@ -14,7 +14,7 @@ t.test('timed values: ≥ now − N×24 h and ≤ now', async (t) => {
   t.ok(withinDaysBefore('2026-10-30T12:00:00+02:00', now, 30), 'offsets are honoured (10:00Z)')
 })
 
-t.test('date-only values: the whole UTC day', async (t) => {
+await t.test('date-only values: the whole UTC day', async (t) => {
   t.ok(withinDaysBefore('2026-10-30', now, 30), 'the day 30 days back counts')
   t.notOk(withinDaysBefore('2026-10-29', now, 30), 'the day before it does not')
   t.ok(withinDaysBefore('2026-11-29', now, 30), 'today')
@@ -22,13 +22,16 @@ t.test('date-only values: the whole UTC day', async (t) => {
   t.ok(withinDaysBefore('2026-11', now, 0) === false, 'a month precision value starts on the 1st')
 })
 
-t.test('no value', async (t) => {
+await t.test('no value', async (t) => {
   t.notOk(withinDaysBefore(undefined, now, 30))
   t.notOk(withinDaysBefore('not a date', now, 30))
 })
 
-t.test('day counts are whole UTC calendar days', async (t) => {
-  const day = (v: string): string | undefined => { const d = dayNumber(v); return d === undefined ? undefined : isoDate(d) }
+await t.test('day counts are whole UTC calendar days', async (t) => {
+  const day = (v: string): string | undefined => {
+    const d = dayNumber(v)
+    return d === undefined ? undefined : isoDate(d)
+  }
   t.equal(day('2026-11-29'), '2026-11-29')
   t.equal(day('2026-11-29T23:30:00Z'), '2026-11-29')
   t.equal(day('2026-11-29T20:30:00-05:00'), '2026-11-30', 'evening in New York is the next UTC day')

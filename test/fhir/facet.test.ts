@@ -15,7 +15,10 @@ const INTENT = 'urn:facet-pt-cds:procedure-intent'
 const vs = bundledCatalog().valueSets.get('facet-procedures')!
 const settings = { lookbackDays: 365, dxBlocksRequired: 2 }
 
-const code = (c: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ coding: [{ system: CPT, code: c }], ...extra })
+const code = (c: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  coding: [{ system: CPT, code: c }],
+  ...extra
+})
 const proc = (id: string, c: string, date: string, extra: Record<string, unknown> = {}): Resource =>
   ({ resourceType: 'Procedure', id, status: 'completed', code: code(c), performedDateTime: date, ...extra })
 const order = (id: string, c: string, extra: Record<string, unknown> = {}): Resource =>
@@ -27,7 +30,7 @@ function record (resources: Resource[], drafts: Resource[] = []): EvaluationReco
   return new EvaluationRecord({ patientId: 'p', resources, draftOrders: drafts, selections: [], unavailableTypes: new Set(), time: evaluationTime(NOW) })
 }
 
-t.test('side words, union and matching', async (t) => {
+await t.test('side words, union and matching', async (t) => {
   t.equal(sideOfText('Left L4-5 facet'), 'left')
   t.equal(sideOfText('left and right L5'), 'bilateral')
   t.equal(sideOfText('both sides'), 'bilateral')
@@ -40,7 +43,7 @@ t.test('side words, union and matching', async (t) => {
   t.notOk(sidesMatch('left', 'right'))
 })
 
-t.test('intent inferred oldest first: two blocks, then therapeutic; RFA always therapeutic', async (t) => {
+await t.test('intent inferred oldest first: two blocks, then therapeutic; RFA always therapeutic', async (t) => {
   const s = completedSessions(record([
     proc('a', '64493', '2026-01-10'), proc('b', '64493', '2026-02-10'), proc('c', '64493', '2026-05-10'),
     proc('d', '64635', '2026-06-10', { category: { coding: [{ system: INTENT, code: 'diagnostic' }] } })
@@ -53,7 +56,7 @@ t.test('intent inferred oldest first: two blocks, then therapeutic; RFA always t
   t.equal(old[1]?.type, 'diagnostic', 'a session outside the look-back does not count')
 })
 
-t.test('signals: KX, SNOMED codes, text words; conflicting texts say nothing; basedOn inherits', async (t) => {
+await t.test('signals: KX, SNOMED codes, text words; conflicting texts say nothing; basedOn inherits', async (t) => {
   const r = record([
     proc('kx', '64493', '2026-01-10', { category: mod('KX') }),
     proc('tx', '64493', '2026-03-10', { code: code('64493', { text: 'Therapeutic facet injection' }) }),
@@ -62,14 +65,15 @@ t.test('signals: KX, SNOMED codes, text words; conflicting texts say nothing; ba
     proc('inh', '64493', '2026-05-10', { basedOn: [{ reference: 'ServiceRequest/s1' }] })
   ])
   const s = completedSessions(r, vs, settings)
-  const byCode = (d: string, region: string): { type: string, intentBasis: string } | undefined => s.find((x) => x.date === d && x.region === region)
+  const byCode = (d: string, region: string): { type: string, intentBasis: string } | undefined =>
+    s.find((x) => x.date === d && x.region === region)
   t.match(byCode('2026-01-10', 'lumbar-sacral'), { type: 'diagnostic', intentBasis: 'signal' })
   t.match(byCode('2026-03-10', 'lumbar-sacral'), { type: 'therapeutic', intentBasis: 'signal' })
   t.match(byCode('2026-03-10', 'cervical-thoracic'), { type: 'diagnostic', intentBasis: 'inferred' }, 'a text with both words is ignored')
   t.match(byCode('2026-05-10', 'lumbar-sacral'), { type: 'therapeutic', intentBasis: 'signal' }, 'inherited from the order')
 })
 
-t.test('sides: bodySite code, modifier, words, basedOn; side-unknown lines take the session side', async (t) => {
+await t.test('sides: bodySite code, modifier, words, basedOn; side-unknown lines take the session side', async (t) => {
   const r = record([
     proc('l', '64635', '2026-01-10', { bodySite: site('7771000') }),
     proc('l2', '64636', '2026-01-10'),
@@ -83,7 +87,7 @@ t.test('sides: bodySite code, modifier, words, basedOn; side-unknown lines take 
   t.same([s[0]?.levelsLeft, s[0]?.levelsRight], [2, 0])
 })
 
-t.test('levels per side: LT/RT at one level = 1; RFA add-on units', async (t) => {
+await t.test('levels per side: LT/RT at one level = 1; RFA add-on units', async (t) => {
   const one = orderedSessions(record([], [order('a', '64493', { orderDetail: [mod('LT')] }), order('b', '64493', { orderDetail: [mod('RT')] })]), vs, settings)
   t.equal(one[0]?.levels, 1)
   t.equal(one[0]?.side, 'bilateral')
@@ -93,7 +97,7 @@ t.test('levels per side: LT/RT at one level = 1; RFA add-on units', async (t) =>
   t.same([mixed[0]?.levelsLeft, mixed[0]?.levelsRight, mixed[0]?.levels], [2, 1, 2])
 })
 
-t.test('an order is inferred against the completed history on a matching side', async (t) => {
+await t.test('an order is inferred against the completed history on a matching side', async (t) => {
   const history = [proc('a', '64493', '2026-06-10', { bodySite: site('7771000') }), proc('b', '64493', '2026-07-10', { bodySite: site('7771000') })]
   const left = orderedSessions(record(history, [order('o', '64493', { orderDetail: [mod('LT')] })]), vs, settings)
   t.match(left[0], { type: 'therapeutic', intentBasis: 'inferred' })

@@ -5,7 +5,7 @@ import { hugeBundle, json, never, searchset, stallMidBody, startMockFhirServer, 
 const AUTH = { access_token: 'fhir-token-SECRET-789', token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds' }
 const obs = (id: string) => ({ resourceType: 'Observation', id, status: 'final', code: { text: id } })
 
-t.test('queries, headers and paging', async (t) => {
+await t.test('queries, headers and paging', async (t) => {
   const fhir = await startMockFhirServer()
   const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
   t.teardown(async () => { await client.close(); await fhir.close() })
@@ -29,7 +29,7 @@ t.test('queries, headers and paging', async (t) => {
   t.equal(fhir.requests[0]?.headers.authorization, undefined, 'no Authorization header without a token')
 })
 
-t.test('paging follows the data: every page, by 2, until the result is complete', async (t) => {
+await t.test('paging follows the data: every page, by 2, until the result is complete', async (t) => {
   const fhir = await startMockFhirServer()
   const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
   t.teardown(async () => { await client.close(); await fhir.close() })
@@ -54,7 +54,7 @@ t.test('paging follows the data: every page, by 2, until the result is complete'
   t.same((hapi.get('conditions') as { entry: unknown[] }).entry.length, 2, 'a next link at the base URL itself is followed')
 })
 
-t.test('paging stops at the per-key resource cap (the result stays incomplete), at a loop, and at the budget', async (t) => {
+await t.test('paging stops at the per-key resource cap (the result stays incomplete), at a loop, and at the budget', async (t) => {
   const fhir = await startMockFhirServer()
   const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000, maxResourcesPerKey: 5 })
   t.teardown(async () => { await client.close(); await fhir.close() })
@@ -80,7 +80,7 @@ t.test('paging stops at the per-key resource cap (the result stays incomplete), 
   t.ok(performance.now() - started < 2000, 'ended by the budget (generous bound)')
 })
 
-t.test('link[next] and queries are followed only under the fhirServer base: no request, no token elsewhere', async (t) => {
+await t.test('link[next] and queries are followed only under the fhirServer base: no request, no token elsewhere', async (t) => {
   const fhir = await startMockFhirServer()
   const elsewhere = await startMockFhirServer()
   const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
@@ -113,7 +113,7 @@ t.test('link[next] and queries are followed only under the fhirServer base: no r
   t.equal(elsewhere.requests.length, 0, 'the redirect target was never requested')
 })
 
-t.test('the body read is bounded: byte cap (declared or streamed) and the deadline', async (t) => {
+await t.test('the body read is bounded: byte cap (declared or streamed) and the deadline', async (t) => {
   const fhir = await startMockFhirServer()
   const client = createFhirClient({ timeoutMs: 5000, budgetMs: 5000, maxResponseBytes: 1_048_576 })
   t.teardown(async () => { await client.close(); await fhir.close() })
@@ -139,7 +139,7 @@ t.test('the body read is bounded: byte cap (declared or streamed) and the deadli
   t.ok(performance.now() - started < 3000, 'the stalled body read ended at the deadline (generous bound)')
 })
 
-t.test('errors per key: 401, 500, invalid JSON, not a resource, timeout, unreachable', async (t) => {
+await t.test('errors per key: 401, 500, invalid JSON, not a resource, timeout, unreachable', async (t) => {
   const fhir = await startMockFhirServer()
   const client = createFhirClient({ timeoutMs: 150, budgetMs: 5000 })
   t.teardown(async () => { await client.close(); await fhir.close() })
@@ -161,7 +161,7 @@ t.test('errors per key: 401, 500, invalid JSON, not a resource, timeout, unreach
   t.match((down.get('x') as Error).message, /failed/)
 })
 
-t.test('queries run in parallel and the whole call is bounded by the request budget', async (t) => {
+await t.test('queries run in parallel and the whole call is bounded by the request budget', async (t) => {
   const fhir = await startMockFhirServer()
   t.teardown(async () => { await fhir.close() })
   // Each answer waits until both queries are in flight: sequential queries would time out.
@@ -190,7 +190,7 @@ t.test('queries run in parallel and the whole call is bounded by the request bud
   t.match((slow.get('s2') as Error).message, /budget/)
 })
 
-t.test('a bad fhirServer is an error for every key', async (t) => {
+await t.test('a bad fhirServer is an error for every key', async (t) => {
   const client = createFhirClient({ timeoutMs: 100, budgetMs: 100 })
   t.teardown(async () => { await client.close() })
   const out = await client.fetch({ fhirServer: 'not a url', authorization: undefined, queries: [{ key: 'a', url: 'Patient/1' }] })

@@ -10,7 +10,7 @@ import { RULES_DIR } from '../helper.js'
 const corticosteroids = new ValueSet(JSON.parse(readFileSync(`${RULES_DIR}valuesets/corticosteroids.json`, 'utf8')))
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm'
 
-t.test('injectate: coded, named by brand, steroid-free, none', async (t) => {
+await t.test('injectate: coded, named by brand, steroid-free, none', async (t) => {
   t.same(injectateOf([{ coding: [{ system: RXNORM, code: '10759', display: 'triamcinolone' }] }], corticosteroids),
     { steroid: true, drugs: ['triamcinolone'], recorded: true })
   const byBrand = injectateOf([{ text: 'Kenalog 40 mg/mL 1 mL' }], corticosteroids)

@@ -25,14 +25,14 @@ const recordOf = (resources: Resource[]): EvaluationRecord => new EvaluationReco
   patientId: 'p1', resources: [{ resourceType: 'Patient', id: 'p1' }, ...resources], draftOrders: [], selections: [], unavailableTypes: new Set(), time: evaluationTime(NOW)
 })
 
-t.test('ingredient code matches with basis code', async (t) => {
+await t.test('ingredient code matches with basis code', async (t) => {
   const m = matchMedicationConcept({ coding: [{ system: RX, code: '1364430', display: 'apixaban' }] }, anti)
   t.equal(m?.drug, 'apixaban')
   t.equal(m?.basis, 'code')
   t.equal(m?.ingredient.properties.class, 'anticoagulant')
 })
 
-t.test('a listed product code (1364445 apixaban 5 MG Oral Tablet) rolls up to its ingredient', async (t) => {
+await t.test('a listed product code (1364445 apixaban 5 MG Oral Tablet) rolls up to its ingredient', async (t) => {
   const m = matchMedicationConcept({ coding: [{ system: RX, code: '1364445', display: 'apixaban 5 MG Oral Tablet' }] }, anti)
   t.equal(m?.basis, 'product')
   t.equal(m?.drug, 'apixaban')
@@ -40,14 +40,14 @@ t.test('a listed product code (1364445 apixaban 5 MG Oral Tablet) rolls up to it
   t.equal(m?.ingredient.properties.holdAsra, '3 days')
 })
 
-t.test('a code match wins over a name in the same concept; the same code in another system does not match', async (t) => {
+await t.test('a code match wins over a name in the same concept; the same code in another system does not match', async (t) => {
   const m = matchMedicationConcept({ coding: [{ system: RX, code: '32968', display: 'Eliquis' }] }, anti)
   t.equal(m?.drug, 'clopidogrel')
   t.equal(m?.basis, 'code')
   t.equal(matchMedicationConcept({ coding: [{ system: 'http://snomed.info/sct', code: '1364430' }] }, anti), undefined)
 })
 
-t.test('contained Medication with a local code and the brand name "Eliquis"', async (t) => {
+await t.test('contained Medication with a local code and the brand name "Eliquis"', async (t) => {
   const r = request({
     contained: [{ resourceType: 'Medication', id: 'med', code: { coding: [{ system: 'urn:oid:1.2.3.4', code: 'LOCAL-778', display: 'ELIQUIS 5MG TAB' }] } }],
     medicationReference: { reference: '#med' }
@@ -59,7 +59,7 @@ t.test('contained Medication with a local code and the brand name "Eliquis"', as
   t.equal(describeMatch(m!), "apixaban (matched by name: 'ELIQUIS 5MG TAB')")
 })
 
-t.test('referenced Medication: its code, then its ingredients (itemCodeableConcept, itemReference one level)', async (t) => {
+await t.test('referenced Medication: its code, then its ingredients (itemCodeableConcept, itemReference one level)', async (t) => {
   const byCode: Resource = { resourceType: 'Medication', id: 'a', code: { coding: [{ system: RX, code: '1364445' }] } }
   const byIngredient: Resource = { resourceType: 'Medication', id: 'b', code: { text: 'Compounded' }, ingredient: [{ itemCodeableConcept: { coding: [{ system: RX, code: '11289' }] } }] }
   const inner: Resource = { resourceType: 'Medication', id: 'c', code: { coding: [{ system: RX, code: '32968' }] } }
@@ -72,7 +72,7 @@ t.test('referenced Medication: its code, then its ingredients (itemCodeableConce
   t.equal(matchMedication(ref('missing'), anti, rec), undefined, 'an unresolvable reference matches nothing')
 })
 
-t.test('text-only medication "Eliquis 5mg" and an unlisted product display match by name', async (t) => {
+await t.test('text-only medication "Eliquis 5mg" and an unlisted product display match by name', async (t) => {
   t.match(matchMedicationConcept({ text: 'Eliquis 5mg' }, anti), { drug: 'apixaban', basis: 'name', text: 'Eliquis 5mg' })
   t.match(matchMedicationConcept({ coding: [{ system: RX, code: '1232086', display: 'rivaroxaban 20 MG Oral Tablet [Xarelto]' }] }, anti),
     { drug: 'rivaroxaban', basis: 'name' })
@@ -80,20 +80,20 @@ t.test('text-only medication "Eliquis 5mg" and an unlisted product display match
   t.match(matchMedicationConcept({ text: 'Depo-Medrol 40 mg/mL' }, vs('corticosteroids')), { drug: 'methylprednisolone', basis: 'name' })
 })
 
-t.test('whole words only, case-insensitive', async (t) => {
+await t.test('whole words only, case-insensitive', async (t) => {
   t.equal(matchMedicationConcept({ text: 'aspirinate' }, anti), undefined, '"aspirinate" is not aspirin')
   t.equal(matchMedicationConcept({ text: 'Eliquisx 5 mg' }, anti), undefined)
   t.match(matchMedicationConcept({ text: 'low-dose ASPIRIN 81mg' }, anti), { drug: 'aspirin', ingredient: { properties: { class: 'aspirin' } } })
   t.match(matchMedicationConcept({ text: '(aspirin)' }, anti), { drug: 'aspirin' })
 })
 
-t.test('heparin flush or lock never matches by name', async (t) => {
+await t.test('heparin flush or lock never matches by name', async (t) => {
   t.equal(matchMedicationConcept({ text: 'Heparin lock flush 10 units/mL' }, anti), undefined)
   t.equal(matchMedicationConcept({ text: 'heparin 100 unit/mL flush syringe' }, anti), undefined)
   t.match(matchMedicationConcept({ text: 'heparin 5000 units SC' }, anti), { drug: 'heparin', basis: 'name' })
 })
 
-t.test('an injectate CodeableConcept (Procedure.usedCode / ServiceRequest.orderDetail list) is matched the same way', async (t) => {
+await t.test('an injectate CodeableConcept (Procedure.usedCode / ServiceRequest.orderDetail list) is matched the same way', async (t) => {
   const steroids = vs('corticosteroids')
   t.match(matchMedicationConcept([{ text: 'lidocaine 1%' }, { coding: [{ system: RX, code: '10759' }] }], steroids), { drug: 'triamcinolone', basis: 'code' })
   t.match(matchMedicationConcept([{ text: 'Kenalog-40 40 mg' }], steroids), { drug: 'triamcinolone', basis: 'name' })
@@ -101,7 +101,7 @@ t.test('an injectate CodeableConcept (Procedure.usedCode / ServiceRequest.orderD
   t.equal(matchMedicationConcept(undefined, steroids), undefined)
 })
 
-t.test('medication matching is never applied to Conditions, Observations or Procedures', async (t) => {
+await t.test('medication matching is never applied to Conditions, Observations or Procedures', async (t) => {
   const cond: Resource = { resourceType: 'Condition', id: 'c1', subject, code: { coding: [{ system: RX, code: '1191' }], text: 'aspirin allergy' } }
   const proc: Resource = { resourceType: 'Procedure', id: 'p1', status: 'completed', subject, code: { text: 'Eliquis teaching' } }
   const obs: Resource = { resourceType: 'Observation', id: 'o1', status: 'final', subject, code: { text: 'warfarin level' } }
@@ -110,7 +110,7 @@ t.test('medication matching is never applied to Conditions, Observations or Proc
   t.equal(matchMedication(cond, anti, rec), undefined, 'a Condition has no medication member to match')
 })
 
-t.test('the record reader: statuses, draft orders and basis', async (t) => {
+await t.test('the record reader: statuses, draft orders and basis', async (t) => {
   const ok = request({ id: 'a', medicationCodeableConcept: { text: 'Xarelto 20 mg' } })
   const cancelled = request({ id: 'b', status: 'cancelled', medicationCodeableConcept: { coding: [{ system: RX, code: '11289' }] } })
   const statement: Resource = { resourceType: 'MedicationStatement', id: 'c', status: 'active', subject, medicationCodeableConcept: { coding: [{ system: RX, code: '1364435' }] }, effectiveDateTime: '2026-11-01' }
@@ -118,7 +118,7 @@ t.test('the record reader: statuses, draft orders and basis', async (t) => {
   t.same(medications(rec, anti).map((h) => [h.resource.id, h.med.drug, h.med.basis]), [['a', 'rivaroxaban', 'name'], ['c', 'apixaban', 'product']])
 })
 
-t.test('every listed product code rolls up to an ingredient of its own value set', async (t) => {
+await t.test('every listed product code rolls up to an ingredient of its own value set', async (t) => {
   for (const v of catalog.valueSets.values()) {
     for (const c of v.concepts) {
       const ing = c.properties?.ingredient
@@ -128,7 +128,7 @@ t.test('every listed product code rolls up to an ingredient of its own value set
   }
 })
 
-t.test('route and period readings', async (t) => {
+await t.test('route and period readings', async (t) => {
   const abx = vs('systemic-antibiotics')
   const rec = recordOf([
     request({ id: 'eye', medicationCodeableConcept: { coding: [{ system: RX, code: '2551', display: 'ciprofloxacin 3 MG/ML Ophthalmic Solution' }] } }),
@@ -145,7 +145,7 @@ t.test('route and period readings', async (t) => {
   t.same(medicationPeriod(request({ status: 'stopped' }), day('2026-11-29')), { start: day('2026-10-01'), end: day('2026-10-01') }, 'no end: start day only')
 })
 
-t.test('summary drug lists: at most 2 names of ≤ 20 characters, then "and N more"', async (t) => {
+await t.test('summary drug lists: at most 2 names of ≤ 20 characters, then "and N more"', async (t) => {
   t.equal(summaryList(['apixaban']), 'apixaban')
   t.equal(summaryList(['apixaban', 'clopidogrel']), 'apixaban and clopidogrel')
   t.equal(summaryList(['apixaban', 'clopidogrel', 'heparin', 'warfarin']), 'apixaban, clopidogrel and 2 more')

@@ -17,12 +17,12 @@ const value = (r: Resource, unit: string, scale = {}): number | undefined => {
   return v.ok ? v.value : undefined
 }
 
-t.test('status final, amended or corrected count; others do not', async (t) => {
+await t.test('status final, amended or corrected count; others do not', async (t) => {
   for (const status of ['final', 'amended', 'corrected']) t.ok(isFinalObservation(obs(undefined, { status })), status)
   for (const status of ['preliminary', 'registered', 'cancelled', 'entered-in-error', undefined]) t.notOk(isFinalObservation(obs(undefined, { status })), String(status))
 })
 
-t.test('temperature: Cel as is, [degF] and °F converted, Kelvin and no unit ignored', async (t) => {
+await t.test('temperature: Cel as is, [degF] and °F converted, Kelvin and no unit ignored', async (t) => {
   t.equal(value(ucum(38.2, 'Cel'), 'Cel'), 38.2)
   t.equal(value(obs({ value: 38.2, unit: '°C' }), 'Cel'), 38.2)
   t.equal(value(ucum(100.4, '[degF]'), 'Cel'), 38)
@@ -32,7 +32,7 @@ t.test('temperature: Cel as is, [degF] and °F converted, Kelvin and no unit ign
   t.equal(value(obs(undefined, { valueInteger: 39 }), 'Cel'), undefined, 'valueInteger has no unit')
 })
 
-t.test('glucose: mg/dL as is, mmol/L × 18.016, other mass concentrations through UCUM', async (t) => {
+await t.test('glucose: mg/dL as is, mmol/L × 18.016, other mass concentrations through UCUM', async (t) => {
   t.equal(value(ucum(310, 'mg/dL'), 'mg/dL'), 310)
   t.equal(value(obs({ value: 310, unit: 'mg/dl' }), 'mg/dL'), 310)
   t.equal(value(ucum(16.65, 'mmol/L'), 'mg/dL'), 299.97, '16.65 mmol/L is just below 300 mg/dL')
@@ -41,7 +41,7 @@ t.test('glucose: mg/dL as is, mmol/L × 18.016, other mass concentrations throug
   t.equal(value(ucum(310, '{score}'), 'mg/dL'), undefined)
 })
 
-t.test('HbA1c: % as is, mmol/mol by the IFCC–NGSP master equation', async (t) => {
+await t.test('HbA1c: % as is, mmol/mol by the IFCC–NGSP master equation', async (t) => {
   t.equal(value(ucum(9.1, '%'), '%'), 9.1)
   t.equal(value(obs({ value: 9.1, unit: '%{HbA1c}', code: '%{HbA1c}' }), '%'), 9.1)
   t.equal(hba1cIfccToNgsp(75), 0.09148 * 75 + 2.152)
@@ -50,14 +50,14 @@ t.test('HbA1c: % as is, mmol/mol by the IFCC–NGSP master equation', async (t) 
   t.equal(value(ucum(9.1, 'g/dL'), '%'), undefined)
 })
 
-t.test('INR: {INR}, 1 or no unit; anything else ignored', async (t) => {
+await t.test('INR: {INR}, 1 or no unit; anything else ignored', async (t) => {
   t.equal(value(ucum(1.6, '{INR}'), '1'), 1.6)
   t.equal(value(ucum(1.6, '1'), '1'), 1.6)
   t.equal(value(obs({ value: 1.6 }), '1'), 1.6)
   t.equal(value(ucum(16, 's'), '1'), undefined, 'a prothrombin time in seconds is not an INR')
 })
 
-t.test('platelets: 10*3/uL, 10*9/L (same number), /uL and 10*6/L converted', async (t) => {
+await t.test('platelets: 10*3/uL, 10*9/L (same number), /uL and 10*6/L converted', async (t) => {
   t.equal(value(ucum(45, '10*3/uL'), '10*3/uL'), 45)
   t.equal(value(ucum(45, '10*9/L'), '10*3/uL'), 45)
   t.equal(value(obs({ value: 45, unit: '10^9/L' }), '10*3/uL'), 45)
@@ -67,7 +67,7 @@ t.test('platelets: 10*3/uL, 10*9/L (same number), /uL and 10*6/L converted', asy
   t.equal(value(ucum(45, '%'), '10*3/uL'), undefined)
 })
 
-t.test('body weight: kg, g and [lb_av] through UCUM', async (t) => {
+await t.test('body weight: kg, g and [lb_av] through UCUM', async (t) => {
   t.equal(value(ucum(70, 'kg'), 'kg'), 70)
   t.equal(value(ucum(70000, 'g'), 'kg'), 70)
   t.equal(value(ucum(154, '[lb_av]'), 'kg'), 69.85)
@@ -75,7 +75,7 @@ t.test('body weight: kg, g and [lb_av] through UCUM', async (t) => {
   t.equal(value(ucum(70, 'cm'), 'kg'), undefined)
 })
 
-t.test('pain scores: plain 0–10, mm VAS ÷ 10, out of range or % ignored', async (t) => {
+await t.test('pain scores: plain 0–10, mm VAS ÷ 10, out of range or % ignored', async (t) => {
   t.equal(value(ucum(7, '{score}'), '{score}', PAIN), 7)
   t.equal(value(obs({ value: 7 }), '{score}', PAIN), 7)
   t.equal(value(obs(undefined, { valueInteger: 7 }), '{score}', PAIN), 7)
@@ -86,7 +86,7 @@ t.test('pain scores: plain 0–10, mm VAS ÷ 10, out of range or % ignored', asy
   t.equal(value(ucum(4.2, 'cm'), '{score}', PAIN), undefined)
 })
 
-t.test('disability: ODI {score} or %, NDI 0–50 raw or % ÷ 2', async (t) => {
+await t.test('disability: ODI {score} or %, NDI 0–50 raw or % ÷ 2', async (t) => {
   t.equal(value(ucum(44, '{score}'), '{score}', ODI), 44)
   t.equal(value(ucum(44, '%'), '{score}', ODI), 44)
   t.equal(value(ucum(44, 'mm'), '{score}', ODI), undefined)
@@ -96,7 +96,7 @@ t.test('disability: ODI {score} or %, NDI 0–50 raw or % ÷ 2', async (t) => {
   t.equal(value(ucum(60, '{T-score}'), '{score}', { instrument: 'PROMIS-PI' }), 60)
 })
 
-t.test('unknown target or a value that is not a number', async (t) => {
+await t.test('unknown target or a value that is not a number', async (t) => {
   t.same(readValue(ucum(1, 'Cel'), 'mmHg'), { ok: false, reason: 'unit' })
   t.same(readValue(obs({ value: 'x', code: 'Cel' }), 'Cel'), { ok: false, reason: 'no-value' })
   t.same(readValue(obs(undefined), 'Cel'), { ok: false, reason: 'no-value' })

@@ -7,7 +7,7 @@ import { bundledCatalog, NOW } from '../helper.js'
 const LOINC = 'http://loinc.org'
 const obs = (id: string, code: string, patient = 'p1'): Resource => ({ resourceType: 'Observation', id, status: 'final', subject: { reference: `Patient/${patient}` }, code: { coding: [{ system: LOINC, code }] } })
 
-t.test('the record indexes once and never mutates its input', async (t) => {
+await t.test('the record indexes once and never mutates its input', async (t) => {
   const resources: Resource[] = [
     { resourceType: 'Patient', id: 'p1' },
     { resourceType: 'Patient', id: 'p2' },
@@ -30,7 +30,7 @@ t.test('the record indexes once and never mutates its input', async (t) => {
   t.equal(JSON.stringify(resources), frozen, 'input untouched')
 })
 
-t.test('order-select evaluates only the selected draft orders', async (t) => {
+await t.test('order-select evaluates only the selected draft orders', async (t) => {
   const orders: Resource[] = [
     { resourceType: 'ServiceRequest', id: 'a', status: 'draft' },
     { resourceType: 'ServiceRequest', id: 'b', status: 'draft' }

@@ -23,8 +23,8 @@ const collection: Json = {
 } as Json
 const BASES: Json[] = [transaction, collection]
 
-t.test('mutated bundles never produce a 5xx from /evaluate', async (t) => {
-  const { app } = await testApp()
+await t.test('mutated bundles never produce a 5xx from /evaluate', async (t) => {
+  const { app } = await testApp(t)
   let rejected = 0
   let answered = 0
   await fc.assert(fc.asyncProperty(

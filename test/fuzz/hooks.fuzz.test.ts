@@ -15,8 +15,8 @@ const BASES: Array<[string, Json]> = [
   ['facet-pt-patient-view', load('patient-view-rfa-30-days-no-pt.json')]
 ]
 
-t.test('mutated hook requests never produce a 5xx', async (t) => {
-  const { app } = await testApp()
+await t.test('mutated hook requests never produce a 5xx', async (t) => {
+  const { app } = await testApp(t)
   let seen4xx = 0
   let seen200 = 0
   await fc.assert(fc.asyncProperty(

@@ -33,7 +33,10 @@ export const REPLACEMENTS: Json[] = [
 
 export type Mutation = 'delete' | 'replace' | 'duplicate' | 'explode'
 
-function parentOf (root: Json, path: Path): { parent: Json[] | Record<string, Json>, key: string | number } | undefined {
+function parentOf (
+  root: Json,
+  path: Path
+): { parent: Json[] | Record<string, Json>, key: string | number } | undefined {
   if (path.length === 0) return undefined
   let cur: Json = root
   for (const k of path.slice(0, -1)) cur = (cur as Record<string, Json>)[k as string] as Json
@@ -64,7 +67,9 @@ export function mutate (input: Json, pathIndex: number, kind: Mutation, pick: nu
       if (Array.isArray(current) && current.length > 0) {
         const copies = Array.from({ length: 3000 }, (_v, i) => structuredClone(current[i % current.length] as Json))
         ;(parent as Record<string | number, Json>)[key] = copies
-      } else (parent as Record<string | number, Json>)[key] = Array.from({ length: 3000 }, () => structuredClone(current))
+      } else {
+        (parent as Record<string | number, Json>)[key] = Array.from({ length: 3000 }, () => structuredClone(current))
+      }
       break
   }
   return root

@@ -11,9 +11,9 @@ const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-l
 const URL_ = '/cds-services/facet-pt-order-select'
 const TOKEN = 'fhir-token-SECRET-777'
 
-t.test('every hook call is audited, error outcomes too, without patient data or tokens', async (t) => {
+await t.test('every hook call is audited, error outcomes too, without patient data or tokens', async (t) => {
   let tick = 0 // a clock that moves, so audit rows sort in call order
-  const { app, store } = await testApp({ clock: () => new Date(NOW.getTime() + 1000 * tick++) })
+  const { app, store } = await testApp(t, { clock: () => new Date(NOW.getTime() + 1000 * tick++) })
   const withToken = { ...structuredClone(ORDER_SELECT), fhirAuthorization: { access_token: TOKEN, token_type: 'Bearer', expires_in: 30, scope: 'patient/*.read', subject: 'svc' } }
   const ok = await app.inject({ method: 'POST', url: URL_, payload: withToken })
   t.equal(ok.statusCode, 200)
@@ -69,11 +69,10 @@ function failingStore (): Store & { attempts: number } {
   return s
 }
 
-t.test('a failing store never fails the hook answer; the error is logged and counted, the rows kept for a retry', async (t) => {
+await t.test('a failing store never fails the hook answer; the error is logged and counted, the rows kept for a retry', async (t) => {
   const logs = new LogSink()
   const store = failingStore()
-  const { app, queue } = await testApp({ logs, store })
-  t.teardown(async () => { await app.close() })
+  const { app, queue } = await testApp(t, { logs, store })
   const res = await app.inject({ method: 'POST', url: URL_, payload: ORDER_SELECT })
   t.equal(res.statusCode, 200, 'the answer went out')
   t.ok((res.json() as { cards: unknown[] }).cards.length > 0)
@@ -89,7 +88,7 @@ t.test('a failing store never fails the hook answer; the error is logged and cou
   t.match(metrics, /cds_store_rows_lost_total\{reason="buffer-full"\} 0\b/, 'nothing lost')
 })
 
-t.test('rows beyond the retry buffer are dropped and counted', async (t) => {
+await t.test('rows beyond the retry buffer are dropped and counted', async (t) => {
   const { app, queue } = await buildApp({
     config: testConfig({ DATABASE_URL: 'sqlite::memory:' }), catalog: bundledCatalog(), clock: () => NOW, store: failingStore(), queue: { maxRows: 3, retryMinMs: 60_000 }
   })
@@ -101,9 +100,8 @@ t.test('rows beyond the retry buffer are dropped and counted', async (t) => {
   t.match(metrics, /cds_store_rows_lost_total\{reason="buffer-full"\} 3\b/, 'three calls × (card + audit row) = 6 rows, 3 kept, 3 dropped and counted')
 })
 
-t.test('429 and 503 answers write no audit row (metrics only)', async (t) => {
-  const { app, store, queue } = await testApp({ config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 2 } })
-  t.teardown(async () => { await app.close() })
+await t.test('429 and 503 answers write no audit row (metrics only)', async (t) => {
+  const { app, store, queue } = await testApp(t, { config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 2 } })
   const statuses: number[] = []
   for (let i = 0; i < 4; i++) statuses.push((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: `hi-${i}` } })).statusCode)
   t.same(statuses, [200, 200, 429, 429])
@@ -121,17 +119,16 @@ t.test('429 and 503 answers write no audit row (metrics only)', async (t) => {
   t.same(await shedStore.audits(), [], 'the shed call left no audit row')
 })
 
-t.test('a NUL character in an id from the body is not stored (PostgreSQL would refuse the whole batch)', async (t) => {
-  const { app, store, queue } = await testApp()
-  t.teardown(async () => { await app.close() })
+await t.test('a NUL character in an id from the body is not stored (PostgreSQL would refuse the whole batch)', async (t) => {
+  const { app, store, queue } = await testApp(t)
   t.equal((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: 'hi-\u0000-nul' } })).statusCode, 200)
   await queue.flush()
   t.same((await store.audits()).map((a) => a.hookInstance), ['hi--nul'])
 })
 
-t.test('closing the app (SIGTERM path) drains the queue: nothing is lost', async (t) => {
+await t.test('closing the app (SIGTERM path) drains the queue: nothing is lost', async (t) => {
   const file = join(tempDir(t), 'cds.db')
-  const { app } = await testApp({ config: { DATABASE_URL: `sqlite:${file}` } })
+  const { app } = await testApp(t, { config: { DATABASE_URL: `sqlite:${file}` } })
   const calls = 120
   await Promise.all(Array.from({ length: calls }, async (_, i) => await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, hookInstance: `hi-${i}` } })))
   await app.close()

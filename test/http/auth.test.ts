@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import t, { type Test } from 'tap'
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose'
-import { FIXTURES, LogSink, NOW, testApp } from '../helper.js'
+import { FIXTURES, LogSink, NOW, testApp, type TestScope } from '../helper.js'
 import { signToken, startIssuer } from '../mocks/jwks-server.js'
 
 const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
@@ -13,8 +13,8 @@ const issuer = await startIssuer('https://ehr.test')
 const other = await startIssuer('https://other-ehr.test')
 t.teardown(async () => { await issuer.close(); await other.close() })
 
-async function jwtApp (extra: Record<string, unknown> = {}, logs?: LogSink) {
-  return await testApp({
+async function jwtApp (t: TestScope, extra: Record<string, unknown> = {}, logs?: LogSink) {
+  return await testApp(t, {
     // The first issuer in the object form (its EHR's FHIR server is the fixture's), the other as a plain JWKS URL.
     config: { AUTH_MODE: 'jwt', PUBLIC_BASE_URL: BASE, TRUSTED_ISSUERS: JSON.stringify({ [issuer.iss]: { jwks: issuer.jwksUrl, fhirServers: [ORDER_SELECT.fhirServer] }, [other.iss]: other.jwksUrl }), ...extra },
     ...(logs === undefined ? {} : { logs })
@@ -22,8 +22,7 @@ async function jwtApp (extra: Record<string, unknown> = {}, logs?: LogSink) {
 }
 
 const logs = new LogSink()
-const { app } = await jwtApp({}, logs)
-t.teardown(async () => { await app.close() })
+const { app } = await jwtApp(t, {}, logs)
 const discovery = async (authorization?: string) => await app.inject({ method: 'GET', url: '/cds-services', headers: authorization === undefined ? {} : { authorization } })
 const bearer = (token: string): string => `Bearer ${token}`
 
@@ -37,7 +36,7 @@ async function refused (t: Test, authorization: string | undefined, reason: RegE
   t.match(line?.reason, reason, 'the reason is in the log')
 }
 
-t.test('accepted: ES384, RS384, aud array, extra claims, 15-minute lifetime, matching jku', async (t) => {
+await t.test('accepted: ES384, RS384, aud array, extra claims, 15-minute lifetime, matching jku', async (t) => {
   t.equal((await discovery(bearer(await signToken(issuer, NOW)))).statusCode, 200, 'ES384')
   t.equal((await discovery(bearer(await signToken(issuer, NOW, { alg: 'RS384' })))).statusCode, 200, 'RS384')
   t.equal((await discovery(bearer(await signToken(issuer, NOW, { aud: ['https://elsewhere.test/x', DISCOVERY] })))).statusCode, 200, 'aud as array')
@@ -50,41 +49,41 @@ t.test('accepted: ES384, RS384, aud array, extra claims, 15-minute lifetime, mat
   t.equal(issuer.hits.get('/jwks.json'), 1, 'the JWKS was fetched once and cached')
 })
 
-t.test('open routes need no token', async (t) => {
+await t.test('open routes need no token', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200)
   t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200)
 })
 
-t.test('missing bearer', async (t) => {
+await t.test('missing bearer', async (t) => {
   await refused(t, undefined, /no Authorization/)
   await refused(t, 'Basic dXNlcjpwYXNz', /not a Bearer/)
   await refused(t, 'Bearer not-a-jwt', /not a JWT/)
 })
-t.test('alg none', async (t) => {
+await t.test('alg none', async (t) => {
   const token = new UnsecuredJWT({ jti: 'n1' }).setIssuer(issuer.iss).setAudience(DISCOVERY).setIssuedAt(NOW_S).setExpirationTime(NOW_S + 300).encode()
   await refused(t, bearer(token), /alg none not allowed/)
 })
-t.test('HS256', async (t) => {
+await t.test('HS256', async (t) => {
   const secret = new TextEncoder().encode('a-shared-secret-that-is-long-enough-0123456789')
   const token = await new SignJWT({ jti: 'h1' }).setProtectedHeader({ alg: 'HS256', kid: 'es-1' }).setIssuer(issuer.iss).setAudience(DISCOVERY).setIssuedAt(NOW_S).setExpirationTime(NOW_S + 300).sign(secret)
   await refused(t, bearer(token), /alg HS256 not allowed/)
 })
-t.test('unknown iss', async (t) => { await refused(t, bearer(await signToken(issuer, NOW, { iss: 'https://evil.test' })), /issuer not trusted/) })
-t.test('jku not the configured JWKS URL (never fetched)', async (t) => {
+await t.test('unknown iss', async (t) => { await refused(t, bearer(await signToken(issuer, NOW, { iss: 'https://evil.test' })), /issuer not trusted/) })
+await t.test('jku not the configured JWKS URL (never fetched)', async (t) => {
   const jku = issuer.jwksUrl.replace('/jwks.json', '/attacker.json')
   await refused(t, bearer(await signToken(issuer, NOW, { header: { jku } })), /jku/)
   t.equal(issuer.hits.get('/attacker.json'), undefined, 'the other URL was never requested')
 })
-t.test('wrong aud', async (t) => {
+await t.test('wrong aud', async (t) => {
   await refused(t, bearer(await signToken(issuer, NOW, { aud: `${DISCOVERY}/` })), /aud/)
   await refused(t, bearer(await signToken(issuer, NOW, { aud: 'https://other.test/cds-services' })), /aud/)
   await refused(t, bearer(await signToken(issuer, NOW, { aud: `${BASE}/cds-services/facet-pt-order-select` })), /aud/)
 })
-t.test('expired', async (t) => { await refused(t, bearer(await signToken(issuer, NOW, { iat: NOW_S - 400, exp: NOW_S - 60 })), /exp/) })
-t.test('iat in the future', async (t) => { await refused(t, bearer(await signToken(issuer, NOW, { iat: NOW_S + 120, exp: NOW_S + 400 })), /iat/) })
-t.test('lifetime over 15 minutes', async (t) => { await refused(t, bearer(await signToken(issuer, NOW, { iat: NOW_S, exp: NOW_S + 3600 })), /lifetime/) })
-t.test('missing jti', async (t) => { await refused(t, bearer(await signToken(issuer, NOW, { jti: null })), /jti/) })
-t.test('replayed jti', async (t) => {
+await t.test('expired', async (t) => { await refused(t, bearer(await signToken(issuer, NOW, { iat: NOW_S - 400, exp: NOW_S - 60 })), /exp/) })
+await t.test('iat in the future', async (t) => { await refused(t, bearer(await signToken(issuer, NOW, { iat: NOW_S + 120, exp: NOW_S + 400 })), /iat/) })
+await t.test('lifetime over 15 minutes', async (t) => { await refused(t, bearer(await signToken(issuer, NOW, { iat: NOW_S, exp: NOW_S + 3600 })), /lifetime/) })
+await t.test('missing jti', async (t) => { await refused(t, bearer(await signToken(issuer, NOW, { jti: null })), /jti/) })
+await t.test('replayed jti', async (t) => {
   const token = await signToken(issuer, NOW)
   t.equal((await discovery(bearer(token))).statusCode, 200, 'first use')
   await refused(t, bearer(token), /jti replayed/)
@@ -92,12 +91,12 @@ t.test('replayed jti', async (t) => {
   t.equal((await discovery(bearer(sameJti))).statusCode, 200)
   await refused(t, bearer(await signToken(issuer, NOW, { jti: 'fixed-jti' })), /jti replayed/)
 })
-t.test('unknown kid (refetch rate limited)', async (t) => {
+await t.test('unknown kid (refetch rate limited)', async (t) => {
   const before = issuer.hits.get('/jwks.json') ?? 0
   for (let i = 0; i < 3; i++) await refused(t, bearer(await signToken(issuer, NOW, { kid: 'unknown-kid' })), /ERR_JWKS_NO_MATCHING_KEY/)
   t.ok((issuer.hits.get('/jwks.json') ?? 0) - before <= 1, 'at most one refetch within the cooldown')
 })
-t.test('bad signature', async (t) => {
+await t.test('bad signature', async (t) => {
   const stranger = await generateKeyPair('ES384')
   await refused(t, bearer(await signToken(issuer, NOW, { key: stranger.privateKey })), /signature/)
   const good = await signToken(issuer, NOW)
@@ -106,7 +105,7 @@ t.test('bad signature', async (t) => {
   await refused(t, bearer(`${h}.${p}.${forged.split('.')[2]}`), /signature/)
 })
 
-t.test('the JWT, the FHIR token and patient data never reach the logs', async (t) => {
+await t.test('the JWT, the FHIR token and patient data never reach the logs', async (t) => {
   const token = await signToken(issuer, NOW, { aud: `${BASE}/cds-services/facet-pt-order-select` })
   const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirAuthorization: { access_token: 'fhir-SECRET-999', token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds' } }
   t.equal((await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', headers: { authorization: bearer(token) }, payload: body })).statusCode, 200)
@@ -120,9 +119,8 @@ t.test('the JWT, the FHIR token and patient data never reach the logs', async (t
   }
 })
 
-t.test('rate limit is per verified issuer', async (t) => {
-  const { app: limited } = await jwtApp({ RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 2 })
-  t.teardown(async () => { await limited.close() })
+await t.test('rate limit is per verified issuer', async (t) => {
+  const { app: limited } = await jwtApp(t, { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 2 })
   const get = async (token: string) => await limited.inject({ method: 'GET', url: '/cds-services', headers: { authorization: bearer(token) } })
   t.equal((await get(await signToken(issuer, NOW))).statusCode, 200)
   t.equal((await get(await signToken(issuer, NOW))).statusCode, 200)
@@ -135,10 +133,13 @@ t.test('rate limit is per verified issuer', async (t) => {
     'a tenant claim from an issuer without configured tenants is no fresh budget')
 })
 
-t.test('tenants: only for an issuer configured with them, and only the listed values', async (t) => {
+await t.test('tenants: only for an issuer configured with them, and only the listed values', async (t) => {
   const issuers = { [issuer.iss]: { jwks: issuer.jwksUrl, tenants: ['clinic-a', 'clinic-b'] } }
-  const { app: limited } = await jwtApp({ RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 1, TRUSTED_ISSUERS: JSON.stringify(issuers) })
-  t.teardown(async () => { await limited.close() })
+  const { app: limited } = await jwtApp(t, {
+    RATE_LIMIT_PER_SECOND: 0.001,
+    RATE_LIMIT_BURST: 1,
+    TRUSTED_ISSUERS: JSON.stringify(issuers)
+  })
   const get = async (claims: Record<string, unknown>) => (await limited.inject({
     method: 'GET', url: '/cds-services', headers: { authorization: bearer(await signToken(issuer, NOW, { claims })) }
   })).statusCode
@@ -150,7 +151,7 @@ t.test('tenants: only for an issuer configured with them, and only the listed va
   t.equal(await get({}), 429)
 })
 
-t.test('AUTH_MODE=jwt needs a valid TRUSTED_ISSUERS', async (t) => {
-  await t.rejects(jwtApp({ TRUSTED_ISSUERS: '{}' }), /at least one issuer/)
-  await t.rejects(jwtApp({ TRUSTED_ISSUERS: '{"https://x": "not a url"}' }), /not a URL/)
+await t.test('AUTH_MODE=jwt needs a valid TRUSTED_ISSUERS', async (t) => {
+  await t.rejects(jwtApp(t, { TRUSTED_ISSUERS: '{}' }), /at least one issuer/)
+  await t.rejects(jwtApp(t, { TRUSTED_ISSUERS: '{"https://x": "not a url"}' }), /not a URL/)
 })

@@ -4,8 +4,8 @@ import { testApp } from '../helper.js'
 
 const ALLOWED_PARAMS = new Set(['patient', 'code', 'status', 'category', '_count', '_sort', 'date', 'subject', 'encounter'])
 
-t.test('GET /cds-services lists the three services with spec-conformant prefetch', async (t) => {
-  const { app } = await testApp()
+await t.test('GET /cds-services lists the three services with spec-conformant prefetch', async (t) => {
+  const { app } = await testApp(t)
   const res = await app.inject({ method: 'GET', url: '/cds-services' })
   t.equal(res.statusCode, 200)
   const { services } = res.json() as { services: Array<Record<string, unknown>> }

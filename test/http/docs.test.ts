@@ -6,9 +6,8 @@ import t from 'tap'
 import { parse } from 'yaml'
 import { testApp } from '../helper.js'
 
-t.test('/docs serves the committed spec; examples match real answers', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+await t.test('/docs serves the committed spec; examples match real answers', async (t) => {
+  const { app } = await testApp(t)
   const spec = parse(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8'))
   const ui = await app.inject({ method: 'GET', url: '/docs' })
   t.equal(ui.statusCode, 200)

@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { FIXTURES, testApp } from '../helper.js'
 
 const BODY = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
 const URL = '/cds-services/facet-pt-order-select'
 
-function isOutcome (t: Tap.Test, res: { statusCode: number, json: () => any, headers: Record<string, unknown> }, status: number, expression?: string): void {
+function isOutcome (
+  t: Test,
+  res: { statusCode: number, json: () => any, headers: Record<string, unknown> },
+  status: number,
+  expression?: string
+): void {
   t.equal(res.statusCode, status, `status ${status}`)
   const body = res.json()
   t.equal(body.resourceType, 'OperationOutcome')
@@ -13,8 +18,8 @@ function isOutcome (t: Tap.Test, res: { statusCode: number, json: () => any, hea
   if (expression !== undefined) t.ok(body.issue.some((i: any) => (i.expression ?? []).includes(expression)), `names ${expression}: ${JSON.stringify(body.issue)}`)
 }
 
-t.test('client errors are located OperationOutcomes, never 5xx', async (t) => {
-  const { app } = await testApp()
+await t.test('client errors are located OperationOutcomes, never 5xx', async (t) => {
+  const { app } = await testApp(t)
   const post = async (payload: string, headers: Record<string, string> = { 'content-type': 'application/json' }, url = URL) =>
     await app.inject({ method: 'POST', url, headers, payload })
   const withBody = async (mutate: (b: Record<string, any>) => void) => {
@@ -44,13 +49,13 @@ t.test('client errors are located OperationOutcomes, never 5xx', async (t) => {
   isOutcome(t, get, 404)
 })
 
-t.test('body limit → 413 OperationOutcome', async (t) => {
-  const { app } = await testApp({ config: { BODY_LIMIT_BYTES: 2048 } })
+await t.test('body limit → 413 OperationOutcome', async (t) => {
+  const { app } = await testApp(t, { config: { BODY_LIMIT_BYTES: 2048 } })
   isOutcome(t, await app.inject({ method: 'POST', url: URL, payload: BODY }), 413)
 })
 
-t.test('an unexpected internal error is a 500 with nothing leaked', async (t) => {
-  const { app } = await testApp({ fetcher: { fetch: async () => { throw new Error('secret internal detail at /srv/x.ts:12') } } })
+await t.test('an unexpected internal error is a 500 with nothing leaked', async (t) => {
+  const { app } = await testApp(t, { fetcher: { fetch: async () => { throw new Error('secret internal detail at /srv/x.ts:12') } } })
   const b = structuredClone(BODY)
   delete b.prefetch.observations
   const res = await app.inject({ method: 'POST', url: URL, payload: b })

@@ -34,15 +34,14 @@ const collection = (...resources: Array<Record<string, unknown>>): Record<string
   ({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) })
 const PATIENT = { resourceType: 'Patient', id: 'p1', birthDate: '1960-01-01' }
 
-t.test('evaluate', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+await t.test('evaluate', async (t) => {
+  const { app } = await testApp(t)
   const post = async (body: unknown, query = ''): Promise<{ status: number, body: any }> => {
     const res = await app.inject({ method: 'POST', url: `/evaluate${query}`, payload: JSON.stringify(body), headers: { 'content-type': 'application/fhir+json' } })
     return { status: res.statusCode, body: res.json() }
   }
 
-  t.test('transaction bundle: urn:uuid subjects, Patient without id, contained Medication', async (t) => {
+  await t.test('transaction bundle: urn:uuid subjects, Patient without id, contained Medication', async (t) => {
     const res = await post(TX)
     t.equal(res.status, 200)
     t.same(rulesOf(res.body), ['SAFE-01/a-high', 'SUIT-01', 'SUIT-02', 'SUIT-04/a'], 'draft order → order-select; apixaban found through #med1 (no intent, no earlier procedure: inferred diagnostic, so no SUIT-10)')
@@ -55,7 +54,7 @@ t.test('evaluate', async (t) => {
     t.same(core((await post(otherPatient)).body), [], "an order for someone else is not this patient's order")
   })
 
-  t.test('bundle without fullUrl, hook and now parameters', async (t) => {
+  await t.test('bundle without fullUrl, hook and now parameters', async (t) => {
     const body = collection(PATIENT, sr('Patient/p1'), painScore('2026-11-20'))
     t.same(core((await post(body)).body), [], 'pain score 9 days ago is a baseline')
     t.same(core((await post(body, '?now=2027-02-01T09:00:00Z')).body), ['SUIT-01'], 'evaluated later: the score is too old')
@@ -65,7 +64,7 @@ t.test('evaluate', async (t) => {
     t.same(core((await post(searchset)).body), ['SUIT-01'])
   })
 
-  t.test('explain lists every variant, each condition leaf and the facts without data', async (t) => {
+  await t.test('explain lists every variant, each condition leaf and the facts without data', async (t) => {
     const res = await post(TX, '?explain=true&profile=consensus_2020')
     t.equal(res.status, 200)
     const ex = res.body.explain
@@ -84,7 +83,7 @@ t.test('evaluate', async (t) => {
     t.notOk('explain' in (await post(TX)).body, 'no explain unless asked')
   })
 
-  t.test('one Patient exactly', async (t) => {
+  await t.test('one Patient exactly', async (t) => {
     const two = await post(collection(PATIENT, sr('Patient/p1'), { resourceType: 'Patient', id: 'p2' }))
     t.equal(two.status, 400)
     t.equal(two.body.resourceType, 'OperationOutcome')
@@ -95,7 +94,7 @@ t.test('evaluate', async (t) => {
     t.match(none.body.issue[0], { expression: ['Bundle.entry'], diagnostics: /holds none/ })
   })
 
-  t.test('bad bodies and parameters are located 400s', async (t) => {
+  await t.test('bad bodies and parameters are located 400s', async (t) => {
     const cases: Array<[unknown, string, string, RegExp]> = [
       [PATIENT, '', 'resourceType', /must be "Bundle"/],
       [[1, 2], '', 'Bundle', /JSON object/],
@@ -126,11 +125,10 @@ t.test('evaluate', async (t) => {
   })
 })
 
-t.test('the /evaluate log line names rules and counts, never patient data', async (t) => {
+await t.test('the /evaluate log line names rules and counts, never patient data', async (t) => {
   const { LogSink } = await import('../helper.js')
   const logs = new LogSink()
-  const { app } = await testApp({ logs })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { logs })
   const res = await app.inject({ method: 'POST', url: '/evaluate', payload: TX })
   t.equal(res.statusCode, 200)
   const line = logs.lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'bundle evaluated')

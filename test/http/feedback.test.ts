@@ -6,8 +6,8 @@ const PATIENT_VIEW = JSON.parse(readFileSync(`${FIXTURES}requests/patient-view-r
 const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
 const FEEDBACK_URL = '/cds-services/facet-pt-order-select/feedback'
 
-t.test('feedback links back to the rule of the card the service issued', async (t) => {
-  const { app, store } = await testApp()
+await t.test('feedback links back to the rule of the card the service issued', async (t) => {
+  const { app, store } = await testApp(t)
   const cards: Array<Record<string, any>> = []
   for (const [service, payload] of [['facet-pt-order-select', ORDER_SELECT], ['facet-pt-patient-view', PATIENT_VIEW]] as const) {
     const hook = await app.inject({ method: 'POST', url: `/cds-services/${service}`, payload })
@@ -50,8 +50,14 @@ t.test('feedback links back to the rule of the card the service issued', async (
   t.equal(dismissed.statusCode, 200)
   const after = (await app.inject({ method: 'GET', url: '/feedback/summary' })).json() as { rules: Array<Record<string, any>> }
   const acceptedRule = after.rules.find((r) => r.rule === withSuggestion.extension['org.facet-pt-cds'].rule)
-  t.match(acceptedRule, { shown: 1, accepted: 1, overridden: 0, overrideRate: 0, events: { accepted: 1, overridden: 1 } },
-    'accepted then dismissed: one accepted card, two events')
+  t.match(acceptedRule, {
+    shown: 1,
+    accepted: 1,
+    overridden: 0,
+    overrideRate: 0,
+    events: { accepted: 1, overridden: 1 }
+  },
+  'accepted then dismissed: one accepted card, two events')
   t.same(acceptedRule?.topOverrideReasons, [], 'the dismissal of an accepted card gives no override reason')
 
   const stored = await store.feedback()
@@ -72,9 +78,8 @@ t.test('feedback links back to the rule of the card the service issued', async (
   t.same(Object.keys(issued[0] ?? {}).sort(), ['cardUuid', 'hookInstance', 'issuedAt', 'ruleId', 'ruleVersion', 'service', 'variant'], 'no patient data recorded with the card')
 })
 
-t.test('feedback in the shapes the spec and the sandbox send is accepted', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+await t.test('feedback in the shapes the spec and the sandbox send is accepted', async (t) => {
+  const { app } = await testApp(t)
   // Our own bodies, shaped like CDS Hooks 2.0's feedback examples and a sandbox capture.
   const shapes: Record<string, unknown> = {
     'accepted with a suggestion (spec)': { feedback: [{ card: '0b6a1f3e-8d2c-4c61-9a57-3f1d2e4b5c60', outcome: 'accepted', acceptedSuggestions: [{ id: '5d9e7c21-0a4b-4f38-b6e2-9c8d7e6f5a41' }], outcomeTimestamp: '2026-11-28T10:05:31Z' }] },
@@ -88,10 +93,11 @@ t.test('feedback in the shapes the spec and the sandbox send is accepted', async
   }
 })
 
-t.test('invalid feedback gets a located 400; an unknown service 404', async (t) => {
-  const { app, store } = await testApp()
+await t.test('invalid feedback gets a located 400; an unknown service 404', async (t) => {
+  const { app, store } = await testApp(t)
   const post = async (payload: unknown, url = FEEDBACK_URL) => await app.inject({ method: 'POST', url, payload: payload as object })
-  const expressions = (res: { json: () => any }) => (res.json().issue as Array<{ expression?: string[] }>).map((i) => i.expression?.[0])
+  const expressions = (res: { json: () => any }) =>
+    (res.json().issue as Array<{ expression?: string[] }>).map((i) => i.expression?.[0])
   const ok = { card: 'c', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }
 
   const accepted = await post({ feedback: [ok, { card: 'c', outcome: 'accepted', outcomeTimestamp: '2026-11-29T10:00:00Z' }] })
@@ -117,9 +123,9 @@ t.test('invalid feedback gets a located 400; an unknown service 404', async (t) 
   t.equal((await store.feedback()).length, 1, 'nothing from rejected requests was stored')
 })
 
-t.test('summary filters and a bad since', async (t) => {
+await t.test('summary filters and a bad since', async (t) => {
   let now = new Date('2026-11-01T10:00:00Z')
-  const { app } = await testApp({ clock: () => now })
+  const { app } = await testApp(t, { clock: () => now })
   const shown = async (q: string) => {
     const res = await app.inject({ method: 'GET', url: `/feedback/summary${q}` })
     t.equal(res.statusCode, 200, q)
@@ -145,9 +151,9 @@ t.test('summary filters and a bad since', async (t) => {
   t.equal(extra.statusCode, 400, 'unknown query parameter')
 })
 
-t.test('feedback is logged by count and outcome only, never the comment', async (t) => {
+await t.test('feedback is logged by count and outcome only, never the comment', async (t) => {
   const logs = new LogSink()
-  const { app } = await testApp({ logs })
+  const { app } = await testApp(t, { logs })
   const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'card-SECRET-uuid', outcome: 'overridden', overrideReason: { userComment: 'Mrs Jane Doe declined, DOB 1950-01-01' }, outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
   t.equal(res.statusCode, 200)
   t.match(logs.text, /feedback received/)
@@ -155,17 +161,15 @@ t.test('feedback is logged by count and outcome only, never the comment', async 
   t.notOk(logs.text.includes('1950-01-01'))
 })
 
-t.test('a 200 means stored: the rows are in the store when the answer arrives (no flush)', async (t) => {
-  const { app, store } = await testApp({ config: { DATABASE_URL: 'sqlite::memory:' } })
-  t.teardown(async () => { await app.close() })
+await t.test('a 200 means stored: the rows are in the store when the answer arrives (no flush)', async (t) => {
+  const { app, store } = await testApp(t, { config: { DATABASE_URL: 'sqlite::memory:' } })
   const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'c-1', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }, { card: 'c-2', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
   t.equal(res.statusCode, 200)
   t.same((await store.feedback()).map((f) => f.cardUuid).sort(), ['c-1', 'c-2'])
 })
 
-t.test('a NUL character in a feedback text is a located 400 (it could not be stored)', async (t) => {
-  const { app, store } = await testApp()
-  t.teardown(async () => { await app.close() })
+await t.test('a NUL character in a feedback text is a located 400 (it could not be stored)', async (t) => {
+  const { app, store } = await testApp(t)
   const res = await app.inject({ method: 'POST', url: FEEDBACK_URL, payload: { feedback: [{ card: 'c-1', outcome: 'overridden', overrideReason: { userComment: 'a\u0000b' }, outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
   t.equal(res.statusCode, 400)
   t.same(res.json().issue[0].expression, ['feedback[0]'])

@@ -28,14 +28,14 @@ function serveFixture (fhir: MockFhirServer): void {
   for (const type of ['MedicationStatement', 'Appointment', 'CarePlan', 'Device', 'AllergyIntolerance']) fhir.routes.set(type, json(searchset([])))
 }
 
-const codes = (res: { json: () => any }): string[] => res.json().cards.map((c: any) => c.source.topic.code).sort()
+const codes = (res: { json: () => any }): string[] => res.json().cards.map((c: any) => c.source.topic?.code).sort()
 
-t.test('absent prefetch is fetched from fhirServer: same advice as a full prefetch', async (t) => {
+await t.test('absent prefetch is fetched from fhirServer: same advice as a full prefetch', async (t) => {
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
-  const { app } = await testApp({ fetcher: client })
-  t.teardown(async () => { await app.close(); await client.close(); await fhir.close() })
+  const { app } = await testApp(t, { fetcher: client })
+  t.teardown(async () => { await client.close(); await fhir.close() })
   const full = await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, fhirServer: 'http://127.0.0.1:1/unused' } })
   const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
   delete body.prefetch
@@ -48,20 +48,20 @@ t.test('absent prefetch is fetched from fhirServer: same advice as a full prefet
   t.ok(fhir.requests.every((r) => r.headers.authorization === `Bearer ${TOKEN}` && r.headers.accept === 'application/fhir+json'))
 })
 
-t.test('a failing FHIR server never becomes a confident "criteria not met"', async (t) => {
+await t.test('a failing FHIR server never becomes a confident "criteria not met"', async (t) => {
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   fhir.routes.set('Observation', json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }, 500))
   fhir.routes.set('MedicationRequest', (res) => { res.writeHead(200); res.end('<html>not json') })
   const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
-  const { app } = await testApp({ fetcher: client })
-  t.teardown(async () => { await app.close(); await client.close(); await fhir.close() })
+  const { app } = await testApp(t, { fetcher: client })
+  t.teardown(async () => { await client.close(); await fhir.close() })
   const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
   delete body.prefetch.observations
   delete body.prefetch.medications
   const res = await app.inject({ method: 'POST', url: URL_, payload: body })
   t.equal(res.statusCode, 200)
-  const card = res.json().cards.find((c: any) => c.source.topic.code === 'DATA-UNAVAILABLE')
+  const card = res.json().cards.find((c: any) => c.source.topic?.code === 'DATA-UNAVAILABLE')
   t.ok(card, 'the data gap is said')
   t.match(card.summary, /Observation/)
   t.match(card.summary, /MedicationRequest/)
@@ -74,13 +74,13 @@ t.test('a failing FHIR server never becomes a confident "criteria not met"', asy
   t.ok(codes(partial).includes('DATA-UNAVAILABLE'), 'a failed next page leaves the key incomplete')
 })
 
-t.test('the required patient unobtainable → 412', async (t) => {
+await t.test('the required patient unobtainable → 412', async (t) => {
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   fhir.routes.set(`Patient/${String(ORDER_SELECT.context.patientId)}`, json({ resourceType: 'OperationOutcome', issue: [] }, 401))
   const client = createFhirClient({ timeoutMs: 2000, budgetMs: 5000 })
-  const { app } = await testApp({ fetcher: client })
-  t.teardown(async () => { await app.close(); await client.close(); await fhir.close() })
+  const { app } = await testApp(t, { fetcher: client })
+  t.teardown(async () => { await client.close(); await fhir.close() })
   const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
   delete body.prefetch.patient
   const res = await app.inject({ method: 'POST', url: URL_, payload: body })
@@ -90,7 +90,7 @@ t.test('the required patient unobtainable → 412', async (t) => {
   t.match(res.json().issue[0].diagnostics, /could not be fetched from fhirServer/)
 })
 
-t.test('buildApp creates the undici fetcher from the config; token and patient data stay out of the logs', async (t) => {
+await t.test('buildApp creates the undici fetcher from the config; token and patient data stay out of the logs', async (t) => {
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   const logs = new LogSink()
@@ -110,7 +110,7 @@ t.test('buildApp creates the undici fetcher from the config; token and patient d
   }
 })
 
-t.test('the default FHIR client reports every request to /metrics', async (t) => {
+await t.test('the default FHIR client reports every request to /metrics', async (t) => {
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   const { app } = await buildApp({ config: testConfig({ DATABASE_URL: 'sqlite::memory:', FHIR_TIMEOUT_MS: 2000, REQUEST_BUDGET_MS: 5000 }), catalog: bundledCatalog(), clock: () => NOW })
@@ -133,9 +133,9 @@ async function configuredApp (t: Test, config: Partial<Config>): Promise<Fastify
   return app
 }
 
-const unavailableSummary = (res: { json: () => any }): string | undefined => res.json().cards.find((c: any) => c.source.topic.code === 'DATA-UNAVAILABLE')?.summary
+const unavailableSummary = (res: { json: () => any }): string | undefined => res.json().cards.find((c: any) => c.source.topic?.code === 'DATA-UNAVAILABLE')?.summary
 
-t.test('paging follows the data: 12 Observations served 2 a page are all read, fetched or continued from a prefetch', async (t) => {
+await t.test('paging follows the data: 12 Observations served 2 a page are all read, fetched or continued from a prefetch', async (t) => {
   const fhir = await startMockFhirServer()
   t.teardown(async () => { await fhir.close() })
   const twelve = resourcesOf(ORDER_SELECT.prefetch.observations).slice(0, 12)
@@ -148,7 +148,11 @@ t.test('paging follows the data: 12 Observations served 2 a page are all read, f
   const app = await configuredApp(t, { FHIR_TIMEOUT_MS: 2000, REQUEST_BUDGET_MS: 5000 })
   const full = await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, prefetch: { ...ORDER_SELECT.prefetch, observations: searchset(twelve) } } })
 
-  const fetchedBody: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+  const fetchedBody: Record<string, any> = {
+    ...structuredClone(ORDER_SELECT),
+    fhirServer: fhir.base,
+    fhirAuthorization: AUTH
+  }
   delete fetchedBody.prefetch.observations
   const fetched = await app.inject({ method: 'POST', url: URL_, payload: fetchedBody })
   t.equal(fetched.statusCode, 200)
@@ -163,7 +167,7 @@ t.test('paging follows the data: 12 Observations served 2 a page are all read, f
   t.same(fhir.requests.map((r) => new URL(r.url, fhir.origin).searchParams.get('page')), ['2', '3', '4', '5', '6'])
 })
 
-t.test('paging past FHIR_MAX_RESOURCES_PER_KEY leaves the key unavailable', async (t) => {
+await t.test('paging past FHIR_MAX_RESOURCES_PER_KEY leaves the key unavailable', async (t) => {
   const fhir = await startMockFhirServer()
   t.teardown(async () => { await fhir.close() })
   const one = resourcesOf(ORDER_SELECT.prefetch.observations).slice(2, 3)
@@ -177,7 +181,7 @@ t.test('paging past FHIR_MAX_RESOURCES_PER_KEY leaves the key unavailable', asyn
   t.equal(fhir.requests.length, 1, 'nothing read past the cap')
 })
 
-t.test('a FHIR server stuck mid-body: the key is unavailable within the budget and the call still answers 200', async (t) => {
+await t.test('a FHIR server stuck mid-body: the key is unavailable within the budget and the call still answers 200', async (t) => {
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   fhir.routes.set('Observation', stallMidBody)
@@ -192,12 +196,16 @@ t.test('a FHIR server stuck mid-body: the key is unavailable within the budget a
   t.ok(performance.now() - started < 5000, 'answered long before FHIR_TIMEOUT_MS (generous bound)')
 })
 
-t.test('a huge FHIR response is cut at FHIR_MAX_RESPONSE_BYTES: the key is unavailable, the call answers', async (t) => {
+await t.test('a huge FHIR response is cut at FHIR_MAX_RESPONSE_BYTES: the key is unavailable, the call answers', async (t) => {
   const fhir = await startMockFhirServer()
   serveFixture(fhir)
   const sent = { bytes: 0 }
   fhir.routes.set('Observation', hugeBundle(50 * 1_048_576, sent))
-  const app = await configuredApp(t, { FHIR_TIMEOUT_MS: 5000, REQUEST_BUDGET_MS: 5000, FHIR_MAX_RESPONSE_BYTES: 1_048_576 })
+  const app = await configuredApp(t, {
+    FHIR_TIMEOUT_MS: 5000,
+    REQUEST_BUDGET_MS: 5000,
+    FHIR_MAX_RESPONSE_BYTES: 1_048_576
+  })
   t.teardown(async () => { await fhir.close() })
   const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
   delete body.prefetch.observations
@@ -207,7 +215,7 @@ t.test('a huge FHIR response is cut at FHIR_MAX_RESPONSE_BYTES: the key is unava
   t.ok(sent.bytes < 20 * 1_048_576, `the 50 MB body was not read to the end (${sent.bytes} bytes written)`)
 })
 
-t.test('link[next] to another path or origin is not followed: the token never leaves the fhirServer base', async (t) => {
+await t.test('link[next] to another path or origin is not followed: the token never leaves the fhirServer base', async (t) => {
   const fhir = await startMockFhirServer()
   const elsewhere = await startMockFhirServer()
   serveFixture(fhir)
@@ -217,7 +225,11 @@ t.test('link[next] to another path or origin is not followed: the token never le
   for (const next of [`${fhir.origin}/admin/Observation?page=2`, `${elsewhere.base}/Observation?page=2`]) {
     fhir.requests.length = 0
     fhir.routes.set('Observation', json(searchset(obs.slice(0, 5), next)))
-    const body: Record<string, any> = { ...structuredClone(ORDER_SELECT), fhirServer: fhir.base, fhirAuthorization: AUTH }
+    const body: Record<string, any> = {
+      ...structuredClone(ORDER_SELECT),
+      fhirServer: fhir.base,
+      fhirAuthorization: AUTH
+    }
     delete body.prefetch.observations
     const res = await app.inject({ method: 'POST', url: URL_, payload: body })
     t.equal(res.statusCode, 200)

@@ -53,7 +53,7 @@ function refusedWithoutRequest (t: Test, res: { statusCode: number, json: () => 
   t.equal(fhir.requests.length, 0, `${label}: the FHIR server received nothing`)
 }
 
-t.test('AUTH_MODE=jwt: only the base URLs listed for the caller\'s issuer', async (t) => {
+await t.test('AUTH_MODE=jwt: only the base URLs listed for the caller\'s issuer', async (t) => {
   const cds = await app(t, {
     AUTH_MODE: 'jwt',
     TRUSTED_ISSUERS: JSON.stringify({
@@ -95,7 +95,7 @@ t.test('AUTH_MODE=jwt: only the base URLs listed for the caller\'s issuer', asyn
   t.equal(noServer.statusCode, 200, 'a string-form issuer still calls with prefetch and no fhirServer')
 })
 
-t.test('AUTH_MODE=off with FHIR_SERVER_ALLOW: listed servers only', async (t) => {
+await t.test('AUTH_MODE=off with FHIR_SERVER_ALLOW: listed servers only', async (t) => {
   const cds = await app(t, { AUTH_MODE: 'off', FHIR_SERVER_ALLOW: `https://ehr.example.org/fhir/r4, ${fhir.base}/` })
   fhir.requests.length = 0
   const ok = await cds.inject({ method: 'POST', url: PATH, payload: body(fhir.base) })
@@ -109,7 +109,7 @@ t.test('AUTH_MODE=off with FHIR_SERVER_ALLOW: listed servers only', async (t) =>
   }
 })
 
-t.test('AUTH_MODE=off without FHIR_SERVER_ALLOW: any server, with a warning at start', async (t) => {
+await t.test('AUTH_MODE=off without FHIR_SERVER_ALLOW: any server, with a warning at start', async (t) => {
   const logs = new LogSink()
   const cds = await app(t, { AUTH_MODE: 'off' }, logs)
   t.match(logs.text, /FHIR_SERVER_ALLOW unset: a hook call may name any fhirServer/)
@@ -120,7 +120,7 @@ t.test('AUTH_MODE=off without FHIR_SERVER_ALLOW: any server, with a warning at s
   refusedWithoutRequest(t, await cds.inject({ method: 'POST', url: PATH, payload: body(fhir.base.replace('http://', 'http://u:p@')) }), 'credentials are refused in any mode')
 })
 
-t.test('a plain-http listed server is accepted but warned about at start', async (t) => {
+await t.test('a plain-http listed server is accepted but warned about at start', async (t) => {
   const logs = new LogSink()
   await app(t, { AUTH_MODE: 'jwt', TRUSTED_ISSUERS: JSON.stringify({ [bound.iss]: { jwks: bound.jwksUrl, fhirServers: [fhir.base] } }) }, logs)
   t.match(logs.text, /1 listed fhirServer base URL\(s\) use plain http/)

@@ -15,9 +15,8 @@ const preflight = (origin: string, url = URL_) => ({
   headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' }
 })
 
-t.test('CORS: allow-listed origins only', async (t) => {
-  const { app } = await testApp({ config: { CORS_ORIGINS: `${SANDBOX}, https://ehr.example.org/` } })
-  t.teardown(async () => { await app.close() })
+await t.test('CORS: allow-listed origins only', async (t) => {
+  const { app } = await testApp(t, { config: { CORS_ORIGINS: `${SANDBOX}, https://ehr.example.org/` } })
   const ok = await app.inject(preflight(SANDBOX))
   t.equal(ok.statusCode, 204)
   t.equal(ok.headers['access-control-allow-origin'], SANDBOX)
@@ -33,18 +32,16 @@ t.test('CORS: allow-listed origins only', async (t) => {
   t.equal(call.headers['access-control-allow-origin'], SANDBOX, 'the actual call carries the header too')
 })
 
-t.test('CORS: nothing open by default', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+await t.test('CORS: nothing open by default', async (t) => {
+  const { app } = await testApp(t)
   const res = await app.inject(preflight(SANDBOX))
   t.equal(res.headers['access-control-allow-origin'], undefined)
   const call = await app.inject({ method: 'GET', url: '/cds-services', headers: { origin: SANDBOX } })
   t.equal(call.headers['access-control-allow-origin'], undefined)
 })
 
-t.test('CORS preflight passes without a JWT when auth is on', async (t) => {
-  const { app } = await testApp({ config: { CORS_ORIGINS: SANDBOX, AUTH_MODE: 'jwt', TRUSTED_ISSUERS: '{"https://ehr.test":"http://127.0.0.1:1/jwks.json"}' } })
-  t.teardown(async () => { await app.close() })
+await t.test('CORS preflight passes without a JWT when auth is on', async (t) => {
+  const { app } = await testApp(t, { config: { CORS_ORIGINS: SANDBOX, AUTH_MODE: 'jwt', TRUSTED_ISSUERS: '{"https://ehr.test":"http://127.0.0.1:1/jwks.json"}' } })
   const res = await app.inject(preflight(SANDBOX))
   t.equal(res.statusCode, 204)
   t.equal(res.headers['access-control-allow-origin'], SANDBOX)
@@ -53,9 +50,8 @@ t.test('CORS preflight passes without a JWT when auth is on', async (t) => {
   t.equal(unauth.headers['access-control-allow-origin'], SANDBOX, 'the browser can read the 401')
 })
 
-t.test('secure headers', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+await t.test('secure headers', async (t) => {
+  const { app } = await testApp(t)
   const res = await app.inject({ method: 'GET', url: '/cds-services' })
   t.equal(res.headers['x-content-type-options'], 'nosniff')
   t.equal(res.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'")
@@ -76,21 +72,19 @@ t.test('secure headers', async (t) => {
   }
 })
 
-t.test('securityHeaders: a helmet option error stops the start', async (t) => {
+await t.test('securityHeaders: a helmet option error stops the start', async (t) => {
   t.throws(() => securityHeaders({ contentSecurityPolicy: { directives: { defaultSrc: ['none'] } } }), /helmet|none/)
 })
 
-t.test('413: body over BODY_LIMIT_BYTES', async (t) => {
-  const { app } = await testApp({ config: { BODY_LIMIT_BYTES: 4096 } })
-  t.teardown(async () => { await app.close() })
+await t.test('413: body over BODY_LIMIT_BYTES', async (t) => {
+  const { app } = await testApp(t, { config: { BODY_LIMIT_BYTES: 4096 } })
   const res = await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, extension: { pad: 'x'.repeat(5000) } } })
   t.equal(res.statusCode, 413)
   t.equal(res.json().issue[0].code, 'too-costly')
 })
 
-t.test('400: JSON nested deeper than 64 levels, located', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+await t.test('400: JSON nested deeper than 64 levels, located', async (t) => {
+  const { app } = await testApp(t)
   let deep: Record<string, unknown> = {}
   const root = deep
   for (let i = 0; i < 200; i++) { const next = {}; deep.a = next; deep = next }
@@ -107,9 +101,8 @@ t.test('400: JSON nested deeper than 64 levels, located', async (t) => {
   t.equal((await app.inject({ method: 'POST', url: URL_, payload: { ...ORDER_SELECT, extension: ok } })).statusCode, 200, '50 levels are fine')
 })
 
-t.test('400: more than 10,000 entries in a prefetch Bundle or draftOrders', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+await t.test('400: more than 10,000 entries in a prefetch Bundle or draftOrders', async (t) => {
+  const { app } = await testApp(t)
   const many = Array.from({ length: 10_001 }, (_, i) => ({ resource: { resourceType: 'Observation', id: `o${i}`, status: 'final', code: {} } }))
   const body = structuredClone(ORDER_SELECT)
   body.prefetch.observations = { resourceType: 'Bundle', type: 'searchset', entry: many }
@@ -123,9 +116,8 @@ t.test('400: more than 10,000 entries in a prefetch Bundle or draftOrders', asyn
   t.same(res2.json().issue[0].expression, ['context.draftOrders.entry'])
 })
 
-t.test('429 per client address when auth is off', async (t) => {
-  const { app } = await testApp({ config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 3 } })
-  t.teardown(async () => { await app.close() })
+await t.test('429 per client address when auth is off', async (t) => {
+  const { app } = await testApp(t, { config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 3 } })
   for (let i = 0; i < 3; i++) t.equal((await app.inject({ method: 'GET', url: '/cds-services' })).statusCode, 200)
   const res = await app.inject({ method: 'GET', url: '/cds-services' })
   t.equal(res.statusCode, 429)
@@ -137,20 +129,24 @@ t.test('429 per client address when auth is off', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'probes are never rate limited')
 })
 
-t.test('503 with Retry-After when overloaded', async (t) => {
-  const { app } = await buildApp({ config: testConfig(), catalog: bundledCatalog(), clock: () => NOW, overloadCheck: async () => false })
+await t.test('503 with Retry-After when overloaded', async (t) => {
+  const { app } = await buildApp({
+    config: testConfig(),
+    catalog: bundledCatalog(),
+    clock: () => NOW,
+    overloadCheck: async () => false
+  })
   t.teardown(async () => { await app.close() })
   const res = await app.inject({ method: 'POST', url: URL_, payload: ORDER_SELECT })
   t.equal(res.statusCode, 503)
   t.equal(res.headers['retry-after'], '5')
   t.equal(res.json().resourceType, 'OperationOutcome')
   t.equal(res.json().issue[0].code, 'transient')
-  const { app: calm } = await testApp({ config: { OVERLOAD_MAX_DELAY_MS: 400 } })
-  t.teardown(async () => { await calm.close() })
+  const { app: calm } = await testApp(t, { config: { OVERLOAD_MAX_DELAY_MS: 400 } })
   t.equal(calm.isUnderPressure(), false, 'with the production threshold the app is not shedding at rest')
 })
 
-t.test('config: TRUSTED_ISSUERS and PUBLIC_BASE_URL are validated at load', async (t) => {
+await t.test('config: TRUSTED_ISSUERS and PUBLIC_BASE_URL are validated at load', async (t) => {
   t.throws(() => loadConfig({ TRUSTED_ISSUERS: '{not json' }), /not valid JSON/)
   t.ok((() => { try { loadConfig({ TRUSTED_ISSUERS: '{not json' }) } catch (err) { return err instanceof ConfigError } return false })(), 'a ConfigError')
   t.throws(() => loadConfig({ TRUSTED_ISSUERS: '["x"]' }), /JSON object/)

@@ -16,13 +16,13 @@ function emptyMembers (value: unknown, path = ''): string[] {
   return []
 }
 
-t.test('order-select with a full prefetch answers spec-shaped cards', async (t) => {
-  const { app } = await testApp()
+await t.test('order-select with a full prefetch answers spec-shaped cards', async (t) => {
+  const { app } = await testApp(t)
   const res = await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', payload: ORDER_SELECT })
   t.equal(res.statusCode, 200)
   const { cards } = res.json() as { cards: Array<Record<string, any>> }
   t.ok(cards.length > 0, 'cards were returned')
-  const rules = cards.map((c) => c.source.topic.code)
+  const rules = cards.map((c) => c.source.topic?.code)
   t.ok(rules.includes('SAFE-01'), 'apixaban is flagged')
   t.notOk(rules.includes('SUIT-01'), 'a pain score 3 days ago is a baseline')
   t.notOk(rules.includes('DATA-UNAVAILABLE'), 'all data was supplied')
@@ -43,8 +43,8 @@ t.test('order-select with a full prefetch answers spec-shaped cards', async (t) 
   t.same((again.json() as { cards: Array<Record<string, any>> }).cards.map((c) => c.extension), cards.map((c) => c.extension), 'deterministic')
 })
 
-t.test('tolerant of what real EHRs send', async (t) => {
-  const { app } = await testApp()
+await t.test('tolerant of what real EHRs send', async (t) => {
+  const { app } = await testApp(t)
   const body = structuredClone(ORDER_SELECT)
   body.context.patientId = `Patient/${String(body.context.patientId)}`
   delete body.context.draftOrders.type
@@ -55,8 +55,8 @@ t.test('tolerant of what real EHRs send', async (t) => {
   t.ok((res.json() as { cards: unknown[] }).cards.length > 0, 'same advice')
 })
 
-t.test('prefetch states', async (t) => {
-  const { app } = await testApp()
+await t.test('prefetch states', async (t) => {
+  const { app } = await testApp(t)
   const post = async (mutate: (b: Record<string, any>) => void, url = '/cds-services/facet-pt-order-select', base = ORDER_SELECT) => {
     const body = structuredClone(base)
     mutate(body)
@@ -72,25 +72,25 @@ t.test('prefetch states', async (t) => {
 
   const nulls = await post((b) => { b.prefetch.procedures = null; b.prefetch.medications = null })
   t.equal(nulls.statusCode, 200, 'null = queried, nothing found')
-  t.notOk(nulls.json().cards.some((c: any) => c.source.topic.code === 'DATA-UNAVAILABLE'), 'null is not "unavailable"')
+  t.notOk(nulls.json().cards.some((c: any) => c.source.topic?.code === 'DATA-UNAVAILABLE'), 'null is not "unavailable"')
 
   const outcome = await post((b) => { b.prefetch.observations = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout' }] } })
   t.equal(outcome.statusCode, 200)
-  const codes = outcome.json().cards.map((c: any) => c.source.topic.code)
+  const codes = outcome.json().cards.map((c: any) => c.source.topic?.code)
   t.ok(codes.includes('DATA-UNAVAILABLE'), 'an EHR error is said, not hidden')
   t.notOk(codes.includes('SUIT-01'), 'no confident "no pain score" card when observations were unavailable')
 
   const optionalAbsent = await post((b) => { delete b.prefetch.observations; delete b.fhirServer })
   t.equal(optionalAbsent.statusCode, 200, 'an optional key absent → still answers')
-  t.ok(optionalAbsent.json().cards.some((c: any) => c.source.topic.code === 'DATA-UNAVAILABLE'))
+  t.ok(optionalAbsent.json().cards.some((c: any) => c.source.topic?.code === 'DATA-UNAVAILABLE'))
 
   const single = await post((b) => { b.prefetch.medications = b.prefetch.medications.entry[1].resource })
   t.equal(single.statusCode, 200, 'a bare resource as a prefetch value')
 
   const other = await post((b) => { b.prefetch.medications.entry[1].resource.subject = { reference: 'Patient/someone-else' } })
-  t.notOk(other.json().cards.some((c: any) => c.source.topic.code === 'SAFE-01'), "another patient's anticoagulant is ignored")
+  t.notOk(other.json().cards.some((c: any) => c.source.topic?.code === 'SAFE-01'), "another patient's anticoagulant is ignored")
 
   const pv = await post(() => {}, '/cds-services/facet-pt-patient-view', PATIENT_VIEW)
   t.equal(pv.statusCode, 200)
-  t.ok(pv.json().cards.some((c: any) => c.source.topic.code === 'PT-02'), 'patient-view: RFA 30 days ago with no PT → PT-02')
+  t.ok(pv.json().cards.some((c: any) => c.source.topic?.code === 'PT-02'), 'patient-view: RFA 30 days ago with no PT → PT-02')
 })

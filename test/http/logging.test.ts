@@ -4,9 +4,9 @@ import { FIXTURES, LogSink, testApp } from '../helper.js'
 
 const BODY = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
 
-t.test('one log line per call, with no PHI, tokens or prefetch', async (t) => {
+await t.test('one log line per call, with no PHI, tokens or prefetch', async (t) => {
   const logs = new LogSink()
-  const { app } = await testApp({ logs })
+  const { app } = await testApp(t, { logs })
   const body = structuredClone(BODY)
   body.fhirAuthorization = { access_token: 'fhir-token-SECRET-123', token_type: 'Bearer', expires_in: 30, scope: 'patient/*.read', subject: 'svc' }
   const res = await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', headers: { authorization: 'Bearer jwt-SECRET-456' }, payload: body })

@@ -12,8 +12,8 @@ const value = (text: string, series: string): number | undefined => {
   return line === undefined ? undefined : Number(line.slice(series.length + 1))
 }
 
-t.test('GET /metrics: hook latency, cards, prefetch, feedback, store', async (t) => {
-  const { app } = await testApp()
+await t.test('GET /metrics: hook latency, cards, prefetch, feedback, store', async (t) => {
+  const { app } = await testApp(t)
   const body = structuredClone(ORDER_SELECT)
   body.prefetch.procedures = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] }
   delete body.prefetch.appointments
@@ -21,7 +21,7 @@ t.test('GET /metrics: hook latency, cards, prefetch, feedback, store', async (t)
   delete body.fhirServer
   const hook = await app.inject({ method: 'POST', url: URL_, payload: body })
   t.equal(hook.statusCode, 200)
-  const card = (hook.json() as { cards: Array<Record<string, any>> }).cards.find((c) => c.source.topic.code !== 'DATA-UNAVAILABLE')
+  const card = (hook.json() as { cards: Array<Record<string, any>> }).cards.find((c) => c.source.topic?.code !== 'DATA-UNAVAILABLE')
   await app.inject({ method: 'POST', url: '/cds-services/nope', payload: ORDER_SELECT })
   await app.inject({ method: 'POST', url: `${URL_}/feedback`, payload: { feedback: [{ card: card?.uuid, outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }, { card: 'x', outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:00:00Z' }] } })
   await app.inject({ method: 'GET', url: '/feedback/summary' })
@@ -46,20 +46,20 @@ t.test('GET /metrics: hook latency, cards, prefetch, feedback, store', async (t)
   t.notOk(text.includes(String(ORDER_SELECT.context.patientId)), 'no patient data in metrics')
 })
 
-t.test('each app has its own registry', async (t) => {
-  const a = await testApp()
-  const b = await testApp()
+await t.test('each app has its own registry', async (t) => {
+  const a = await testApp(t)
+  const b = await testApp(t)
   await a.app.inject({ method: 'POST', url: URL_, payload: ORDER_SELECT })
   const textB = (await b.app.inject({ method: 'GET', url: '/metrics' })).body
   t.equal(value(textB, 'cds_hook_request_duration_seconds_count{service="facet-pt-order-select",status="200"}'), undefined, 'b saw no calls')
 })
 
-t.test('FHIR fallback: the injected fetcher is timed; the FHIR client API counts requests', async (t) => {
+await t.test('FHIR fallback: the injected fetcher is timed; the FHIR client API counts requests', async (t) => {
   const fetcher: FhirFetcher = {
     fetch: async ({ queries }) => new Map(queries.map((q) => [q.key, q.key === 'appointments' ? new Error('timeout') : { resourceType: 'Bundle', type: 'searchset', entry: [] }]))
   }
   const metrics = new Metrics({ defaultMetrics: false })
-  const { app } = await testApp({ fetcher, metrics })
+  const { app } = await testApp(t, { fetcher, metrics })
   const body = structuredClone(ORDER_SELECT)
   delete body.prefetch.appointments
   delete body.prefetch.medicationStatements

@@ -19,9 +19,8 @@ const jwtConfig = (databaseUrl: string) => ({
 
 async function twoInstances (t: Test, databaseUrl: string): Promise<void> {
   const logs = new LogSink()
-  const { app: a } = await testApp({ config: jwtConfig(databaseUrl) })
-  const { app: b } = await testApp({ config: jwtConfig(databaseUrl), logs })
-  t.teardown(async () => { await a.close(); await b.close() })
+  const { app: a } = await testApp(t, { config: jwtConfig(databaseUrl) })
+  const { app: b } = await testApp(t, { config: jwtConfig(databaseUrl), logs })
   const discovery = async (app: typeof a, token: string) => (await app.inject({ method: 'GET', url: '/cds-services', headers: { authorization: `Bearer ${token}` } })).statusCode
 
   const token = await signToken(issuer, NOW)
@@ -39,15 +38,15 @@ async function twoInstances (t: Test, databaseUrl: string): Promise<void> {
   t.same(both.sort(), [200, 401], 'the same token on both at once: exactly one is accepted')
 }
 
-t.test('two instances on one SQLite file share the replay cache', async (t) => {
+await t.test('two instances on one SQLite file share the replay cache', async (t) => {
   await twoInstances(t, `sqlite:${join(tempDir(t), 'cds.db')}`)
 })
 
 if (TEST_POSTGRES_URL === undefined) {
-  t.test('two instances on one PostgreSQL', { skip: 'SKIPPED: TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL and sets it)' }, () => {})
+  await t.test('two instances on one PostgreSQL', { skip: 'SKIPPED: TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL and sets it)' }, () => {})
 } else {
   const url = TEST_POSTGRES_URL
-  t.test('two instances on one PostgreSQL share the replay cache', async (t) => {
+  await t.test('two instances on one PostgreSQL share the replay cache', async (t) => {
     const schema = `t_jti_${process.pid}_${Date.now()}`
     const admin = new pg.Client({ connectionString: url })
     await admin.connect()
@@ -57,10 +56,9 @@ if (TEST_POSTGRES_URL === undefined) {
   })
 }
 
-t.test('the store cannot answer the replay check: 503 OperationOutcome with Retry-After (fail closed)', async (t) => {
+await t.test('the store cannot answer the replay check: 503 OperationOutcome with Retry-After (fail closed)', async (t) => {
   const logs = new LogSink()
-  const { app, store } = await testApp({ config: jwtConfig('sqlite::memory:'), logs })
-  t.teardown(async () => { await app.close() })
+  const { app, store } = await testApp(t, { config: jwtConfig('sqlite::memory:'), logs })
   const real = store.rememberJti
   let down = true
   ;(store as { rememberJti: Store['rememberJti'] }).rememberJti = async (...args) => {
@@ -80,9 +78,8 @@ t.test('the store cannot answer the replay check: 503 OperationOutcome with Retr
   t.equal((await app.inject({ method: 'GET', url: '/cds-services', headers: { authorization: `Bearer ${token}` } })).statusCode, 401, 'and only once')
 })
 
-t.test('a jti with a NUL character is refused (it could not be stored)', async (t) => {
-  const { app } = await testApp({ config: jwtConfig('sqlite::memory:') })
-  t.teardown(async () => { await app.close() })
+await t.test('a jti with a NUL character is refused (it could not be stored)', async (t) => {
+  const { app } = await testApp(t, { config: jwtConfig('sqlite::memory:') })
   const token = await signToken(issuer, NOW, { jti: 'a\u0000b' })
   t.equal((await app.inject({ method: 'GET', url: '/cds-services', headers: { authorization: `Bearer ${token}` } })).statusCode, 401)
 })

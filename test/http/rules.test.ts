@@ -19,9 +19,8 @@ function rulesCopy (t: { teardown: (fn: () => void) => void }): string {
   return dir
 }
 
-t.test('GET /rules lists the catalog in force with parameter values of the profile', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+await t.test('GET /rules lists the catalog in force with parameter values of the profile', async (t) => {
+  const { app } = await testApp(t)
   const body = (await app.inject({ method: 'GET', url: '/rules' })).json()
   const catalog = bundledCatalog()
   t.equal(body.catalog.hash, catalog.hash)
@@ -38,8 +37,7 @@ t.test('GET /rules lists the catalog in force with parameter values of the profi
   const content = structuredClone(catalog.content)
   const lookback = content.parameters.parameters.PAIN_SCORE_LOOKBACK_DAYS as NonNullable<typeof param>
   lookback.profiles = { ...lookback.profiles, consensus_2020: 45 }
-  const { app: app2 } = await testApp({ catalog: compileCatalog(content, 'per-profile', NOW) })
-  t.teardown(async () => { await app2.close() })
+  const { app: app2 } = await testApp(t, { catalog: compileCatalog(content, 'per-profile', NOW) })
   const valueIn = async (profile: string): Promise<unknown> => (await app2.inject({ method: 'GET', url: `/rules?profile=${profile}` })).json()
     .rules.find((r: any) => r.id === 'SUIT-01').parameters.PAIN_SCORE_LOOKBACK_DAYS.value
   t.equal(await valueIn('consensus_2020'), 45)
@@ -49,9 +47,8 @@ t.test('GET /rules lists the catalog in force with parameter values of the profi
   t.same(bad.json().issue[0].expression, ['profile'])
 })
 
-t.test('POST /rules/validate', async (t) => {
-  const { app } = await testApp()
-  t.teardown(async () => { await app.close() })
+await t.test('POST /rules/validate', async (t) => {
+  const { app } = await testApp(t)
   const validate = async (body: unknown): Promise<{ status: number, body: any }> => {
     const res = await app.inject({ method: 'POST', url: '/rules/validate', payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
     return { status: res.statusCode, body: res.json() }
@@ -87,7 +84,13 @@ t.test('POST /rules/validate', async (t) => {
   t.match(failing.body.problems, [{ file: 'suitability/SUIT-01.cases.json', pointer: '/cases/0', message: /fails: expected no SUIT-01 card/ }])
 
   const c = bundledCatalog().content
-  const whole = { services: c.services, parameters: c.parameters, valueSets: c.valueSets, facts: c.facts, rules: c.rules.map((r) => ({ rule: r.rule, cases: r.cases })) }
+  const whole = {
+    services: c.services,
+    parameters: c.parameters,
+    valueSets: c.valueSets,
+    facts: c.facts,
+    rules: c.rules.map((r) => ({ rule: r.rule, cases: r.cases }))
+  }
   const catalog = await validate(whole)
   t.match(catalog.body, { valid: true, kind: 'catalog', problems: [] })
   t.equal(catalog.body.rules.length, c.rules.length)
@@ -105,10 +108,9 @@ t.test('POST /rules/validate', async (t) => {
   }
 })
 
-t.test('POST /rules/reload swaps only when everything passes', async (t) => {
+await t.test('POST /rules/reload swaps only when everything passes', async (t) => {
   const dir = rulesCopy(t)
-  const { app, catalogs } = await testApp({ config: { RULES_DIR: dir } })
-  t.teardown(async () => { await app.close() })
+  const { app, catalogs } = await testApp(t, { config: { RULES_DIR: dir } })
   const reload = async (): Promise<{ status: number, body: any }> => {
     const res = await app.inject({ method: 'POST', url: '/rules/reload' })
     return { status: res.statusCode, body: res.json() }
@@ -157,14 +159,12 @@ t.test('POST /rules/reload swaps only when everything passes', async (t) => {
 
 const JWT_ISSUERS = JSON.stringify({ 'https://ehr.example': 'https://ehr.example/.well-known/jwks.json' })
 
-t.test('reload is protected under AUTH_MODE=jwt', async (t) => {
-  const disabled = await testApp({ config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: '', TRUSTED_ISSUERS: JWT_ISSUERS } })
-  t.teardown(async () => { await disabled.app.close() })
+await t.test('reload is protected under AUTH_MODE=jwt', async (t) => {
+  const disabled = await testApp(t, { config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: '', TRUSTED_ISSUERS: JWT_ISSUERS } })
   const off = await disabled.app.inject({ method: 'POST', url: '/rules/reload', headers: { authorization: 'Bearer ' } })
   t.equal(off.statusCode, 403)
   t.match(off.json().issue[0].diagnostics, /disabled/)
-  const guarded = await testApp({ config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: 's3cret-admin-token', TRUSTED_ISSUERS: JWT_ISSUERS } })
-  t.teardown(async () => { await guarded.app.close() })
+  const guarded = await testApp(t, { config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: 's3cret-admin-token', TRUSTED_ISSUERS: JWT_ISSUERS } })
   for (const authorization of [undefined, 'Bearer wrong', 'Basic s3cret-admin-token', 'Bearer s3cret-admin-token-and-more']) {
     const res = await guarded.app.inject({ method: 'POST', url: '/rules/reload', headers: authorization === undefined ? {} : { authorization } })
     t.equal(res.statusCode, 401, `${String(authorization)} → 401`)
@@ -172,14 +172,12 @@ t.test('reload is protected under AUTH_MODE=jwt', async (t) => {
   }
   const res = await guarded.app.inject({ method: 'POST', url: '/rules/reload', headers: { authorization: 'Bearer s3cret-admin-token' } })
   t.equal(res.statusCode, 200)
-  const open = await testApp({ config: { AUTH_MODE: 'off', ADMIN_TOKEN: '' } })
-  t.teardown(async () => { await open.app.close() })
+  const open = await testApp(t, { config: { AUTH_MODE: 'off', ADMIN_TOKEN: '' } })
   t.equal((await open.app.inject({ method: 'POST', url: '/rules/reload' })).statusCode, 200, 'AUTH_MODE=off: open for local use')
 })
 
-t.test('validate: admin only with jwt, body and case caps, off the event loop', async (t) => {
-  const guarded = await testApp({ config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: 's3cret-admin-token', TRUSTED_ISSUERS: JWT_ISSUERS } })
-  t.teardown(async () => { await guarded.app.close() })
+await t.test('validate: admin only with jwt, body and case caps, off the event loop', async (t) => {
+  const guarded = await testApp(t, { config: { AUTH_MODE: 'jwt', ADMIN_TOKEN: 's3cret-admin-token', TRUSTED_ISSUERS: JWT_ISSUERS } })
   const post = async (app: typeof guarded.app, payload: unknown, authorization?: string) => await app.inject({
     method: 'POST', url: '/rules/validate', payload: JSON.stringify(payload), headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) }
   })
@@ -188,8 +186,7 @@ t.test('validate: admin only with jwt, body and case caps, off the event loop', 
   t.equal(admin.statusCode, 200)
   t.equal(admin.json().valid, true)
 
-  const { app } = await testApp({ config: { VALIDATE_BODY_LIMIT_BYTES: 200_000, VALIDATE_MAX_CASES: 50 } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { config: { VALIDATE_BODY_LIMIT_BYTES: 200_000, VALIDATE_MAX_CASES: 50 } })
   const huge = await post(app, { rule: { ...SUIT01, description: 'x'.repeat(250_000) }, cases: SUIT01_CASES })
   t.equal(huge.statusCode, 413, 'over VALIDATE_BODY_LIMIT_BYTES')
   t.equal(huge.json().resourceType, 'OperationOutcome')
@@ -198,7 +195,10 @@ t.test('validate: admin only with jwt, body and case caps, off the event loop', 
   t.equal(tooMany.statusCode, 422, 'over VALIDATE_MAX_CASES')
   t.same(tooMany.json().issue[0].expression, ['cases'])
   t.match(tooMany.json().issue[0].diagnostics, /51 cases here; 51 in all exceeds VALIDATE_MAX_CASES = 50/)
-  const whole = { rules: [{ rule: SUIT01, cases: SUIT01_CASES.cases.slice(0, 2) }, { rule: SUIT01, cases: many.cases.cases }], parameters: {} }
+  const whole = {
+    rules: [{ rule: SUIT01, cases: SUIT01_CASES.cases.slice(0, 2) }, { rule: SUIT01, cases: many.cases.cases }],
+    parameters: {}
+  }
   t.same((await post(app, whole)).json().issue.map((i: any) => i.expression[0]), ['rules[0].cases', 'rules[1].cases'], 'located per posted rule')
 
   // A validation running in the worker does not hold up hook calls on the main thread.
@@ -211,7 +211,7 @@ t.test('validate: admin only with jwt, body and case caps, off the event loop', 
   t.equal(report.cases.passed, 50, 'and the validation completes with all its cases')
 })
 
-t.test('a call in flight finishes on the catalog it started with', async (t) => {
+await t.test('a call in flight finishes on the catalog it started with', async (t) => {
   const request = readJson(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`)
   const medications = request.prefetch.medications
   delete request.prefetch.medications
@@ -219,7 +219,7 @@ t.test('a call in flight finishes on the catalog it started with', async (t) => 
   const allOff = compileCatalog({ ...catalog.content, rules: catalog.content.rules.map((rc) => ({ ...rc, rule: { ...rc.rule, enabled: false } })) }, 'all-off', NOW)
   let swapped = false
   const holder: { swap?: () => void } = {}
-  const { app, catalogs } = await testApp({
+  const { app, catalogs } = await testApp(t, {
     fetcher: {
       fetch: async ({ queries }) => {
         holder.swap?.() // the reload lands while this call waits for the FHIR server
@@ -228,7 +228,6 @@ t.test('a call in flight finishes on the catalog it started with', async (t) => 
       }
     }
   })
-  t.teardown(async () => { await app.close() })
   holder.swap = () => { catalogs.swap(allOff) }
   const res = await app.inject({ method: 'POST', url: '/cds-services/facet-pt-order-select', payload: request })
   t.ok(swapped, 'the swap happened mid-call')
@@ -239,15 +238,19 @@ t.test('a call in flight finishes on the catalog it started with', async (t) => 
   t.same(after.json().cards, [], 'the next call runs on the new catalog')
 })
 
-t.test('RULES_WATCH reloads after a file changes', async (t) => {
+await t.test('RULES_WATCH reloads after a file changes', async (t) => {
   const dir = rulesCopy(t)
-  const { app, catalogs } = await testApp({ config: { RULES_DIR: dir, RULES_WATCH: true }, catalog: loadCatalog(dir, NOW) })
-  t.teardown(async () => { await app.close() })
+  const { catalogs } = await testApp(t, {
+    config: { RULES_DIR: dir, RULES_WATCH: true },
+    catalog: loadCatalog(dir, NOW)
+  })
   const before = catalogs.current().hash
   const file = join(dir, 'safety/SAFE-02.rule.json')
   writeFileSync(file, readFileSync(file, 'utf8').replace(/"version": "[^"]+"/, '"version": "9.9.9"'))
   // Wait for the debounced reload (event-driven; bounded so a broken watcher fails rather than hangs).
-  for (let i = 0; i < 100 && catalogs.current().hash === before; i++) await new Promise((resolve) => setTimeout(resolve, 100))
+  for (let i = 0; i < 100 && catalogs.current().hash === before; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
   t.not(catalogs.current().hash, before, 'the watcher swapped the new catalog in')
   t.equal(catalogs.current().content.rules.find((r) => r.rule.id === 'SAFE-02')?.rule.version, '9.9.9')
 })

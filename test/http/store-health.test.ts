@@ -39,11 +39,10 @@ async function switchableStore (): Promise<Store & { broken: boolean }> {
   return s
 }
 
-t.test('a store that cannot commit: feedback 503 with Retry-After, /readyz 503; 200 again once it can', async (t) => {
+await t.test('a store that cannot commit: feedback 503 with Retry-After, /readyz 503; 200 again once it can', async (t) => {
   const store = await switchableStore()
   t.teardown(async () => { await store.close() })
-  const { app } = await testApp({ store, config: { STORE_PROBE_INTERVAL_MS: 0 } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { store, config: { STORE_PROBE_INTERVAL_MS: 0 } })
   t.equal((await post(app)).statusCode, 200)
   const up = await ready(app)
   t.equal(up.statusCode, 200)
@@ -65,13 +64,12 @@ t.test('a store that cannot commit: feedback 503 with Retry-After, /readyz 503; 
   t.match((await app.inject({ method: 'GET', url: '/metrics' })).body, /cds_store_writable 1/)
 })
 
-t.test('/readyz probes at most once per STORE_PROBE_INTERVAL_MS', async (t) => {
+await t.test('/readyz probes at most once per STORE_PROBE_INTERVAL_MS', async (t) => {
   const store = await switchableStore()
   t.teardown(async () => { await store.close() })
   let probes = 0
   const counting = { ...store, probe: async () => { probes++; await store.probe() } }
-  const { app } = await testApp({ store: counting, config: { STORE_PROBE_INTERVAL_MS: 3_600_000 } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { store: counting, config: { STORE_PROBE_INTERVAL_MS: 3_600_000 } })
   await Promise.all(Array.from({ length: 20 }, async () => await ready(app)))
   t.equal(probes, 1, 'twenty /readyz calls, one probe')
 })
@@ -88,12 +86,14 @@ function canMakeImmutable (dir: string): boolean {
   }
 }
 
-t.test('SQLite files made immutable under the running service, then writable again', async (t) => {
+await t.test('SQLite files made immutable under the running service, then writable again', async (t) => {
   const dir = tempDir(t)
-  if (!canMakeImmutable(dir)) { t.skip('chattr +i is not available here (needs root and ext2/3/4); the switchable-store test covers the HTTP side'); return }
+  if (!canMakeImmutable(dir)) {
+    t.plan(0, 'chattr +i is not available here (needs root and ext2/3/4); the switchable-store test covers the HTTP side')
+    return
+  }
   const file = join(dir, 'cds.db')
-  const { app, store } = await testApp({ config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
-  t.teardown(async () => { await app.close() })
+  const { app, store } = await testApp(t, { config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
   t.equal((await post(app)).statusCode, 200)
   const files = [file, `${file}-wal`].filter((f) => existsSync(f))
   execFileSync('chattr', ['+i', ...files])
@@ -106,10 +106,9 @@ t.test('SQLite files made immutable under the running service, then writable aga
   t.equal((await store.feedback()).length, 2)
 })
 
-t.test('SQLite file deleted under the running service: /readyz 503, then the path is reopened', async (t) => {
+await t.test('SQLite file deleted under the running service: /readyz 503, then the path is reopened', async (t) => {
   const file = join(tempDir(t), 'cds.db')
-  const { app } = await testApp({ config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
   t.equal((await post(app)).statusCode, 200)
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true })
   const down = await ready(app)
@@ -122,11 +121,10 @@ t.test('SQLite file deleted under the running service: /readyz 503, then the pat
   t.equal((await reopened.feedback()).length, 1, 'feedback acknowledged after the reopen is in the file at the path')
 })
 
-t.test('SQLite directory deleted under the running service: 503 until it is back', async (t) => {
+await t.test('SQLite directory deleted under the running service: 503 until it is back', async (t) => {
   const dir = join(tempDir(t), 'data')
   const file = join(dir, 'cds.db')
-  const { app } = await testApp({ config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { config: { DATABASE_URL: `sqlite:${file}`, STORE_PROBE_INTERVAL_MS: 0 } })
   rmSync(dir, { recursive: true, force: true })
   expect503(t, await post(app), 'feedback into a deleted file is refused, not acknowledged')
   t.equal((await ready(app)).statusCode, 503)
@@ -139,7 +137,10 @@ t.test('SQLite directory deleted under the running service: 503 until it is back
 })
 
 /** A loopback TCP proxy to PostgreSQL that the test can stop (every connection cut, port closed) and restart. */
-function tcpProxy (host: string, port: number): { start: (listen?: number) => Promise<number>, stop: () => Promise<void> } {
+function tcpProxy (host: string, port: number): {
+  start: (listen?: number) => Promise<number>
+  stop: () => Promise<void>
+} {
   const sockets = new Set<Socket>()
   let server: Server | undefined
   return {
@@ -161,10 +162,10 @@ function tcpProxy (host: string, port: number): { start: (listen?: number) => Pr
 }
 
 if (TEST_POSTGRES_URL === undefined) {
-  t.test('PostgreSQL stopped under the running service', { skip: 'SKIPPED: TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL and sets it)' }, () => {})
+  await t.test('PostgreSQL stopped under the running service', { skip: 'SKIPPED: TEST_POSTGRES_URL is not set (.ci/run starts a PostgreSQL and sets it)' }, () => {})
 } else {
   const url = TEST_POSTGRES_URL
-  t.test('PostgreSQL stopped under the running service: feedback and /readyz 503, then 200 once it is back', async (t) => {
+  await t.test('PostgreSQL stopped under the running service: feedback and /readyz 503, then 200 once it is back', async (t) => {
     const schema = `t_down_${process.pid}_${Date.now()}`
     const admin = new pg.Client({ connectionString: url })
     await admin.connect()
@@ -178,8 +179,7 @@ if (TEST_POSTGRES_URL === undefined) {
     via.hostname = '127.0.0.1'
     via.port = String(port)
     const scoped = `${via.toString()}${via.search === '' ? '?' : '&'}options=${encodeURIComponent(`-c search_path=${schema}`)}`
-    const { app, store, queue } = await testApp({ config: { DATABASE_URL: scoped, STORE_PROBE_INTERVAL_MS: 0 } })
-    t.teardown(async () => { await app.close() })
+    const { app, store, queue } = await testApp(t, { config: { DATABASE_URL: scoped, STORE_PROBE_INTERVAL_MS: 0 } })
     t.equal((await post(app)).statusCode, 200)
     t.equal((await ready(app)).statusCode, 200)
 

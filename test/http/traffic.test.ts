@@ -15,7 +15,7 @@ import { FIXTURES, LogSink, NOW, OFFLINE_FETCHER, bundledCatalog, testApp } from
 const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
 const HOOK = '/cds-services/facet-pt-order-select'
 
-t.test('token bucket: burst, then the sustained rate', async (t) => {
+await t.test('token bucket: burst, then the sustained rate', async (t) => {
   let now = 0
   const b = new TokenBuckets({ perSecond: 10, burst: 3, now: () => now })
   for (let i = 0; i < 3; i++) t.ok(b.take('a').current <= 3, `burst call ${i + 1} allowed`)
@@ -30,7 +30,7 @@ t.test('token bucket: burst, then the sustained rate', async (t) => {
   t.equal(b.peek('a').current, 0, 'refill stops at the burst size')
 })
 
-t.test('the defaults let one EHR at 60 calls/s sustained get every answer', async (t) => {
+await t.test('the defaults let one EHR at 60 calls/s sustained get every answer', async (t) => {
   const jwt = rateLimitOf(loadConfig({ AUTH_MODE: 'jwt', TRUSTED_ISSUERS: '{"https://ehr.example.org":"https://ehr.example.org/jwks"}' }))
   let now = 0
   const b = new TokenBuckets({ ...jwt, now: () => now })
@@ -45,7 +45,7 @@ t.test('the defaults let one EHR at 60 calls/s sustained get every answer', asyn
   t.same(rateLimitOf(loadConfig({ RATE_LIMIT_PER_SECOND: '20', RATE_LIMIT_BURST: '5' })), { perSecond: 20, burst: 5 })
 })
 
-t.test('shedding follows event-loop delay: tools first, hook calls past the budget, probes never', async (t) => {
+await t.test('shedding follows event-loop delay: tools first, hook calls past the budget, probes never', async (t) => {
   t.equal(shouldShed('hook', 10, 400, 0.25), false, 'a busy loop that answers in time is not overloaded')
   t.equal(shouldShed('tools', 150, 400, 0.25), true)
   t.equal(shouldShed('hook', 150, 400, 0.25), false)
@@ -81,7 +81,7 @@ t.test('shedding follows event-loop delay: tools first, hook calls past the budg
   t.equal(logs.text.split('\n').filter((l) => l.includes('"calls refused"')).length, 1, 'two refusals in one window: one log line')
 })
 
-t.test('refusals are logged once per window per reason, with the count since', async (t) => {
+await t.test('refusals are logged once per window per reason, with the count since', async (t) => {
   const lines: Array<Record<string, unknown>> = []
   let now = 0
   const log = { warn: (o: Record<string, unknown>) => { lines.push(o) } }
@@ -93,21 +93,19 @@ t.test('refusals are logged once per window per reason, with the count since', a
   t.same(lines.map((l) => [l.reason, l.refusedSinceLastLog]), [['rate_limited', 0], ['overloaded', 0], ['rate_limited', 49]])
 })
 
-t.test('429s are counted in /metrics and write no log line per call', async (t) => {
+await t.test('429s are counted in /metrics and write no log line per call', async (t) => {
   const logs = new LogSink()
-  const { app } = await testApp({ logs, config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 1 } })
-  t.teardown(async () => { await app.close() })
+  const { app } = await testApp(t, { logs, config: { RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 1 } })
   for (let i = 0; i < 5; i++) await app.inject({ method: 'GET', url: '/cds-services' })
   t.match((await app.inject({ method: 'GET', url: '/metrics' })).body, /cds_requests_refused_total\{reason="rate_limited",route="other"\} 4/)
   t.equal(logs.text.split('\n').filter((l) => l.includes('"calls refused"')).length, 1)
 })
 
-t.test('hostile JSON: deep nesting is refused before parsing, large bodies pass the gate', async (t) => {
+await t.test('hostile JSON: deep nesting is refused before parsing, large bodies pass the gate', async (t) => {
   t.equal(nestsDeeperThan(Buffer.from('['.repeat(65)), 64), true)
   t.equal(nestsDeeperThan(Buffer.from('['.repeat(64) + ']'.repeat(64)), 64), false)
   t.equal(nestsDeeperThan(Buffer.from(`{"a":"${'['.repeat(100)}\\"${'{'.repeat(100)}"}`), 64), false, 'brackets inside strings do not count')
-  const { app, largeBodies } = await testApp({ config: { LARGE_BODY_BYTES: 4096 } })
-  t.teardown(async () => { await app.close() })
+  const { app, largeBodies } = await testApp(t, { config: { LARGE_BODY_BYTES: 4096 } })
   const deep = await app.inject({ method: 'POST', url: HOOK, headers: { 'content-type': 'application/json' }, payload: '['.repeat(5_000_000) })
   t.equal(deep.statusCode, 400)
   t.equal(deep.json().resourceType, 'OperationOutcome')
@@ -122,7 +120,7 @@ t.test('hostile JSON: deep nesting is refused before parsing, large bodies pass 
   t.equal(largeBodies.inUse, 0, 'released after a parse error too')
 })
 
-t.test('semaphore: a bounded number of holders, a bounded wait', async (t) => {
+await t.test('semaphore: a bounded number of holders, a bounded wait', async (t) => {
   const s = new Semaphore(1)
   const release = await s.acquire(50)
   await t.rejects(s.acquire(20), /timed out/, 'a waiter gives up after its wait')
@@ -136,7 +134,10 @@ t.test('semaphore: a bounded number of holders, a bounded wait', async (t) => {
   t.equal(s.inUse, 0)
 })
 
-async function rawExchange (port: number, send: (write: (s: string) => void) => void): Promise<{ text: string, closedAfterMs: number }> {
+async function rawExchange (
+  port: number,
+  send: (write: (s: string) => void) => void
+): Promise<{ text: string, closedAfterMs: number }> {
   return await new Promise((resolve, reject) => {
     const started = Date.now()
     const socket = connect(port, '127.0.0.1')
@@ -148,9 +149,8 @@ async function rawExchange (port: number, send: (write: (s: string) => void) => 
   })
 }
 
-t.test('protocol-level errors are OperationOutcomes: 431 for huge headers, 408 for a trickling body', async (t) => {
-  const { app, largeBodies } = await testApp({ config: { REQUEST_TIMEOUT_MS: 1000, LARGE_BODY_BYTES: 4096 } })
-  t.teardown(async () => { await app.close() })
+await t.test('protocol-level errors are OperationOutcomes: 431 for huge headers, 408 for a trickling body', async (t) => {
+  const { app, largeBodies } = await testApp(t, { config: { REQUEST_TIMEOUT_MS: 1000, LARGE_BODY_BYTES: 4096 } })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const port = (app.server.address() as { port: number }).port
   // Over a real socket (inject does not auto-destroy the request stream as Node does).

@@ -39,7 +39,10 @@ export async function startIssuer (iss: string): Promise<TestIssuer> {
     jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
     hits,
     keys: { ES384: es.privateKey, RS384: rs.privateKey },
-    close: async () => { server.closeAllConnections(); await new Promise<void>((resolve) => server.close(() => resolve())) }
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
   }
 }
 

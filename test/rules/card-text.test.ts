@@ -104,13 +104,13 @@ function longValue (root: string, path: string[]): string {
 const longSummary = (summary: string): string =>
   summary.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_]+)*)\s*\}\}/g, (_m, root: string, p: string) => longValue(root, p.split('.').filter(Boolean)))
 
-t.test('the label table covers the 31 rules of the catalog', async (t) => {
+await t.test('the label table covers the 31 rules of the catalog', async (t) => {
   t.same(catalog.content.rules.map((rc) => rc.rule.id).sort(), Object.keys(SOURCE_LABELS).sort())
   t.equal(LABEL_MAX, 80, 'SOURCE_LABEL_MAX_CHARS = 80')
 })
 
 for (const rc of catalog.content.rules) {
-  t.test(`${rc.rule.id}: card templates`, async (t) => {
+  await t.test(`${rc.rule.id}: card templates`, async (t) => {
     const label = rc.rule.source.label
     t.equal(label, SOURCE_LABELS[rc.rule.id], 'source.label from the §5 label table')
     t.ok([...label].length <= LABEL_MAX, `source.label ≤ ${LABEL_MAX} characters (${[...label].length})`)
@@ -135,9 +135,10 @@ for (const rc of catalog.content.rules) {
   })
 }
 
-const firing = (rc: RuleContent): RuleCase[] => (rc.cases?.cases ?? []).filter((c) => c.skip === undefined && c.expect.fires)
+const firing = (rc: RuleContent): RuleCase[] =>
+  (rc.cases?.cases ?? []).filter((c) => c.skip === undefined && c.expect.fires)
 
-t.test('every card the firing cases render reads well', async (t) => {
+await t.test('every card the firing cases render reads well', async (t) => {
   for (const rc of catalog.content.rules) {
     for (const c of firing(rc)) {
       const result = await runCase(catalog, rc, c)
@@ -172,7 +173,7 @@ const createdCodings = (card: Card): Coding[] => (card.suggestions ?? []).flatMa
  * its card must not offer that order again. Text-only orders (a "referral back to the treating
  * clinician") cannot be recognised on a record and are not checked.
  */
-t.test('a suggested order is not offered when the same order is open', async (t) => {
+await t.test('a suggested order is not offered when the same order is open', async (t) => {
   for (const rc of catalog.content.rules) {
     for (const c of firing(rc)) {
       if (c.resources === undefined) continue
@@ -184,7 +185,8 @@ t.test('a suggested order is not offered when the same order is open', async (t)
       for (const status of statuses) {
         const open = { resourceType: 'ServiceRequest', id: `open-${status}`, status, intent: 'order', code: { coding: codings.slice(0, 1) }, authoredOn: '{{now-2d}}' }
         const again = await runCase(catalog, rc, { ...c, resources: [...c.resources, open], expect: { fires: false } })
-        const offered = again.ruleCards.flatMap(createdCodings).filter((x) => codings.some((y) => y.system === x.system && y.code === x.code))
+        const offered = again.ruleCards.flatMap(createdCodings)
+          .filter((x) => codings.some((y) => y.system === x.system && y.code === x.code))
         t.same(offered, [], `${rc.rule.id} "${c.name}": with a ${status} ${codings[0]?.code ?? ''} order open, the same order is not suggested again`)
       }
     }

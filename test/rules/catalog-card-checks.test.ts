@@ -10,13 +10,13 @@ const cancel = (extra: Record<string, unknown> = {}): unknown => ({
   actions: [{ type: 'delete', forEach: 'draftFacetOrder', description: 'Cancel {{draftOrder.name}}', resourceId: '{{draftOrder.reference}}', ...extra }]
 })
 
-t.test('source.label longer than SOURCE_LABEL_MAX_CHARS is refused, naming the limit', async (t) => {
+await t.test('source.label longer than SOURCE_LABEL_MAX_CHARS is refused, naming the limit', async (t) => {
   const problems = problemsAfter(t, 'suitability/SUIT-01.rule.json', (r) => { r.source.label = 'x'.repeat(81) })
   t.match(problems, [{ rule: 'SUIT-01', pointer: '/source/label', message: /81 characters; at most SOURCE_LABEL_MAX_CHARS \(80\)/ }])
   t.same(problemsAfter(t, 'suitability/SUIT-01.rule.json', (r) => { r.source.label = 'é'.repeat(80) }), [], '80 characters (not bytes) pass')
 })
 
-t.test('per-order delete actions: order hooks only, known members, resourceId required', async (t) => {
+await t.test('per-order delete actions: order hooks only, known members, resourceId required', async (t) => {
   t.same(problemsAfter(t, 'suitability/SUIT-01.rule.json', (r) => { r.card.suggestions = [cancel()] }), [], 'fine on an order-hook rule')
   const pv = problemsAfter(t, 'pt-follow-up/PT-04.rule.json', (r) => {
     const card = r.card ?? r.variants[0].card

@@ -1,12 +1,12 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { loadCatalog } from '../../src/rules/catalog.js'
 import { CatalogError } from '../../src/rules/catalog-problems.js'
 import { RULES_DIR } from '../helper.js'
 
-function withCopy (t: Tap.Test, edit: (dir: string) => void): CatalogError {
+function withCopy (t: Test, edit: (dir: string) => void): CatalogError {
   const dir = mkdtempSync(join(tmpdir(), 'rules-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   cpSync(RULES_DIR, dir, { recursive: true })
@@ -27,13 +27,13 @@ const editRule = (dir: string, f: (r: any) => void): void => {
   writeFileSync(rulePath(dir), JSON.stringify(r))
 }
 
-t.test('the bundled catalog is valid', async (t) => {
+await t.test('the bundled catalog is valid', async (t) => {
   const c = loadCatalog(RULES_DIR, new Date())
   t.ok(c.content.rules.length >= 1)
   t.same([...c.profiles.keys()].sort(), ['consensus_2020', 'medicare_lcd'])
 })
 
-t.test('errors name the file, the rule and the JSON pointer', async (t) => {
+await t.test('errors name the file, the rule and the JSON pointer', async (t) => {
   const schema = withCopy(t, (d) => editRule(d, (r) => { r.card.indicator = 'hard-stop' }))
   t.match(schema.problems, [{ file: 'suitability/SUIT-01.rule.json', rule: 'SUIT-01', pointer: '/card/indicator' }])
 

@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { loadCatalog } from '../../src/rules/catalog.js'
 import { CatalogError, formatProblem } from '../../src/rules/catalog-problems.js'
 import { readCatalogFiles } from '../../src/rules/catalog-files.js'
@@ -16,7 +16,7 @@ import { RULES_DIR, catalogProblemsAfter } from '../helper.js'
 
 const FILE = 'safety/SAFE-01.rule.json'
 
-function problemsAfter (t: Tap.Test, edit: (r: any) => void): string[] {
+function problemsAfter (t: Test, edit: (r: any) => void): string[] {
   return catalogProblemsAfter(t, FILE, edit).map(formatProblem)
 }
 
@@ -25,31 +25,31 @@ const first = (r: any): any => r.variants[0].conditions.all[0]
 /** SAFE-01 variant b: platelets $.latest lessThan {param PLATELETS_MIN}. */
 const platelets = (r: any): any => r.variants[4].conditions.any[1]
 
-t.test('a string value compared with a boolean member', async (t) => {
+await t.test('a string value compared with a boolean member', async (t) => {
   t.same(problemsAfter(t, (r) => { first(r).value = 'no' }), [
     'safety/SAFE-01.rule.json [SAFE-01] /variants/0/conditions/all/0/value: equal: antithrombotics $.found is boolean, but the value is string'
   ])
 })
 
-t.test('a path typo names the member and the closest one', async (t) => {
+await t.test('a path typo names the member and the closest one', async (t) => {
   t.same(problemsAfter(t, (r) => { first(r).path = '$.fonud' }), [
     'safety/SAFE-01.rule.json [SAFE-01] /variants/0/conditions/all/0/path: fact "antithrombotics" has no member "fonud" (did you mean "found"?)'
   ])
 })
 
-t.test('a string threshold for lessThan', async (t) => {
+await t.test('a string threshold for lessThan', async (t) => {
   t.same(problemsAfter(t, (r) => { platelets(r).value = '9' }), [
     'safety/SAFE-01.rule.json [SAFE-01] /variants/4/conditions/any/1/value: lessThan needs a number value, not string'
   ])
 })
 
-t.test('an unknown fact suggests the closest fact name', async (t) => {
+await t.test('an unknown fact suggests the closest fact name', async (t) => {
   t.same(problemsAfter(t, (r) => { first(r).fact = 'antithrombotic' }), [
     'safety/SAFE-01.rule.json [SAFE-01] /variants/0/conditions/all/0/fact: unknown fact "antithrombotic" (not built in, not in facts.json) (did you mean "antithrombotics"?)'
   ], 'one problem: no type check cascades from the unknown fact')
 })
 
-t.test('operators, params, nesting and unknown members without a suggestion', async (t) => {
+await t.test('operators, params, nesting and unknown members without a suggestion', async (t) => {
   const inNot = problemsAfter(t, (r) => {
     r.variants[0].conditions.all[2] = { not: { fact: 'order', path: '$.isRfa', operator: 'equal', value: { param: 'INR_MAX' } } }
   })
@@ -76,7 +76,7 @@ t.test('operators, params, nesting and unknown members without a suggestion', as
     ['safety/SAFE-01.rule.json [SAFE-01] /variants/0/conditions/all/0/path: fact "antithrombotics" has no member "zzzzzz"'])
 })
 
-t.test('FHIRPath facts: typed by their result (exists → boolean), and have no members', async (t) => {
+await t.test('FHIRPath facts: typed by their result (exists → boolean), and have no members', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rules-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   cpSync(RULES_DIR, dir, { recursive: true })
@@ -84,7 +84,12 @@ t.test('FHIRPath facts: typed by their result (exists → boolean), and have no 
   const original = readFileSync(path, 'utf8')
   const problems = (leaf: string): string[] => {
     writeFileSync(path, original.replace('{ "fact": "saddleAnaesthesiaObserved", "operator": "equal", "value": true }', leaf))
-    try { loadCatalog(dir, new Date()) } catch (err) { if (err instanceof CatalogError) return err.problems.map(formatProblem); throw err }
+    try {
+      loadCatalog(dir, new Date())
+    } catch (err) {
+      if (err instanceof CatalogError) return err.problems.map(formatProblem)
+      throw err
+    }
     return []
   }
   const at = (tail: string): string => `escalation/ESC-01.rule.json [ESC-01] /conditions/any/3${tail}`
@@ -95,7 +100,7 @@ t.test('FHIRPath facts: typed by their result (exists → boolean), and have no 
     [`${at('/path')}: fact "saddleAnaesthesiaObserved" has no member "found" (the value is boolean)`])
 })
 
-t.test('the bundled catalog has no condition type problems and every built-in fact declares its shape', async (t) => {
+await t.test('the bundled catalog has no condition type problems and every built-in fact declares its shape', async (t) => {
   const { content } = readCatalogFiles(RULES_DIR)
   t.same(checkCatalog(content).map(formatProblem), [])
   for (const def of FACT_LIBRARY.values()) {
@@ -103,7 +108,7 @@ t.test('the bundled catalog has no condition type problems and every built-in fa
   }
 })
 
-t.test('did you mean: Levenshtein distance at most 2', async (t) => {
+await t.test('did you mean: Levenshtein distance at most 2', async (t) => {
   t.equal(didYouMean('lates', ['latest', 'count']), ' (did you mean "latest"?)')
   t.equal(didYouMean('lat', ['latest']), '')
 })

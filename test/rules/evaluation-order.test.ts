@@ -4,7 +4,7 @@
 import t from 'tap'
 import { compileCatalog } from '../../src/rules/catalog.js'
 import { readCatalogFiles } from '../../src/rules/catalog-files.js'
-import { runAllCases } from '../../src/rules/case-runner.js'
+import { runAllCases } from '../../src/authoring/case-runner.js'
 import type { Catalog } from '../../src/rules/compiled.js'
 import type { CatalogContent, ConditionNode } from '../../src/rules/types.js'
 import { NOW, RULES_DIR } from '../helper.js'
@@ -22,7 +22,9 @@ function reorderedContent (content: CatalogContent): CatalogContent {
     rule: {
       ...rc.rule,
       ...(rc.rule.conditions === undefined ? {} : { conditions: reversed(rc.rule.conditions) }),
-      ...(rc.rule.variants === undefined ? {} : { variants: rc.rule.variants.map((v) => ({ ...v, conditions: reversed(v.conditions) })) })
+      ...(rc.rule.variants === undefined
+        ? {}
+        : { variants: rc.rule.variants.map((v) => ({ ...v, conditions: reversed(v.conditions) })) })
     }
   }))
   return { ...content, rules }
@@ -47,19 +49,19 @@ const { content, hash } = readCatalogFiles(RULES_DIR)
 const written = compileCatalog(content, hash, NOW)
 const reordered = compileCatalog(reorderedContent(content), hash, NOW)
 
-t.test('the reordering is real', async (t) => {
+await t.test('the reordering is real', async (t) => {
   const a = written.content.rules.find((r) => r.rule.id === 'ESC-05')?.rule.variants?.[0]?.conditions
   const b = reordered.content.rules.find((r) => r.rule.id === 'ESC-05')?.rule.variants?.[0]?.conditions
   t.notSame(a, b)
 })
 
-t.test('the same gate is chosen whatever the written order', async (t) => {
+await t.test('the same gate is chosen whatever the written order', async (t) => {
   const before = gates(written)
   t.ok(Object.values(before).filter((g) => g !== '-').length >= 20, 'most variants have a gate')
   t.same(gates(reordered), before)
 })
 
-t.test('every rule case decides the same on the reordered pack', async (t) => {
+await t.test('every rule case decides the same on the reordered pack', async (t) => {
   const a = await runAllCases(written)
   const b = await runAllCases(reordered)
   t.equal(a.length, b.length)

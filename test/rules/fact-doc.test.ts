@@ -11,13 +11,13 @@ import { bundledCatalog, RULES_DIR, tempDir } from '../helper.js'
 
 const README = join(RULES_DIR, 'README.md')
 
-t.test('the fact section of rules/README.md is the generated one', async (t) => {
+await t.test('the fact section of rules/README.md is the generated one', async (t) => {
   const readme = readFileSync(README, 'utf8')
   const section = factSection(FACT_LIBRARY.values(), bundledCatalog().content.facts)
   t.equal(withFactSection(readme, section), readme, 'regenerate: npx facet-pt-cds rules doc')
 })
 
-t.test('every fact, its params and every FHIRPath fact have a row', async (t) => {
+await t.test('every fact, its params and every FHIRPath fact have a row', async (t) => {
   const section = factSection(FACT_LIBRARY.values(), bundledCatalog().content.facts)
   for (const [name, def] of FACT_LIBRARY) {
     const row = section.split('\n').find((l) => l.startsWith(`| \`${name}\` |`))
@@ -29,13 +29,13 @@ t.test('every fact, its params and every FHIRPath fact have a row', async (t) =>
   for (const name of Object.keys(bundledCatalog().content.facts.facts)) t.match(section, `| \`${name}\` |`, name)
 })
 
-t.test('only the text between the markers is replaced', async (t) => {
+await t.test('only the text between the markers is replaced', async (t) => {
   const readme = `# Title\n\nbefore\n\n<!-- facts:begin -->\nhand-written\n${FACTS_END}\n\nafter\n`
   t.equal(withFactSection(readme, `${FACTS_BEGIN}\nnew\n${FACTS_END}`), `# Title\n\nbefore\n\n${FACTS_BEGIN}\nnew\n${FACTS_END}\n\nafter\n`)
   t.throws(() => withFactSection('# no markers\n', 'x'), /no fact section/)
 })
 
-t.test('rules doc --check exits 1 on a stale README and 0 on a fresh one', async (t) => {
+await t.test('rules doc --check exits 1 on a stale README and 0 on a fresh one', async (t) => {
   const dir = tempDir(t)
   cpSync(RULES_DIR, dir, { recursive: true })
   const file = join(dir, 'README.md')

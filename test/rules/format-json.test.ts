@@ -5,11 +5,11 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { main } from '../../src/cli.js'
+import { main } from '../../src/cli/main.js'
 import { FORMAT_WIDTH, formatJson, formatRulesDir, formatRulesFile } from '../../src/rules/format-json.js'
 import { RULES_DIR, tempDir } from '../helper.js'
 
-t.test('layout: short containers on one line, long ones broken, key order kept', async (t) => {
+await t.test('layout: short containers on one line, long ones broken, key order kept', async (t) => {
   const value = { z: 1, a: [1, 2], o: { b: true, a: null }, e: {}, l: [], long: Array.from({ length: 40 }, (_, i) => `item-${i}`) }
   const text = formatJson(value)
   t.equal(text.split('\n')[1], '  "z": 1,')
@@ -20,7 +20,7 @@ t.test('layout: short containers on one line, long ones broken, key order kept',
   t.equal(formatJson(JSON.parse(text)), text, 'idempotent')
 })
 
-t.test('a cases file keeps one case per line', async (t) => {
+await t.test('a cases file keeps one case per line', async (t) => {
   const cases = { rule: 'X-01', cases: [{ name: 'a'.repeat(150), now: '2026-01-01T00:00:00Z', expect: { fires: true } }, { name: 'b', expect: { fires: false } }] }
   const text = formatRulesFile('x/X-01.cases.json', JSON.stringify(cases))
   t.equal(text.split('\n').length, 8, text)
@@ -28,14 +28,14 @@ t.test('a cases file keeps one case per line', async (t) => {
   t.equal(formatRulesFile('x/X-01.cases.json', text), text, 'idempotent')
 })
 
-t.test('the bundled rules are formatted', async (t) => {
+await t.test('the bundled rules are formatted', async (t) => {
   const report = formatRulesDir(RULES_DIR, true)
   t.ok(report.files > 100, `${report.files} files`)
   t.same(report.invalid, [])
   t.same(report.unformatted, [], 'run: npm run rules:fmt')
 })
 
-t.test('rules fmt --check lists an unformatted file and fails; rules fmt mends it', async (t) => {
+await t.test('rules fmt --check lists an unformatted file and fails; rules fmt mends it', async (t) => {
   const dir = tempDir(t)
   cpSync(RULES_DIR, dir, { recursive: true })
   const file = join(dir, 'parameters.json')
@@ -57,7 +57,7 @@ t.test('rules fmt --check lists an unformatted file and fails; rules fmt mends i
   t.equal(again, 0, 'formatted: --check passes')
 })
 
-t.test('a file that is not JSON is reported, not rewritten', async (t) => {
+await t.test('a file that is not JSON is reported, not rewritten', async (t) => {
   const dir = tempDir(t)
   writeFileSync(join(dir, 'broken.json'), '{ "a": ')
   const report = formatRulesDir(dir, false)

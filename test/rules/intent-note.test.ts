@@ -21,13 +21,13 @@ async function run (resources: Resource[], drafts: Resource[], profile?: string)
   return await evaluateRecord('order-select', { patientId: 'p1', resources: [patient, ...resources], draftOrders: drafts }, deps(profile))
 }
 
-t.test('an inferred order intent: the card says so first and carries intentBasis inferred', async (t) => {
+await t.test('an inferred order intent: the card says so first and carries intentBasis inferred', async (t) => {
   const { cards, run: r } = await run([proc('p', '64493', '2026-11-22')], [order('64493')])
-  const card = cards.find((c) => c.source.topic.code === 'SUIT-08')
+  const card = cards.find((c) => c.source.topic?.code === 'SUIT-08')
   t.ok(card, 'SUIT-08 fires: second inferred diagnostic block 7 days after the first')
   t.match(card?.detail, /^Procedure intent inferred: diagnostic \(1 earlier diagnostic block in the 365 days before it, fewer than the 2 required\)\. Record the intent on the order if this is not right\.\n\n/)
   t.equal(card?.extension['org.facet-pt-cds'].intentBasis, 'inferred')
-  const suit01 = cards.find((c) => c.source.topic.code === 'SUIT-01')
+  const suit01 = cards.find((c) => c.source.topic?.code === 'SUIT-01')
   t.ok(suit01, 'SUIT-01 fires too (no pain score)')
   t.notMatch(suit01?.detail, /Procedure intent inferred/, 'a card that does not depend on the intent says nothing about it')
   t.equal(suit01?.extension['org.facet-pt-cds'].intentBasis, undefined)
@@ -35,32 +35,32 @@ t.test('an inferred order intent: the card says so first and carries intentBasis
   t.match(v?.order, { type: 'diagnostic', intentBasis: 'inferred', side: 'unknown' })
 })
 
-t.test('a rule that reads the order only for its region (SAFE-01) carries no intent basis', async (t) => {
+await t.test('a rule that reads the order only for its region (SAFE-01) carries no intent basis', async (t) => {
   const apixaban: Resource = { resourceType: 'MedicationRequest', id: 'm1', status: 'active', intent: 'order', subject, medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1364430' }] } }
   const { cards } = await run([apixaban], [order('64490')])
-  const card = cards.find((c) => c.source.topic.code === 'SAFE-01')
+  const card = cards.find((c) => c.source.topic?.code === 'SAFE-01')
   t.ok(card, 'SAFE-01 fires for apixaban with a cervical order')
   t.equal(card?.extension['org.facet-pt-cds'].intentBasis, undefined)
   t.notMatch(card?.detail, /Procedure intent inferred/)
 })
 
-t.test('an explicit intent: no sentence, intentBasis explicit', async (t) => {
+await t.test('an explicit intent: no sentence, intentBasis explicit', async (t) => {
   const intent = { category: [{ coding: [{ system: 'urn:facet-pt-cds:procedure-intent', code: 'diagnostic' }] }] }
   const { cards } = await run([proc('p', '64493', '2026-11-22', { category: intent.category[0] })], [order('64493', intent)])
-  const card = cards.find((c) => c.source.topic.code === 'SUIT-08')
+  const card = cards.find((c) => c.source.topic?.code === 'SUIT-08')
   t.notMatch(card?.detail, /Procedure intent inferred/)
   t.equal(card?.extension['org.facet-pt-cds'].intentBasis, 'explicit')
 })
 
-t.test('the evidence profile drives inference: consensus_2020 needs one block, so the next IA/MBB is therapeutic', async (t) => {
+await t.test('the evidence profile drives inference: consensus_2020 needs one block, so the next IA/MBB is therapeutic', async (t) => {
   const history = [proc('p', '64493', '2026-11-22')]
   const lcd = await run(history, [order('64493')])
   const consensus = await run(history, [order('64493')], 'consensus_2020')
-  t.ok(lcd.cards.some((c) => c.source.topic.code === 'SUIT-08'), 'medicare_lcd: still diagnostic, too soon after the first block')
-  t.notOk(consensus.cards.some((c) => c.source.topic.code === 'SUIT-08'), 'consensus_2020: therapeutic, no earlier therapeutic session')
+  t.ok(lcd.cards.some((c) => c.source.topic?.code === 'SUIT-08'), 'medicare_lcd: still diagnostic, too soon after the first block')
+  t.notOk(consensus.cards.some((c) => c.source.topic?.code === 'SUIT-08'), 'consensus_2020: therapeutic, no earlier therapeutic session')
 })
 
-t.test('SUIT-12 stands down for SUIT-10(b1), not for SUIT-10(a2)', async (t) => {
+await t.test('SUIT-12 stands down for SUIT-10(b1), not for SUIT-10(a2)', async (t) => {
   const b1 = await run([proc('r', '64635', '2026-05-13')], [order('64635')])
   const suit12 = b1.run.outcomes.find((o) => o.key === 'SUIT-12')
   t.equal(suit12?.outcome, 'suppressed')

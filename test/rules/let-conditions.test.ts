@@ -3,7 +3,7 @@
 // shape, and an unknown name is a located error with a "did you mean".
 
 import { readFileSync } from 'node:fs'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { explainRun } from '../../src/cds/explain.js'
 import { formatProblem } from '../../src/rules/catalog-problems.js'
 import { isLetLeaf } from '../../src/rules/types.js'
@@ -11,11 +11,12 @@ import { RULES_DIR, bundledCatalog, catalogProblemsAfter } from '../helper.js'
 import { leaves } from '../../src/rules/catalog-check.js'
 
 const FILE = 'escalation/ESC-05.rule.json'
-const problemsAfter = (t: Tap.Test, edit: (r: any) => void): string[] => catalogProblemsAfter(t, FILE, edit).map(formatProblem)
+const problemsAfter = (t: Test, edit: (r: any) => void): string[] =>
+  catalogProblemsAfter(t, FILE, edit).map(formatProblem)
 /** ESC-05 variant a, first condition: {"let": "pp", "path": "$.found", …}. */
 const first = (r: any): any => r.variants[0].conditions.all[0]
 
-t.test('a let-leaf compiles to its binding\'s call, keeping the name', async (t) => {
+await t.test('a let-leaf compiles to its binding\'s call, keeping the name', async (t) => {
   const profile = bundledCatalog().profiles.get('default') ?? [...bundledCatalog().profiles.values()][0]
   const rule = profile?.rules.find((r) => r.rule.id === 'ESC-05')
   const variant = rule?.variants[0]
@@ -31,7 +32,7 @@ t.test('a let-leaf compiles to its binding\'s call, keeping the name', async (t)
   t.equal(variant.factCalls.get('postProcedurePain')?.id, rule.lets.get('pp')?.id, 'templates see the same call as {{postProcedurePain.…}} and {{pp.…}}')
 })
 
-t.test('explain shows the let name beside the fact', async (t) => {
+await t.test('explain shows the let name beside the fact', async (t) => {
   const catalog = bundledCatalog()
   const profile = catalog.profiles.get(catalog.defaultProfile)
   const rule = profile?.rules.find((r) => r.rule.id === 'ESC-05')
@@ -41,13 +42,13 @@ t.test('explain shows the let name beside the fact', async (t) => {
   t.match(variants[0]?.conditions[0], { pointer: '/all/0', let: 'pp', fact: 'postProcedurePain', params: { withinDays: Number }, path: '$.found' })
 })
 
-t.test('an unknown let name: located, with did-you-mean', async (t) => {
+await t.test('an unknown let name: located, with did-you-mean', async (t) => {
   t.same(problemsAfter(t, (r) => { first(r).let = 'ppp' }), [
     `${FILE} [ESC-05] /variants/0/conditions/all/0/let: unknown let "ppp" (this rule's "let" has pp) (did you mean "pp"?)`
   ])
 })
 
-t.test('a let-leaf is typed by its fact\'s declared shape', async (t) => {
+await t.test('a let-leaf is typed by its fact\'s declared shape', async (t) => {
   t.same(problemsAfter(t, (r) => { first(r).path = '$.fonud' }), [
     `${FILE} [ESC-05] /variants/0/conditions/all/0/path: let "pp" (fact "postProcedurePain") has no member "fonud" (did you mean "found"?)`
   ])
@@ -56,12 +57,12 @@ t.test('a let-leaf is typed by its fact\'s declared shape', async (t) => {
   ])
 })
 
-t.test('a leaf is a fact call or a let name, not both', async (t) => {
+await t.test('a leaf is a fact call or a let name, not both', async (t) => {
   const problems = problemsAfter(t, (r) => { first(r).fact = 'postProcedurePain' })
   t.ok(problems.some((p) => p.includes('/variants/0/conditions/all/0') && /\b(fact|let)\b/.test(p)), 'the leaf is rejected where it is')
 })
 
-t.test('the pack says each fact call once: no fact+params call repeats within a rule', async (t) => {
+await t.test('the pack says each fact call once: no fact+params call repeats within a rule', async (t) => {
   const { content } = await import('../../src/rules/catalog-files.js').then((m) => m.readCatalogFiles(RULES_DIR))
   for (const { rule } of content.rules) {
     const seen = new Map<string, number>()

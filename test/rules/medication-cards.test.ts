@@ -17,11 +17,11 @@ const code = (c: string): Record<string, unknown> => ({ coding: [{ system: RX, c
 async function safe01 (orders: Resource[], meds: Resource[]): Promise<Card[]> {
   const { cards } = await evaluateRecord('order-sign', { patientId: 'p1', resources: [{ resourceType: 'Patient', id: 'p1' }, ...meds], draftOrders: orders },
     { catalog, now: NOW, newId: () => 'id' })
-  return cards.filter((c) => c.source.topic.code === 'SAFE-01')
+  return cards.filter((c) => c.source.topic?.code === 'SAFE-01')
 }
 const variant = (c: Card | undefined): unknown => c?.extension['org.facet-pt-cds'].variant
 
-t.test('(a-high) shows the hold windows per drug, without evidence tags', async (t) => {
+await t.test('(a-high) shows the hold windows per drug, without evidence tags', async (t) => {
   const [card] = await safe01([order('64490')], [med('m1', code('1364430')), med('m2', code('32968'))])
   t.equal(variant(card), 'a-high')
   t.match(card?.detail, /apixaban: ASRA 2018 hold 3 days; PAUSE 1 day \/ 2 days/)
@@ -29,14 +29,14 @@ t.test('(a-high) shows the hold windows per drug, without evidence tags', async 
   t.notMatch(card?.detail, /unverified|\[U\]/i)
 })
 
-t.test('(a-low) says continuing is usually appropriate and shows no hold windows', async (t) => {
+await t.test('(a-low) says continuing is usually appropriate and shows no hold windows', async (t) => {
   const [card] = await safe01([order('64493')], [med('m1', code('1364430'))])
   t.equal(variant(card), 'a-low')
   t.match(card?.summary, /continuing is usually appropriate/)
   t.notMatch(card?.detail, /ASRA 2018 hold|PAUSE/)
 })
 
-t.test('(c) and (c-high) show no hold windows', async (t) => {
+await t.test('(c) and (c-high) show no hold windows', async (t) => {
   for (const codes of [['64490'], ['64635'], ['64633']]) {
     const [card] = await safe01(codes.map((c) => order(c)), [med('m1', code('1191'))])
     t.ok(['c', 'c-high'].includes(String(variant(card))), `aspirin-only card for ${codes.join()}`)
@@ -44,14 +44,14 @@ t.test('(c) and (c-high) show no hold windows', async (t) => {
   }
 })
 
-t.test('a drug matched by name says so in the detail, never in the summary', async (t) => {
+await t.test('a drug matched by name says so in the detail, never in the summary', async (t) => {
   const [card] = await safe01([order('64490')], [med('m1', { text: 'Eliquis 5mg' })])
   t.equal(card?.summary, 'Patient on apixaban: confirm a hold-or-continue plan with the prescriber first.')
   t.match(card?.detail, "apixaban (matched by name: 'Eliquis 5mg')")
   t.notMatch(card?.summary, /matched by name/)
 })
 
-t.test('every SAFE-01 summary stays under 140 characters, with all drugs listed in the detail', async (t) => {
+await t.test('every SAFE-01 summary stays under 140 characters, with all drugs listed in the detail', async (t) => {
   const all = ['11289', '1364430', '1114195', '1599538', '1546356', '321208', '5224', '67108', '67109', '32968', '613391', '1116632', '21107', '1191']
   for (const o of [['64490'], ['64493'], ['64633'], ['64635']]) {
     const cards = await safe01(o.map((c) => order(c)), all.map((c, i) => med(`m${i}`, code(c))))

@@ -4,13 +4,13 @@
 
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { loadCatalog } from '../../src/rules/catalog.js'
 import { CatalogError, type CatalogProblem, jsonSyntaxMessage } from '../../src/rules/catalog-problems.js'
 import { NOW, RULES_DIR, catalogProblemsAfter, tempDir } from '../helper.js'
 
 /** The problems of the bundled catalog after a text edit of one file (for syntax errors). */
-function problemsAfterText (t: Tap.Test, file: string, edit: (text: string) => string): CatalogProblem[] {
+function problemsAfterText (t: Test, file: string, edit: (text: string) => string): CatalogProblem[] {
   const dir = tempDir(t)
   cpSync(RULES_DIR, dir, { recursive: true })
   const path = join(dir, file)
@@ -26,7 +26,7 @@ function problemsAfterText (t: Tap.Test, file: string, edit: (text: string) => s
 
 const SAFE03 = 'safety/SAFE-03.rule.json'
 
-t.test('a parameter default of the wrong type is one problem, at parameters.json', async (t) => {
+await t.test('a parameter default of the wrong type is one problem, at parameters.json', async (t) => {
   const problems = catalogProblemsAfter(t, 'parameters.json', (p) => { p.parameters.MIN_PAIN_NRS.default = '9' })
   t.same(problems, [{ file: 'parameters.json', pointer: '/parameters/MIN_PAIN_NRS/default', message: 'expected number (it has a unit), got string "9"' }],
     'no rule using MIN_PAIN_NRS is reported as well')
@@ -34,7 +34,7 @@ t.test('a parameter default of the wrong type is one problem, at parameters.json
   t.same(flag.map((p) => p.message), ['expected boolean (like its profile overrides), got string "yes"'], 'a flag: boolean, from its overrides')
 })
 
-t.test('a profile override must have the type of the default', async (t) => {
+await t.test('a profile override must have the type of the default', async (t) => {
   const problems = catalogProblemsAfter(t, 'parameters.json', (p) => { p.parameters.DX_BLOCKS_REQUIRED.profiles.consensus_2020 = true })
   t.same(problems, [{
     file: 'parameters.json',
@@ -43,7 +43,7 @@ t.test('a profile override must have the type of the default', async (t) => {
   }], 'the conditions comparing DX_BLOCKS_REQUIRED are typed by its default, so they are not reported')
 })
 
-t.test('invalid JSON is one problem with line and column', async (t) => {
+await t.test('invalid JSON is one problem with line and column', async (t) => {
   const params = problemsAfterText(t, 'parameters.json', (s) => s.replace('"default": 90,', '"default": 90'))
   t.equal(params.length, 1, 'no rule reports its parameters or profiles as undefined')
   t.match(params[0], { file: 'parameters.json', pointer: '/', message: /^not valid JSON at line \d+, column \d+: Expected ',' or '}'/ })
@@ -59,7 +59,7 @@ t.test('invalid JSON is one problem with line and column', async (t) => {
   t.same(facts.map((p) => p.file), ['facts.json'], 'rules naming its facts are not reported')
 })
 
-t.test('jsonSyntaxMessage turns a character position into line:column', async (t) => {
+await t.test('jsonSyntaxMessage turns a character position into line:column', async (t) => {
   const text = '{\n  "a": 1\n  "b": 2\n}'
   let err: unknown
   try { JSON.parse(text) } catch (e) { err = e }
@@ -67,7 +67,7 @@ t.test('jsonSyntaxMessage turns a character position into line:column', async (t
   t.equal(jsonSyntaxMessage('', new Error('Unexpected end of JSON input')), 'not valid JSON: Unexpected end of JSON input')
 })
 
-t.test('a broken entry of facts.json or a broken rule is reported once', async (t) => {
+await t.test('a broken entry of facts.json or a broken rule is reported once', async (t) => {
   const fact = catalogProblemsAfter(t, 'facts.json', (f) => { f.facts.saddleAnaesthesiaObserved.wher = 'x' })
   t.same(fact, [{ file: 'facts.json', pointer: '/facts/saddleAnaesthesiaObserved/wher', message: 'unknown member "wher" — did you mean "where"?' }],
     'the rule whose card names the fact is not reported')
@@ -76,17 +76,20 @@ t.test('a broken entry of facts.json or a broken rule is reported once', async (
     'suppressedBy lists naming ESC-02 are not reported')
 })
 
-t.test('a member typo is one message, with the member it resembles', async (t) => {
+await t.test('a member typo is one message, with the member it resembles', async (t) => {
   const top = catalogProblemsAfter(t, SAFE03, (r) => { r.conditons = r.conditions; delete r.conditions })
   t.same(top, [{ file: SAFE03, rule: 'SAFE-03', pointer: '/conditons', message: 'unknown member "conditons" — did you mean "conditions"?' }])
-  const leaf = catalogProblemsAfter(t, SAFE03, (r) => { r.conditions.all[0].operatr = r.conditions.all[0].operator; delete r.conditions.all[0].operator })
+  const leaf = catalogProblemsAfter(t, SAFE03, (r) => {
+    r.conditions.all[0].operatr = r.conditions.all[0].operator
+    delete r.conditions.all[0].operator
+  })
   t.same(leaf, [{ file: SAFE03, rule: 'SAFE-03', pointer: '/conditions/all/0/operatr', message: 'unknown member "operatr" — did you mean "operator"?' }])
   const unlike = catalogProblemsAfter(t, SAFE03, (r) => { r.card.zzz = 1 })
   t.match(unlike, [{ pointer: '/card/zzz', message: /^unknown member "zzz"; allowed: indicator, summary, / }], 'no near name: the allowed ones')
   t.equal(unlike.length, 1)
 })
 
-t.test('enum and type mistakes say what is allowed and what was given', async (t) => {
+await t.test('enum and type mistakes say what is allowed and what was given', async (t) => {
   const op = catalogProblemsAfter(t, SAFE03, (r) => { r.conditions.all[0].operator = 'equals' })
   t.same(op, [{ file: SAFE03, rule: 'SAFE-03', pointer: '/conditions/all/0/operator', message: '"equals" is not one of "equal", "notEqual", "lessThan", "lessThanInclusive", "greaterThan", "greaterThanInclusive", "in", "notIn", "contains", "doesNotContain" — did you mean "equal"?' }])
   const hook = catalogProblemsAfter(t, SAFE03, (r) => { r.hooks = ['order-sing'] })
@@ -95,7 +98,7 @@ t.test('enum and type mistakes say what is allowed and what was given', async (t
   t.same(fact.map((p) => [p.pointer, p.message]), [['/conditions/all/0/fact', 'expected string, got number 3']])
 })
 
-t.test('did you mean: parameters, value sets, suppressedBy, profiles', async (t) => {
+await t.test('did you mean: parameters, value sets, suppressedBy, profiles', async (t) => {
   const ref = catalogProblemsAfter(t, SAFE03, (r) => { r.let.glucose.params.lookbackDays = { param: 'GLUCOSE_LOOKBACK_DAYZ' } })
   t.same(ref, [{
     file: SAFE03,
@@ -120,7 +123,7 @@ t.test('did you mean: parameters, value sets, suppressedBy, profiles', async (t)
   t.same(profile.map((p) => p.message), ['profile "medicare_lc" is not defined in /profiles (did you mean "medicare_lcd"?)'])
 })
 
-t.test('a misspelt fact is one problem, not also its card placeholder', async (t) => {
+await t.test('a misspelt fact is one problem, not also its card placeholder', async (t) => {
   const problems = catalogProblemsAfter(t, 'escalation/ESC-02.rule.json', (r) => {
     const text = JSON.stringify(r).replaceAll('"fact":"newNeuroDeficit"', '"fact":"newNeuroDefict"')
     Object.assign(r, JSON.parse(text))

@@ -31,7 +31,7 @@ const MISTAKES: Array<[string, (rule: any) => void]> = [
 ]
 
 for (const [name, edit] of MISTAKES) {
-  t.test(`${name}: the same message from the CLI, validate and reload`, async (t) => {
+  await t.test(`${name}: the same message from the CLI, validate and reload`, async (t) => {
     const dir = tempDir(t)
     cpSync(RULES_DIR, dir, { recursive: true })
     const rule = JSON.parse(readFileSync(join(dir, FILE), 'utf8'))
@@ -42,7 +42,7 @@ for (const [name, edit] of MISTAKES) {
     const cli = await cliProblems(dir)
     t.equal(cli.length, 1, 'one mistake, one problem')
 
-    const { app } = await testApp({ config: { RULES_DIR: dir } })
+    const { app } = await testApp(t, { config: { RULES_DIR: dir } })
     t.teardown(async () => { await app.close() })
     const validated = await app.inject({ method: 'POST', url: '/rules/validate', payload: { rule, cases } })
     t.equal(validated.statusCode, 200)
@@ -58,7 +58,7 @@ for (const [name, edit] of MISTAKES) {
   })
 }
 
-t.test('a parameter default of the wrong type: one problem from the CLI, a posted catalog and reload', async (t) => {
+await t.test('a parameter default of the wrong type: one problem from the CLI, a posted catalog and reload', async (t) => {
   const dir = tempDir(t)
   cpSync(RULES_DIR, dir, { recursive: true })
   const catalog = bundledCatalog().content
@@ -69,7 +69,7 @@ t.test('a parameter default of the wrong type: one problem from the CLI, a poste
   const cli = await cliProblems(dir)
   t.same(cli, ['parameters.json /parameters/MIN_PAIN_NRS/default: expected number (it has a unit), got string "9"'])
 
-  const { app } = await testApp({ config: { RULES_DIR: dir } })
+  const { app } = await testApp(t, { config: { RULES_DIR: dir } })
   t.teardown(async () => { await app.close() })
   const whole = {
     services: catalog.services,
@@ -80,7 +80,8 @@ t.test('a parameter default of the wrong type: one problem from the CLI, a poste
   }
   const validated = await app.inject({ method: 'POST', url: '/rules/validate', payload: whole })
   t.equal(validated.statusCode, 200)
-  t.same((validated.json().problems as Array<CatalogProblem & { severity: string }>).map(({ severity, ...p }) => formatProblem(p)), cli)
+  const problems = validated.json().problems as Array<CatalogProblem & { severity: string }>
+  t.same(problems.map(({ severity, ...p }) => formatProblem(p)), cli)
   const reloaded = await app.inject({ method: 'POST', url: '/rules/reload' })
   t.same((reloaded.json().issue as Array<{ diagnostics: string }>).map((i) => i.diagnostics), cli)
 })

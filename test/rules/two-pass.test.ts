@@ -34,7 +34,7 @@ t.ok(inputs.length >= 10, 'scenarios and request fixtures found')
 let compared = 0
 let gated = 0
 for (const input of inputs) {
-  t.test(input.name, async (t) => {
+  await t.test(input.name, async (t) => {
     const ev = await evaluateHook(input.service, input.request, { catalog, now: new Date(input.now), newId: () => 'id', profile: profile.name })
     for (const o of ev.run.outcomes) {
       if (o.outcome !== 'fired' && o.outcome !== 'not-fired' && o.outcome !== 'suppressed') continue
@@ -42,7 +42,8 @@ for (const input of inputs) {
       for (const id of o.variant.engineCalls) {
         const call = profile.calls.get(id)
         if (call === undefined) throw new Error(`call ${id}`)
-        engine.addFact(id, () => profile.facts.get(call.fact)?.compute({ record: ev.record, order: o.order, valueSet, parameters: profile.parameters }, call.params ?? {}))
+        const context = { record: ev.record, order: o.order, valueSet, parameters: profile.parameters }
+        engine.addFact(id, () => profile.facts.get(call.fact)?.compute(context, call.params ?? {}))
       }
       engine.addRule({ name: o.key, conditions: o.variant.engineConditions as never, event: { type: o.key } })
       const { results } = await engine.run()
@@ -52,7 +53,7 @@ for (const input of inputs) {
     }
   })
 }
-t.test('explain: a variant whose gate failed shows every condition, only the gate evaluated', async (t) => {
+await t.test('explain: a variant whose gate failed shows every condition, only the gate evaluated', async (t) => {
   let seen = 0
   for (const input of inputs) {
     const ev = await evaluateHook(input.service, input.request, { catalog, now: new Date(input.now), newId: () => 'id', profile: profile.name })

@@ -47,7 +47,7 @@ for (const [key, data] of samples) {
 }
 t.ok(invalid >= 5, 'the samples include invalid content')
 
-t.test('a module from other schemas is not taken', async (t) => {
+await t.test('a module from other schemas is not taken', async (t) => {
   const stale = join(dir, 'stale.cjs')
   writeFileSync(stale, readFileSync(file, 'utf8').replace(/exports\.hash = "[0-9a-f]+"/, 'exports.hash = "0"'))
   t.equal(standaloneValidators(stale), undefined)

@@ -9,7 +9,7 @@ import { card, fb } from './contract.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-t.test('feedback summary from the CLI reads the same store', async (t) => {
+await t.test('feedback summary from the CLI reads the same store', async (t) => {
   const url = `sqlite:${join(tempDir(t), 'cds.db')}`
   const store = await openStore(url)
   await store.write({
@@ -42,8 +42,8 @@ t.test('feedback summary from the CLI reads the same store', async (t) => {
   t.match(formatSummary({ since: null, service: null, rules: [], unknownCardFeedback: 0 }), /0 rule\(s\)/)
 })
 
-t.test('the CLI dispatch: rules check still works, feedback summary is reached', async (t) => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: `sqlite:${join(tempDir(t), 'cli.db')}` } })
+await t.test('the CLI dispatch: rules check still works, feedback summary is reached', async (t) => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: `sqlite:${join(tempDir(t), 'cli.db')}` } })
   const rules = cli('rules', 'check')
   t.equal(rules.status, 0)
   t.match(rules.stdout, /is valid/)

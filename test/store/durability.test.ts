@@ -38,7 +38,7 @@ async function startService (env: Record<string, string>): Promise<{ child: Chil
   return { child, port }
 }
 
-t.test('SIGKILL right after 200s: every acknowledged feedback entry is in the database', async (t) => {
+await t.test('SIGKILL right after 200s: every acknowledged feedback entry is in the database', async (t) => {
   const file = join(tempDir(t), 'cds.db')
   const { child, port } = await startService({ DATABASE_URL: `sqlite:${file}` })
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => { resolve(signal) }))

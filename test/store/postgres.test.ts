@@ -6,10 +6,10 @@ import { TEST_POSTGRES_URL } from '../helper.js'
 import { storeContract } from './contract.js'
 
 if (TEST_POSTGRES_URL === undefined) {
-  t.test('PostgreSQL store', { skip: 'SKIPPED: TEST_POSTGRES_URL is not set (.ci/run installs and starts a PostgreSQL and sets it; see .ci/postgres.sh)' }, () => {})
+  await t.test('PostgreSQL store', { skip: 'SKIPPED: TEST_POSTGRES_URL is not set (.ci/run installs and starts a PostgreSQL and sets it; see .ci/postgres.sh)' }, () => {})
 } else {
   const url = TEST_POSTGRES_URL
-  t.test('PostgreSQL store (fresh schema)', async (t) => {
+  await t.test('PostgreSQL store (fresh schema)', async (t) => {
     // Each run gets its own schema so runs never see each other's rows.
     const schema = `t_${process.pid}_${Date.now()}`
     const admin = new pg.Client({ connectionString: url })

@@ -3,7 +3,9 @@ import { WriteQueue } from '../../src/store/queue.js'
 import type { Store, WriteBatch } from '../../src/store/types.js'
 import { audit, card, fb } from './contract.js'
 
-function recordingStore (opts: { fail?: (batch: WriteBatch) => boolean, gate?: Promise<void> } = {}): Store & { batches: WriteBatch[] } {
+function recordingStore (
+  opts: { fail?: (batch: WriteBatch) => boolean, gate?: Promise<void> } = {}
+): Store & { batches: WriteBatch[] } {
   const batches: WriteBatch[] = []
   return {
     kind: 'sqlite',
@@ -25,7 +27,7 @@ function recordingStore (opts: { fail?: (batch: WriteBatch) => boolean, gate?: P
   }
 }
 
-t.test('rows are batched: one write per batchSize rows, the rest on the timer or drain', async (t) => {
+await t.test('rows are batched: one write per batchSize rows, the rest on the timer or drain', async (t) => {
   const store = recordingStore()
   const q = new WriteQueue(store, { batchSize: 10, intervalMs: 60_000 })
   q.cards(Array.from({ length: 25 }, (_, i) => card(`c${i}`, 'SAFE-01')))
@@ -36,7 +38,7 @@ t.test('rows are batched: one write per batchSize rows, the rest on the timer or
   t.equal(q.depth, 0)
 })
 
-t.test('the timer flushes a partial batch', async (t) => {
+await t.test('the timer flushes a partial batch', async (t) => {
   const store = recordingStore()
   const q = new WriteQueue(store, { batchSize: 100, intervalMs: 5 })
   q.audit(audit('a1', 200))
@@ -44,14 +46,20 @@ t.test('the timer flushes a partial batch', async (t) => {
   t.equal(store.batches.length, 1, 'written without drain')
 })
 
-t.test('one write in flight; a failed batch is kept and retried, not lost', async (t) => {
+await t.test('one write in flight; a failed batch is kept and retried, not lost', async (t) => {
   let open!: () => void
   const gate = new Promise<void>((resolve) => { open = resolve })
   let failing = true
   const store = recordingStore({ gate, fail: () => failing })
   const errors: Array<{ rows: number, retrying: number }> = []
   const dropped: number[] = []
-  const q = new WriteQueue(store, { batchSize: 1, intervalMs: 60_000, retryMinMs: 60_000, onError: (_err, info) => errors.push(info), onDropped: (n) => dropped.push(n) })
+  const q = new WriteQueue(store, {
+    batchSize: 1,
+    intervalMs: 60_000,
+    retryMinMs: 60_000,
+    onError: (_err, info) => errors.push(info),
+    onDropped: (n) => dropped.push(n)
+  })
   q.audit(audit('first', 200))
   q.audit(audit('second', 200))
   t.equal(q.depth, 2)
@@ -68,13 +76,20 @@ t.test('one write in flight; a failed batch is kept and retried, not lost', asyn
   t.equal(q.depth, 0)
 })
 
-t.test('after a failure the queue retries by itself, with backoff', async (t) => {
+await t.test('after a failure the queue retries by itself, with backoff', async (t) => {
   let failures = 2
   const store = recordingStore({ fail: () => failures-- > 0 })
   let written!: () => void
   const done = new Promise<void>((resolve) => { written = resolve })
   const errors: number[] = []
-  const q = new WriteQueue(store, { batchSize: 100, intervalMs: 1, retryMinMs: 1, retryMaxMs: 4, onError: (_e, info) => errors.push(info.retrying), onWritten: () => written() })
+  const q = new WriteQueue(store, {
+    batchSize: 100,
+    intervalMs: 1,
+    retryMinMs: 1,
+    retryMaxMs: 4,
+    onError: (_e, info) => errors.push(info.retrying),
+    onWritten: () => written()
+  })
   // The queue's timers do not hold the process open (a server does): this one does, for the test.
   const alive = setInterval(() => {}, 1000)
   t.teardown(() => { clearInterval(alive) })
@@ -84,7 +99,7 @@ t.test('after a failure the queue retries by itself, with backoff', async (t) =>
   t.same(store.batches.flatMap((b) => b.audits.map((a) => a.id)), ['a1'])
 })
 
-t.test('a row the store refuses is isolated and dropped; the rest of its batch is written', async (t) => {
+await t.test('a row the store refuses is isolated and dropped; the rest of its batch is written', async (t) => {
   const refused = Object.assign(new Error('NOT NULL constraint failed'), { code: 'SQLITE_CONSTRAINT_NOTNULL' })
   const store = recordingStore()
   store.write = async (b) => {
@@ -93,7 +108,11 @@ t.test('a row the store refuses is isolated and dropped; the rest of its batch i
     return { unknownFeedback: 0 }
   }
   const dropped: Array<[number, string]> = []
-  const q = new WriteQueue(store, { batchSize: 100, intervalMs: 60_000, onDropped: (n, reason) => dropped.push([n, reason]) })
+  const q = new WriteQueue(store, {
+    batchSize: 100,
+    intervalMs: 60_000,
+    onDropped: (n, reason) => dropped.push([n, reason])
+  })
   q.audit(audit('a1', 200))
   q.audit(audit('poison', 200))
   q.audit(audit('a2', 200))
@@ -102,10 +121,15 @@ t.test('a row the store refuses is isolated and dropped; the rest of its batch i
   t.same(dropped, [[1, 'refused']], 'only the refused row is given up, and reported')
   t.equal(q.depth, 0)
 })
-t.test('a full queue drops and reports instead of growing without bound', async (t) => {
+await t.test('a full queue drops and reports instead of growing without bound', async (t) => {
   const store = recordingStore()
   const dropped: number[] = []
-  const q = new WriteQueue(store, { batchSize: 1000, maxRows: 5, intervalMs: 60_000, onDropped: (n) => dropped.push(n) })
+  const q = new WriteQueue(store, {
+    batchSize: 1000,
+    maxRows: 5,
+    intervalMs: 60_000,
+    onDropped: (n) => dropped.push(n)
+  })
   q.cards(Array.from({ length: 8 }, (_, i) => card(`c${i}`, 'SAFE-01')))
   t.same(dropped, [3])
   t.equal(q.depth, 5)
@@ -113,17 +137,22 @@ t.test('a full queue drops and reports instead of growing without bound', async 
   t.equal(store.batches[0]?.cards.length, 5)
 })
 
-t.test('a store down at close: the buffered rows are reported lost (shutdown)', async (t) => {
+await t.test('a store down at close: the buffered rows are reported lost (shutdown)', async (t) => {
   const store = recordingStore({ fail: () => true })
   const dropped: Array<[number, string]> = []
-  const q = new WriteQueue(store, { batchSize: 100, intervalMs: 60_000, retryMinMs: 60_000, onDropped: (n, reason) => dropped.push([n, reason]) })
+  const q = new WriteQueue(store, {
+    batchSize: 100,
+    intervalMs: 60_000,
+    retryMinMs: 60_000,
+    onDropped: (n, reason) => dropped.push([n, reason])
+  })
   q.cards([card('c1', 'SAFE-01'), card('c2', 'SAFE-01')])
   await q.close()
   t.same(dropped, [[2, 'shutdown']])
   t.equal(q.depth, 0)
 })
 
-t.test('enqueueDurable resolves only once the batch holding the rows has committed', async (t) => {
+await t.test('enqueueDurable resolves only once the batch holding the rows has committed', async (t) => {
   let open!: () => void
   const gate = new Promise<void>((resolve) => { open = resolve })
   const store = recordingStore({ gate })
@@ -140,7 +169,7 @@ t.test('enqueueDurable resolves only once the batch holding the rows has committ
   t.equal(store.batches[0]?.feedback.length, 2)
 })
 
-t.test('concurrent durable requests share one commit (group commit); a request is never split', async (t) => {
+await t.test('concurrent durable requests share one commit (group commit); a request is never split', async (t) => {
   let open!: () => void
   const gate = new Promise<void>((resolve) => { open = resolve })
   const store = recordingStore({ gate })
@@ -152,7 +181,7 @@ t.test('concurrent durable requests share one commit (group commit); a request i
   t.same(store.batches.map((b) => b.feedback.map((f) => f.cardUuid).join('')), ['x', 'aabbb'], 'the requests that arrived during a write go together in the next; the 3-row request is not split')
 })
 
-t.test('enqueueDurable rejects when the store cannot commit; background rows of the batch are kept', async (t) => {
+await t.test('enqueueDurable rejects when the store cannot commit; background rows of the batch are kept', async (t) => {
   let failing = true
   const store = recordingStore({ fail: () => failing })
   const q = new WriteQueue(store, { batchSize: 100, intervalMs: 60_000, retryMinMs: 60_000 })
@@ -164,7 +193,7 @@ t.test('enqueueDurable rejects when the store cannot commit; background rows of 
   t.same(store.batches.map((b) => [b.audits.length, b.feedback.map((f) => f.cardUuid)]), [[1, ['c2']]], 'a durable write goes at once even during a backoff, and takes the kept rows with it')
 })
 
-t.test('a refused feedback row fails only its own request, not the others in the batch', async (t) => {
+await t.test('a refused feedback row fails only its own request, not the others in the batch', async (t) => {
   const store = recordingStore()
   let open!: () => void
   const gate = new Promise<void>((resolve) => { open = resolve })
@@ -185,7 +214,7 @@ t.test('a refused feedback row fails only its own request, not the others in the
   t.same(store.batches.flatMap((b) => b.feedback.map((f) => f.cardUuid)), ['lead', 'good'])
 })
 
-t.test('flush writes what was queued before it, and is not held up by later rows', async (t) => {
+await t.test('flush writes what was queued before it, and is not held up by later rows', async (t) => {
   const store = recordingStore()
   const q = new WriteQueue(store, { batchSize: 2, intervalMs: 60_000 })
   q.audit(audit('a1', 200))
@@ -200,7 +229,7 @@ t.test('flush writes what was queued before it, and is not held up by later rows
   t.equal(q.depth, 0)
 })
 
-t.test('a durable caller behind a backlog is rejected when a write fails, not held or spun on', async (t) => {
+await t.test('a durable caller behind a backlog is rejected when a write fails, not held or spun on', async (t) => {
   let attempts = 0
   const store = recordingStore({ fail: () => { attempts++; return true } })
   const q = new WriteQueue(store, { batchSize: 1, intervalMs: 60_000, retryMinMs: 60_000 })

@@ -6,7 +6,7 @@ import { openStore, parseDatabaseUrl } from '../../src/store/open.js'
 import { tempDir } from '../helper.js'
 import { card, fb, storeContract } from './contract.js'
 
-t.test('DATABASE_URL parsing', async (t) => {
+await t.test('DATABASE_URL parsing', async (t) => {
   t.same(parseDatabaseUrl('sqlite:./data/x.db', '/srv'), { kind: 'sqlite', file: '/srv/data/x.db' }, 'relative to the working directory')
   t.same(parseDatabaseUrl('sqlite:/var/lib/x.db', '/srv'), { kind: 'sqlite', file: '/var/lib/x.db' })
   t.same(parseDatabaseUrl('sqlite:///var/lib/x.db', '/srv'), { kind: 'sqlite', file: '/var/lib/x.db' })
@@ -17,7 +17,7 @@ t.test('DATABASE_URL parsing', async (t) => {
   t.throws(() => parseDatabaseUrl('sqlite:'), /needs a file/)
 })
 
-t.test('SQLite store (temp file)', async (t) => {
+await t.test('SQLite store (temp file)', async (t) => {
   const dir = tempDir(t)
   const file = join(dir, 'nested', 'dir', 'cds.db')
   await storeContract(t, async () => await openStore(`sqlite:${file}`))
@@ -25,7 +25,7 @@ t.test('SQLite store (temp file)', async (t) => {
   t.ok(existsSync(`${file}-wal`), 'WAL journal')
 })
 
-t.test('SQLite store keeps its rows across a reopen', async (t) => {
+await t.test('SQLite store keeps its rows across a reopen', async (t) => {
   const file = join(tempDir(t), 'cds.db')
   const a = await openStore(`sqlite:${file}`)
   await a.write({ cards: [{ cardUuid: 'k1', ruleId: 'SAFE-01', variant: null, ruleVersion: '1.0.0', service: 's', hookInstance: 'h', issuedAt: '2026-11-29T10:00:00.000Z' }], audits: [], feedback: [] })
@@ -35,7 +35,7 @@ t.test('SQLite store keeps its rows across a reopen', async (t) => {
   t.equal((await b.issuedCards()).length, 1)
 })
 
-t.test('SQLite file deleted under the open store: that call fails, the next reopens the path', async (t) => {
+await t.test('SQLite file deleted under the open store: that call fails, the next reopens the path', async (t) => {
   const file = join(tempDir(t), 'cds.db')
   const store = await openStore(`sqlite:${file}`)
   t.teardown(async () => { await store.close() })
@@ -52,7 +52,7 @@ t.test('SQLite file deleted under the open store: that call fails, the next reop
   t.equal((await reopened.issuedCards()).length, 0, 'the rows of the deleted file are gone with it')
 })
 
-t.test('SQLite file replaced under the open store: the replacement is reopened (and migrated)', async (t) => {
+await t.test('SQLite file replaced under the open store: the replacement is reopened (and migrated)', async (t) => {
   const dir = tempDir(t)
   const file = join(dir, 'cds.db')
   const store = await openStore(`sqlite:${file}`)
@@ -67,7 +67,7 @@ t.test('SQLite file replaced under the open store: the replacement is reopened (
   t.same((await store.issuedCards()).map((c) => c.cardUuid).sort(), ['k2', 'restored'], 'reads and writes use the replacement')
 })
 
-t.test('SQLite directory deleted: not recreated, unwritable until it is back', async (t) => {
+await t.test('SQLite directory deleted: not recreated, unwritable until it is back', async (t) => {
   const dir = join(tempDir(t), 'data')
   const file = join(dir, 'cds.db')
   const store = await openStore(`sqlite:${file}`)
@@ -82,7 +82,7 @@ t.test('SQLite directory deleted: not recreated, unwritable until it is back', a
   t.ok(existsSync(file), 'reopened once the directory is back')
 })
 
-t.test('SQLite seen_jti: expired ids are pruned', async (t) => {
+await t.test('SQLite seen_jti: expired ids are pruned', async (t) => {
   const file = join(tempDir(t), 'cds.db')
   const store = await openStore(`sqlite:${file}`)
   t.teardown(async () => { await store.close() })

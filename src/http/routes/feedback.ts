@@ -21,7 +21,14 @@ const SummaryQuery = Type.Object({
   service: Type.Optional(Type.String({ minLength: 1, maxLength: 100 }))
 }, { additionalProperties: false })
 
-export interface FeedbackRouteDeps { catalogs: CatalogHolder, store: Store, queue: WriteQueue, metrics: Metrics, clock: () => Date, newId: () => string }
+export interface FeedbackRouteDeps {
+  catalogs: CatalogHolder
+  store: Store
+  queue: WriteQueue
+  metrics: Metrics
+  clock: () => Date
+  newId: () => string
+}
 
 export function feedbackRoutes (app: FastifyInstance, deps: FeedbackRouteDeps): void {
   app.withTypeProvider<TypeBoxTypeProvider>().post('/cds-services/:id/feedback', {
@@ -45,6 +52,9 @@ export function feedbackRoutes (app: FastifyInstance, deps: FeedbackRouteDeps): 
   }, async (request) => {
     const since = parseSince(request.query.since)
     await deps.queue.flush()
-    return await deps.store.summary({ ...(since === undefined ? {} : { since }), ...(request.query.service === undefined ? {} : { service: request.query.service }) })
+    return await deps.store.summary({
+      ...(since === undefined ? {} : { since }),
+      ...(request.query.service === undefined ? {} : { service: request.query.service })
+    })
   })
 }

@@ -33,7 +33,9 @@ export function hookRoutes (app: FastifyInstance, deps: HookRouteDeps): void {
     const started = performance.now()
     const { fhirServer } = request.body
     // Before anything is fetched: the FHIR token goes only to a server this caller may name.
-    const refusal = fhirServer === undefined ? undefined : deps.fhirServerPolicy?.refusal(fhirServer, request.caller?.iss)
+    const refusal = fhirServer === undefined
+      ? undefined
+      : deps.fhirServerPolicy?.refusal(fhirServer, request.caller?.iss)
     if (refusal !== undefined) {
       throw new DomainError('invalid-request', refusal, [{ expression: 'fhirServer', diagnostics: refusal }])
     }

@@ -26,7 +26,12 @@ export interface RulesRouteDeps {
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
 
 /** AUTH_MODE=jwt: reload and validate need `Authorization: Bearer <ADMIN_TOKEN>`; no token configured = disabled. */
-async function guardAdmin (what: string, config: Config, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+async function guardAdmin (
+  what: string,
+  config: Config,
+  request: FastifyRequest,
+  reply: FastifyReply
+): Promise<FastifyReply | undefined> {
   if (config.AUTH_MODE !== 'jwt') return undefined
   if (config.ADMIN_TOKEN === '') {
     return await reply.code(403).type('application/fhir+json').send(operationOutcome('security', [{ expression: 'url', diagnostics: `${what} is disabled: AUTH_MODE=jwt and no ADMIN_TOKEN is configured` }]))

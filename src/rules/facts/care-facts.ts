@@ -71,7 +71,8 @@ function arrangedCare (ctx: FactContext, from: number): string[] {
     }
     for (const { resource } of record.coded('Appointment', valueSet(vs))) {
       const day = dayNumber(str(resource.start))
-      if (seen.has(resource) || !BOOKED_APPOINTMENT.has(String(resource.status)) || day === undefined || day < from) continue
+      const booked = BOOKED_APPOINTMENT.has(String(resource.status))
+      if (seen.has(resource) || !booked || day === undefined || day < from) continue
       seen.add(resource)
       out.push({ day, text: `PT appointment ${String(resource.status)} for ${isoDate(day)}, not yet attended` })
     }

@@ -34,8 +34,13 @@ export { isActiveMedication, medications } from './medication-records.js'
 
 export interface Reading { resource: Resource, value: number, ms: number, day: number, date: string, code: string }
 
-/** Final/amended/corrected observations in a value set with a readable value in `unit` (score scale from the concept), newest first. */
-export function readings (record: EvaluationRecord, vs: ValueSet, unit: string): { list: Reading[], unreadable: number } {
+/** Final/amended/corrected observations in a value set with a readable value in `unit` (score scale from
+ *  the concept), newest first. */
+export function readings (
+  record: EvaluationRecord,
+  vs: ValueSet,
+  unit: string
+): { list: Reading[], unreadable: number } {
   return record.remember(`readings|${vs.id}|${unit}`, () => {
     const list: Reading[] = []
     let unreadable = 0

@@ -15,7 +15,8 @@ export const opioidBenzodiazepineFact: FactDefinition = {
   returnsSchema: shape({ found: 'boolean', opioids: 'string', benzodiazepines: 'string', note: 'string' }),
   compute: ({ record, valueSet }) => {
     if (!record.isAvailable('MedicationRequest')) return { found: false, note: '' }
-    const active = (id: string): ReturnType<typeof medications> => medications(record, valueSet(id)).filter((m) => isActiveMedication(m.resource))
+    const active = (id: string): ReturnType<typeof medications> =>
+      medications(record, valueSet(id)).filter((m) => isActiveMedication(m.resource))
     const opioids = active('opioids')
     const benzos = active('benzodiazepines')
     const both = opioids.length > 0 && benzos.length > 0

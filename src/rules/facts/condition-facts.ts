@@ -105,6 +105,12 @@ export const painDurationFact: FactDefinition = {
     if (dated.length === 0) return { found: false }
     const earliest = dated.reduce((a, b) => ((b.day as number) < (a.day as number) ? b : a))
     const onset = earliest.day as number
-    return { found: true, days: anchorDay(ctx) - onset, onset: isoDate(onset), diagnosis: earliest.match.display, region: region ?? null }
+    return {
+      found: true,
+      days: anchorDay(ctx) - onset,
+      onset: isoDate(onset),
+      diagnosis: earliest.match.display,
+      region: region ?? null
+    }
   }
 }

@@ -10,7 +10,11 @@ import { courseNames, startedCourses } from './medication-facts.js'
 import { type SteroidExposure, sessionSteroid } from './steroid-exposure.js'
 import { sessionInstant } from './trend-facts.js'
 
-function recentSession (ctx: FactContext, within: number, keep: (s: FacetSession) => boolean = () => true): FacetSession | undefined {
+function recentSession (
+  ctx: FactContext,
+  within: number,
+  keep: (s: FacetSession) => boolean = () => true
+): FacetSession | undefined {
   const today = ctx.record.time.day
   return facetHistory(ctx)
     .filter((s) => s.day <= today && today - s.day <= within && keep(s)).at(-1)

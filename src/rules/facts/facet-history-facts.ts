@@ -30,7 +30,10 @@ export function sideSessions (ctx: FactContext): FacetSession[] {
 }
 
 /** `intentBasis` / `inferredIntent` members for the sessions a fact's answer depends on. */
-export function intentMembers (sessions: ReadonlyArray<FacetSession | undefined>): { intentBasis: string | null, inferredIntent: { intent: string, reason: string } | null } {
+export function intentMembers (sessions: ReadonlyArray<FacetSession | undefined>): {
+  intentBasis: string | null
+  inferredIntent: { intent: string, reason: string } | null
+} {
   return { intentBasis: weakestBasis(sessions) ?? null, inferredIntent: inferredIntentOf(sessions) ?? null }
 }
 
@@ -200,7 +203,13 @@ export const orderIntentFact: FactDefinition = {
   }),
   compute: ({ order }) => {
     if (order === undefined) return { found: false }
-    return { found: true, type: order.type, intent: order.intent, intentReason: order.intentReason, ...intentMembers([order]) }
+    return {
+      found: true,
+      type: order.type,
+      intent: order.intent,
+      intentReason: order.intentReason,
+      ...intentMembers([order])
+    }
   }
 }
 
@@ -219,7 +228,8 @@ export const firstFacetOrderFact: FactDefinition = {
     const procedures = ctx.record.coded('Procedure', vs)
       .filter(({ resource }) => ['completed', 'in-progress', 'preparation'].includes(String(resource.status))).length
     const orders = ctx.record.coded('ServiceRequest', vs)
-      .filter(({ resource }) => !ctx.record.isDraftOrder(resource) && EARLIER_ORDER_STATUSES.has(String(resource.status))).length
+      .filter(({ resource }) =>
+        !ctx.record.isDraftOrder(resource) && EARLIER_ORDER_STATUSES.has(String(resource.status))).length
     return { found: true, first: procedures === 0 && orders === 0, priorProcedures: procedures, priorOrders: orders }
   }
 }

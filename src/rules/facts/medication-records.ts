@@ -52,7 +52,17 @@ export function medicationStart (r: Resource): string | undefined {
   return str(r.authoredOn) ?? str(validity(r)?.start) ?? str(obj(r.effectivePeriod)?.start) ?? str(r.effectiveDateTime)
 }
 
-const DURATION_DAYS: Record<string, number> = { d: 1, day: 1, days: 1, wk: 7, week: 7, weeks: 7, mo: 30, month: 30, months: 30 }
+const DURATION_DAYS: Record<string, number> = {
+  d: 1,
+  day: 1,
+  days: 1,
+  wk: 7,
+  week: 7,
+  weeks: 7,
+  mo: 30,
+  month: 30,
+  months: 30
+}
 
 function durationDays (value: unknown): number | undefined {
   const q = obj(value)
@@ -93,7 +103,10 @@ function routes (r: Resource): unknown[] {
 
 function texts (concept: unknown): string[] {
   const c = obj(concept)
-  return [str(c?.text), ...asArray(c?.coding as unknown[]).map((x) => str(obj(x)?.display))].filter((t): t is string => t !== undefined)
+  return [
+    str(c?.text),
+    ...asArray(c?.coding as unknown[]).map((x) => str(obj(x)?.display))
+  ].filter((t): t is string => t !== undefined)
 }
 
 /**

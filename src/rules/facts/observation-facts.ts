@@ -25,7 +25,14 @@ export const latestPainScoreFact: FactDefinition = {
     const latest = painSeries(record, valueSet, { excludePostProcedure: params.excludePostProcedure === true })
       .find((r) => lookback === undefined || withinDaysBefore(r.date, record.time.ms, lookback))
     if (latest === undefined) return { found: false, unreadable }
-    return { found: true, value: latest.value, date: isoDate(latest.day), daysAgo: record.time.day - latest.day, code: latest.code, unreadable }
+    return {
+      found: true,
+      value: latest.value,
+      date: isoDate(latest.day),
+      daysAgo: record.time.day - latest.day,
+      code: latest.code,
+      unreadable
+    }
   }
 }
 
@@ -106,7 +113,8 @@ export const disabilityBaselineFact: FactDefinition = {
     const region = order?.region
     const accepted = region === undefined ? undefined : BY_REGION[region]
     const { unreadable } = readings(record, valueSet('disability-scores'), '{score}')
-    const inWindow = disabilitySeries(record, valueSet).filter((r) => withinDaysBefore(r.date, record.time.ms, Number(params.lookbackDays)))
+    const inWindow = disabilitySeries(record, valueSet)
+      .filter((r) => withinDaysBefore(r.date, record.time.ms, Number(params.lookbackDays)))
     const hit = inWindow.find((r) => accepted === undefined || accepted.includes(r.instrument))
     const other = accepted === undefined ? undefined : inWindow.find((r) => !accepted.includes(r.instrument))
     return {

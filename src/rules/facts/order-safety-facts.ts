@@ -116,7 +116,10 @@ function presence (r: Resource): boolean | undefined {
     }
     const t = str(cc.text)
     if (t !== undefined) texts.push(t.trim())
-    for (const c of asArray(cc.coding as unknown[])) { const d = str(obj(c)?.display); if (d !== undefined) texts.push(d.trim()) }
+    for (const c of asArray(cc.coding as unknown[])) {
+      const d = str(obj(c)?.display)
+      if (d !== undefined) texts.push(d.trim())
+    }
   }
   if (texts.some((t) => POSITIVE_TEXT.test(t))) return true
   if (texts.some((t) => NEGATIVE_TEXT.test(t))) return false

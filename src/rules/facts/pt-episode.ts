@@ -9,7 +9,12 @@ import type { ValueSet } from '../../fhir/valueset.js'
 import { asArray } from '../../fhir/valueset.js'
 import { ptActivity } from './pt.js'
 
-export interface PtPlan { resource: Resource, createdDay: number | undefined, startDay: number | undefined, endDay: number | undefined }
+export interface PtPlan {
+  resource: Resource
+  createdDay: number | undefined
+  startDay: number | undefined
+  endDay: number | undefined
+}
 
 export interface PtEpisode {
   /** Active PT plan of care (latest), if any. */

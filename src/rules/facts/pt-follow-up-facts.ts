@@ -17,7 +17,12 @@ const DELIVERED_APPOINTMENT = new Set(['arrived', 'fulfilled', 'checked-in'])
 const BOOKED_APPOINTMENT = new Set(['proposed', 'pending', 'booked'])
 
 /** Resources of a type coded in any PT value set, each once. */
-function ptCoded (record: EvaluationRecord, type: string, valueSet: (id: string) => ValueSet, ids = PT_VALUESETS): Resource[] {
+function ptCoded (
+  record: EvaluationRecord,
+  type: string,
+  valueSet: (id: string) => ValueSet,
+  ids = PT_VALUESETS
+): Resource[] {
   const seen = new Set<Resource>()
   for (const id of ids) for (const { resource } of record.coded(type, valueSet(id))) seen.add(resource)
   return [...seen].filter((r) => !record.isDraftOrder(r))
@@ -48,7 +53,10 @@ function ptStarted (ctx: FactContext, from: number): Dated | undefined {
   }
   for (const { resource: r } of record.coded('CarePlan', valueSet('pt-care-plan-category'))) {
     if (r.status !== 'active' || record.isDraftOrder(r)) continue
-    const days = [dayNumber(r.created), dayNumber(obj(r.period)?.start)].filter((d): d is number => d !== undefined && d >= from)
+    const days = [
+      dayNumber(r.created),
+      dayNumber(obj(r.period)?.start)
+    ].filter((d): d is number => d !== undefined && d >= from)
     if (days.length > 0) out.push({ day: Math.min(...days), what: 'PT plan of care' })
   }
   return firstOnOrAfter(out, from)

@@ -15,7 +15,13 @@ export const ptResponseFact: FactDefinition = {
     type: 'object',
     required: ['baselineLookbackDays', 'nrsMcidPoints', 'nrsMcidPct', 'odiMcidPoints', 'ndiMcidPoints'],
     additionalProperties: false,
-    properties: { baselineLookbackDays: POSITIVE, nrsMcidPoints: POSITIVE, nrsMcidPct: POSITIVE, odiMcidPoints: POSITIVE, ndiMcidPoints: POSITIVE }
+    properties: {
+      baselineLookbackDays: POSITIVE,
+      nrsMcidPoints: POSITIVE,
+      nrsMcidPct: POSITIVE,
+      odiMcidPoints: POSITIVE,
+      ndiMcidPoints: POSITIVE
+    }
   },
   returns: '{ found, start, days, weeks, visits, pain: {found, baseline, baselineDate, latest, latestDate, latestDayInEpisode, reduction, reductionPct, mcid, belowMcid}, disability: {found, instrument, baseline, baselineDate, latest, latestDate, reduction, mcid, belowMcid}, measures: {baseline, baselineDate, latestDate, daysSinceLatest} }',
   returnsSchema: shape({
@@ -61,7 +67,10 @@ export const ptResponseFact: FactDefinition = {
 
     const pains = painSeries(record, valueSet)
     const p = pairFrom(pains, baselineAt(pains, start, lookback))
-    let pain: Record<string, unknown> = { found: false, baselineDate: p === undefined ? null : p.baseline.date.slice(0, 10) }
+    let pain: Record<string, unknown> = {
+      found: false,
+      baselineDate: p === undefined ? null : p.baseline.date.slice(0, 10)
+    }
     if (p?.latest !== undefined) {
       const reduction = round(p.baseline.value - p.latest.value)
       const mcid = round(Math.max(num(params, 'nrsMcidPoints'), num(params, 'nrsMcidPct') / 100 * p.baseline.value))

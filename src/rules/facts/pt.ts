@@ -28,7 +28,8 @@ export function ptActivity (record: EvaluationRecord, valueSet: (id: string) => 
     const seen = new Set<Resource>()
     for (const vs of ['pt-referral', 'pt-evaluation']) {
       for (const { resource } of record.coded('ServiceRequest', valueSet(vs))) {
-        if (seen.has(resource) || record.isDraftOrder(resource) || !REFERRAL_STATUSES.has(String(resource.status))) continue
+        const referred = REFERRAL_STATUSES.has(String(resource.status))
+        if (seen.has(resource) || record.isDraftOrder(resource) || !referred) continue
         seen.add(resource)
         push(resource, 'referral')
       }

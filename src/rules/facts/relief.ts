@@ -36,7 +36,9 @@ export interface ReliefDuration {
 export interface LineGroup { day: number, lines: readonly RawLine[] }
 
 function sessionMs (session: LineGroup): number {
-  const times = session.lines.map((l) => instantMs(clinicalDate(l.resource))).filter((t): t is number => t !== undefined)
+  const times = session.lines
+    .map((l) => instantMs(clinicalDate(l.resource)))
+    .filter((t): t is number => t !== undefined)
   return times.length > 0 ? Math.min(...times) : session.day * 86_400_000
 }
 
@@ -56,7 +58,11 @@ export function linkedReadings (record: EvaluationRecord, painScores: ValueSet, 
  * it — after the earliest timed line when a line carries a time; when the session is date-only,
  * every linked reading on a later day and every one of the procedure day but its earliest.
  */
-export function postProcedureReadings (record: EvaluationRecord, painScores: ValueSet, facet: ValueSet): ReadonlySet<Resource> {
+export function postProcedureReadings (
+  record: EvaluationRecord,
+  painScores: ValueSet,
+  facet: ValueSet
+): ReadonlySet<Resource> {
   return record.remember(`post-procedure|${painScores.id}|${facet.id}`, () => {
     const out = new Set<Resource>()
     for (const lines of groupLines(completedLines(record, facet))) {
@@ -86,7 +92,14 @@ export function sessionRelief (record: EvaluationRecord, painScores: ValueSet, s
   const pre = linked.find((r) => r.ms <= ms)
   const post = [...linked].reverse().find((r) => r.ms > ms)
   if (pre === undefined || post === undefined || pre.value <= 0) return { documented: false, ms }
-  return { documented: true, pct: (pre.value - post.value) / pre.value * 100, pre: pre.value, post: post.value, postDay: post.day, ms }
+  return {
+    documented: true,
+    pct: (pre.value - post.value) / pre.value * 100,
+    pre: pre.value,
+    post: post.value,
+    postDay: post.day,
+    ms
+  }
 }
 
 /** How long relief of at least `thresholdPct` lasted after the session (relief must be documented). */
@@ -118,7 +131,10 @@ function regionOfWords (r: Resource): Region | undefined {
 
 /** A reading's region: of the facet procedure its partOf references, else its bodySite words, else none. */
 export function readingRegion (record: EvaluationRecord, facet: ValueSet, r: Resource): Region | undefined {
-  for (const ref of asArray(r.partOf as unknown[]).map((p) => str(obj(p)?.reference)).filter((x): x is string => x !== undefined)) {
+  const partOf = asArray(r.partOf as unknown[])
+    .map((p) => str(obj(p)?.reference))
+    .filter((x): x is string => x !== undefined)
+  for (const ref of partOf) {
     const region = facet.match(record.resolve(ref)?.code)?.properties.region
     if (region === 'cervical-thoracic' || region === 'lumbar-sacral') return region
   }

@@ -10,13 +10,18 @@ import { postProcedureReadings } from './relief.js'
 export interface Scored extends Reading { instrument: string }
 
 /** Pain scores (0–10), newest first; `excludePostProcedure` drops readings taken after a linked facet procedure. */
-export function painSeries (record: EvaluationRecord, valueSet: (id: string) => ValueSet, opts: { excludePostProcedure?: boolean } = {}): Scored[] {
+export function painSeries (
+  record: EvaluationRecord,
+  valueSet: (id: string) => ValueSet,
+  opts: { excludePostProcedure?: boolean } = {}
+): Scored[] {
   const list = readings(record, valueSet('pain-scores'), '{score}').list
   const post = opts.excludePostProcedure === true ? postProcedureReadings(record, valueSet('pain-scores'), valueSet('facet-procedures')) : undefined
   return list.filter((r) => post === undefined || !post.has(r.resource)).map((r) => ({ ...r, instrument: 'NRS' }))
 }
 
-/** Disability scores with their instrument (ODI 0–100, NDI 0–50 — % converted in quantity.ts —, PEG, PROMIS-PI), newest first. */
+/** Disability scores with their instrument (ODI 0–100, NDI 0–50 — % converted in quantity.ts —, PEG,
+ *  PROMIS-PI), newest first. */
 export function disabilitySeries (record: EvaluationRecord, valueSet: (id: string) => ValueSet): Scored[] {
   return record.remember('disability-series', () => {
     const vs = valueSet('disability-scores')
@@ -27,7 +32,8 @@ export function disabilitySeries (record: EvaluationRecord, valueSet: (id: strin
   })
 }
 
-/** Baseline around a start day: latest reading on/before it within lookback, else the first after it within lookback. */
+/** Baseline around a start day: latest reading on/before it within lookback, else the first after it
+ *  within lookback. */
 export function baselineAt (series: readonly Scored[], startDay: number, lookback: number): Scored | undefined {
   const before = series.find((r) => r.day <= startDay && startDay - r.day <= lookback)
   if (before !== undefined) return before

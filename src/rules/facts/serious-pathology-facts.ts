@@ -21,7 +21,13 @@ export const spinePainFact: FactDefinition = {
   compute: (ctx, params) => {
     const p = spinePain(ctx, num(params, 'newWithinDays'), num(params, 'worsenPoints'))
     if (!p.found) return { found: false }
-    return { found: true, source: p.source, newOrWorse: p.newOrWorse === true, worseningDate: dateOf(p.worseningDay), why: p.why ?? null }
+    return {
+      found: true,
+      source: p.source,
+      newOrWorse: p.newOrWorse === true,
+      worseningDate: dateOf(p.worseningDay),
+      why: p.why ?? null
+    }
   }
 }
 
@@ -37,7 +43,14 @@ export const weightLossFact: FactDefinition = {
   compute: ({ record, valueSet }, params) => {
     const w = weightLoss(record, valueSet('body-weight'), num(params, 'withinDays'))
     if (w === undefined) return { found: false }
-    return { found: true, lossPct: w.lossPct, fromKg: w.fromKg, fromDate: dateOf(w.fromDay), toKg: w.toKg, toDate: dateOf(w.toDay) }
+    return {
+      found: true,
+      lossPct: w.lossPct,
+      fromKg: w.fromKg,
+      fromDate: dateOf(w.fromDay),
+      toKg: w.toKg,
+      toDate: dateOf(w.toDay)
+    }
   }
 }
 

@@ -30,14 +30,17 @@ export function spinePain (ctx: FactContext, newDays: number, points: number): S
   const { record } = ctx
   const conds = activeConditions(record, ctx.valueSet('pain-diagnoses'))
   const ptVs = ['pt-referral', 'pt-evaluation', 'pt-treatment'].map(ctx.valueSet)
-  const ordering = ctx.order !== undefined || record.activeOrders.some((r) => ptVs.some((vs) => vs.match(r.code) !== undefined))
+  const ordering = ctx.order !== undefined ||
+    record.activeOrders.some((r) => ptVs.some((vs) => vs.match(r.code) !== undefined))
   if (conds.length === 0 && !ordering) return { found: false }
   const recent = conds.filter((c) => withinDaysBefore(clinicalDate(c.resource), record.time.ms, newDays))
   const scores = painSeries(record, ctx.valueSet, { excludePostProcedure: true })
     .filter((r) => withinDaysBefore(r.date, record.time.ms, newDays))
   const [latest, ...earlier] = scores
   const lowest = earlier.length === 0 ? undefined : earlier.reduce((a, b) => (b.value < a.value ? b : a))
-  const worse = latest !== undefined && lowest !== undefined && latest.value >= lowest.value + points ? { latest, lowest } : undefined
+  const worse = latest !== undefined && lowest !== undefined && latest.value >= lowest.value + points
+    ? { latest, lowest }
+    : undefined
   const days = [...recent.map((c) => c.day), worse?.latest.day].filter((d): d is number => d !== undefined)
   const rise = worse === undefined
     ? undefined
@@ -55,7 +58,11 @@ export function spinePain (ctx: FactContext, newDays: number, points: number): S
 export interface WeightLoss { lossPct: number, fromKg: number, fromDay: number, toKg: number, toDay: number }
 
 /** Highest earlier body weight in the window vs the latest (kg via UCUM; unknown units skipped). */
-export function weightLoss (record: EvaluationRecord, bodyWeight: ValueSet, withinDays: number): WeightLoss | undefined {
+export function weightLoss (
+  record: EvaluationRecord,
+  bodyWeight: ValueSet,
+  withinDays: number
+): WeightLoss | undefined {
   const list = readings(record, bodyWeight, 'kg').list.filter((r) => withinDaysBefore(r.date, record.time.ms, withinDays))
   const [latest, ...earlier] = list
   if (latest === undefined || earlier.length === 0) return undefined
@@ -71,16 +78,26 @@ export function weightLoss (record: EvaluationRecord, bodyWeight: ValueSet, with
 
 export interface CancerHistory { boneTropic: string[], other: string[], latestOnsetDay: number | undefined }
 
-/** Active cancer Conditions by group (value set malignancy, properties.group); `excluded` (Z85.828, C44) never counts. */
+/** Active cancer Conditions by group (value set malignancy, properties.group); `excluded` (Z85.828, C44)
+ *  never counts. */
 export function cancerHistory (ctx: FactContext): CancerHistory {
   const hits = activeConditions(ctx.record, ctx.valueSet('malignancy'))
   const bone = hits.filter((h) => h.match.properties.group === 'bone-tropic')
   const other = hits.filter((h) => h.match.properties.group === 'other')
   const days = [...bone, ...other].map((h) => h.day).filter((d): d is number => d !== undefined)
-  return { boneTropic: names(bone), other: names(other), latestOnsetDay: days.length === 0 ? undefined : Math.max(...days) }
+  return {
+    boneTropic: names(bone),
+    other: names(other),
+    latestOnsetDay: days.length === 0 ? undefined : Math.max(...days)
+  }
 }
 
-const IMAGING_TYPES: ReadonlyArray<[string, (r: Resource) => boolean, (r: Resource) => unknown, (r: Resource) => string | undefined]> = [
+const IMAGING_TYPES: ReadonlyArray<[
+  string,
+  (r: Resource) => boolean,
+  (r: Resource) => unknown,
+  (r: Resource) => string | undefined
+]> = [
   ['Procedure', (r) => r.status === 'completed', (r) => r.code, clinicalDate],
   ['DiagnosticReport', (r) => ['final', 'amended', 'corrected', 'appended'].includes(String(r.status)), (r) => r.code,
     (r) => str(r.effectiveDateTime) ?? str(obj(r.effectivePeriod)?.start) ?? str(r.issued)],

@@ -29,7 +29,11 @@ function injectateConcepts (record: EvaluationRecord, r: Resource): CodeableConc
   return [...own, ...orders.flatMap((o) => asArray(o.orderDetail as unknown[]))] as CodeableConcept[]
 }
 
-export function sessionSteroid (record: EvaluationRecord, session: FacetSession, corticosteroids: ValueSet): SteroidExposure {
+export function sessionSteroid (
+  record: EvaluationRecord,
+  session: FacetSession,
+  corticosteroids: ValueSet
+): SteroidExposure {
   const inj = injectateOf(session.lines.flatMap((l) => injectateConcepts(record, l.resource)), corticosteroids)
   const drugs = inj.drugs.join(', ')
   if (inj.steroid) return { steroid: true, assumed: false, drugs, basis: `corticosteroid injectate recorded (${drugs})` }

@@ -41,7 +41,9 @@ const day10 = (r: Scored | undefined): string | null => r === undefined ? null :
 function linkedPre (ctx: FactContext, s: FacetSession): Scored | undefined {
   const linked = linkedReadings(ctx.record, ctx.valueSet('pain-scores'), s)
   const { ms, timed } = sessionInstant(s)
-  const r = timed ? linked.find((x) => x.ms <= ms) : (linked.find((x) => x.day < s.day) ?? linked.filter((x) => x.day === s.day).at(-1))
+  const r = timed
+    ? linked.find((x) => x.ms <= ms)
+    : (linked.find((x) => x.day < s.day) ?? linked.filter((x) => x.day === s.day).at(-1))
   return r === undefined ? undefined : { ...r, instrument: 'NRS' }
 }
 
@@ -90,7 +92,12 @@ export const postProcedurePainFact: FactDefinition = {
 interface Reference { reading: Scored, kind: string }
 
 /** PT baseline (active episode), else the latest reading at or before the latest facet procedure. */
-function reference (ctx: FactContext, series: Scored[], lookback: number, pick: (s: Scored[], start: number, lb: number) => Scored | undefined): Reference | undefined {
+function reference (
+  ctx: FactContext,
+  series: Scored[],
+  lookback: number,
+  pick: (s: Scored[], start: number, lb: number) => Scored | undefined
+): Reference | undefined {
   const ep = ptEpisode(ctx.record, ctx.valueSet)
   if (ep.plan !== undefined && ep.startDay !== undefined) {
     const b = pick(series, ep.startDay, lookback)
@@ -112,7 +119,13 @@ export const worseningTrendFact: FactDefinition = {
     type: 'object',
     required: ['nrsPoints', 'odiPoints', 'ndiPoints', 'minDaysApart', 'baselineLookbackDays'],
     additionalProperties: false,
-    properties: { nrsPoints: POSITIVE, odiPoints: POSITIVE, ndiPoints: POSITIVE, minDaysApart: POSITIVE, baselineLookbackDays: POSITIVE }
+    properties: {
+      nrsPoints: POSITIVE,
+      odiPoints: POSITIVE,
+      ndiPoints: POSITIVE,
+      minDaysApart: POSITIVE,
+      baselineLookbackDays: POSITIVE
+    }
   },
   returns: '{ found, worse, pain: {found, reference, referenceDate, referenceKind, threshold, worse, runFrom, runTo, runReadings, latest}, disability: {found, instrument, reference, referenceDate, referenceKind, threshold, latest, latestDate, worse} }',
   returnsSchema: shape({
@@ -189,7 +202,12 @@ export const worseningTrendFact: FactDefinition = {
         worse: latest !== undefined && latest.value >= threshold
       }
     }
-    return { found: pRef !== undefined || dRef !== undefined, worse: pain.worse === true || disability.worse === true, pain, disability }
+    return {
+      found: pRef !== undefined || dRef !== undefined,
+      worse: pain.worse === true || disability.worse === true,
+      pain,
+      disability
+    }
   }
 }
 
@@ -248,8 +266,9 @@ export const progressSincePriorFact: FactDefinition = {
     const linked = (r: Scored): boolean => references(r.resource.partOf).some((ref) => lineRefs.has(ref.replace(/^.*\/(Procedure\/[^/]+)$/, '$1')))
     const pains = painSeries(ctx.record, ctx.valueSet)
     const sameDayLinked = pains.filter((r) => r.day === prior.day && linked(r))
-    const after = (r: Scored): boolean => r.day > prior.day ||
-      (r.day === prior.day && (timed ? r.ms > ms : sameDayLinked.length >= 2 && r !== sameDayLinked.at(-1) && linked(r)))
+    const laterSameDay = (r: Scored): boolean =>
+      timed ? r.ms > ms : sameDayLinked.length >= 2 && r !== sameDayLinked.at(-1) && linked(r)
+    const after = (r: Scored): boolean => r.day > prior.day || (r.day === prior.day && laterSameDay(r))
     const hits = [...pains, ...disabilitySeries(ctx.record, ctx.valueSet)].filter(after).sort((a, b) => b.ms - a.ms)
     const latest = hits[0]
     return {
