@@ -247,8 +247,9 @@ await t.test('RULES_WATCH reloads after a file changes', async (t) => {
   const before = catalogs.current().hash
   const file = join(dir, 'safety/SAFE-02.rule.json')
   writeFileSync(file, readFileSync(file, 'utf8').replace(/"version": "[^"]+"/, '"version": "9.9.9"'))
-  // Wait for the debounced reload (event-driven; bounded so a broken watcher fails rather than hangs).
-  for (let i = 0; i < 100 && catalogs.current().hash === before; i++) {
+  // Wait for the debounced reload, which runs every rule case (about 5 s here, several times that on a
+  // loaded CI machine); bounded at 2 minutes so a broken watcher fails rather than hangs.
+  for (let i = 0; i < 1200 && catalogs.current().hash === before; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   t.not(catalogs.current().hash, before, 'the watcher swapped the new catalog in')
