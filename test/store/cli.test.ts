@@ -43,7 +43,7 @@ await t.test('feedback summary from the CLI reads the same store', async (t) => 
 })
 
 await t.test('the CLI dispatch: rules check still works, feedback summary is reached', async (t) => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: `sqlite:${join(tempDir(t), 'cli.db')}` } })
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: `sqlite:${join(tempDir(t), 'cli.db')}` } })
   const rules = cli('rules', 'check')
   t.equal(rules.status, 0)
   t.match(rules.stdout, /is valid/)
