@@ -1,6 +1,7 @@
 // Lint: neostandard (the style this code is written in) with TypeScript, plus the type-aware
 // rules that catch real mistakes: an un-awaited promise (a t.test that never runs to the end).
-// src is typed by tsconfig.json; tests and benchmarks by tsconfig.test.json (which includes src).
+// src is typed by tsconfig.json; tests and benchmarks by tsconfig.test.json (which includes src);
+// the browser code of src/workbench by tsconfig.workbench.json.
 import neostandard from 'neostandard'
 import tseslint from 'typescript-eslint'
 
@@ -31,6 +32,7 @@ export default [
   },
   {
     files: ['src/**/*.ts'],
+    ignores: ['src/workbench/**'],
     languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
     plugins: { '@typescript-eslint': tseslint.plugin },
     rules: typeAwareRules
@@ -38,6 +40,13 @@ export default [
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     languageOptions: { parserOptions: { project: './tsconfig.test.json', tsconfigRootDir: import.meta.dirname } },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: typeAwareRules
+  },
+  {
+    // The workbench runs in the browser: typed with the DOM by tsconfig.workbench.json.
+    files: ['src/workbench/**/*.ts'],
+    languageOptions: { parserOptions: { project: './tsconfig.workbench.json', tsconfigRootDir: import.meta.dirname } },
     plugins: { '@typescript-eslint': tseslint.plugin },
     rules: typeAwareRules
   }

@@ -25,6 +25,7 @@ import { hookRoutes } from './http/routes/hooks.js'
 import { evaluateRoutes } from './http/routes/evaluate.js'
 import { rulesRoutes } from './http/routes/rules.js'
 import { docsRoutes } from './http/routes/docs.js'
+import { workbenchRoutes } from './http/routes/workbench.js'
 import { Reloader } from './authoring/reload.js'
 import { PostedValidator } from './authoring/validate-pool.js'
 import { watchRules } from './authoring/watch.js'
@@ -209,6 +210,7 @@ export async function buildApp (opts: AppOptions): Promise<App> {
     app.addHook('onClose', async () => { watcher.close() })
   }
   await docsRoutes(app)
+  await workbenchRoutes(app, { config, catalogs })
   await app.ready()
   return { app, catalogs, routes, store, queue, metrics, largeBodies, storeHealth }
 }

@@ -51,6 +51,11 @@ export const ConfigSchema = Type.Object({
   ADMIN_TOKEN: Type.String({ default: '' }),
   /** Re-read rules/ when files change (validated, cases run, swapped only if all pass). */
   RULES_WATCH: Type.Boolean({ default: false }),
+  // --- the workbench (GET /workbench/) ---
+  /** Serve the workbench page. Its tools need ADMIN_TOKEN under AUTH_MODE=jwt (the page asks for it). */
+  WORKBENCH_ENABLED: Type.Boolean({ default: true }),
+  /** Where the built page is (npm run build writes dist/workbench); empty = that default. */
+  WORKBENCH_DIR: Type.String({ default: '' }),
   // --- FHIR server binding and paging ---
   /**
    * AUTH_MODE=off only: comma-separated FHIR base URLs a hook call may name as `fhirServer`
