@@ -82,12 +82,21 @@ export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL === '' ? undefine
 
 /** The problems loading a copy of the bundled rules reports after `edit` changed one rule file ([] = loads). */
 export function catalogProblemsAfter (t: TestScope, file: string, edit: (rule: any) => void): CatalogProblem[] {
+  return catalogProblemsAfterText(t, file, (text) => {
+    const rule = JSON.parse(text)
+    edit(rule)
+    return JSON.stringify(rule)
+  })
+}
+
+/** The same after a text edit of one file (for JSON syntax errors and layouts). */
+export function catalogProblemsAfterText (
+  t: TestScope, file: string, edit: (text: string) => string
+): CatalogProblem[] {
   const dir = tempDir(t)
   cpSync(RULES_DIR, dir, { recursive: true })
   const path = join(dir, file)
-  const rule = JSON.parse(readFileSync(path, 'utf8'))
-  edit(rule)
-  writeFileSync(path, JSON.stringify(rule))
+  writeFileSync(path, edit(readFileSync(path, 'utf8')))
   try {
     loadCatalog(dir, NOW)
   } catch (err) {

@@ -20,6 +20,18 @@ export interface ReloadReport {
   problems: CatalogProblem[]
 }
 
+/** A refused reload: the running catalog keeps serving, with the problems that stopped the new one. */
+function refused (running: Catalog, problems: CatalogProblem[]): Omit<ReloadReport, 'previousHash' | 'cases'> {
+  return {
+    swapped: false,
+    unchanged: false,
+    hash: running.hash,
+    loadedAt: running.loadedAt,
+    rules: running.content.rules.length,
+    problems
+  }
+}
+
 export class Reloader {
   private chain: Promise<unknown> = Promise.resolve()
   constructor (
@@ -44,15 +56,7 @@ export class Reloader {
     } catch (err) {
       // A file vanishing mid-read (an editor's save) is a problem to report, not a server fault.
       const problems = err instanceof CatalogError ? err.problems : [{ file: this.dir, pointer: '/', message: `cannot read the rules: ${err instanceof Error ? err.message : String(err)}` }]
-      return {
-        ...base,
-        swapped: false,
-        unchanged: false,
-        hash: running.hash,
-        loadedAt: running.loadedAt,
-        rules: running.content.rules.length,
-        problems
-      }
+      return { ...refused(running, problems), ...base }
     }
     const problems: CatalogProblem[] = []
     if (!catalog.profiles.has(this.requiredProfile)) {
@@ -70,16 +74,7 @@ export class Reloader {
       skipped: results.filter((r) => r.status === 'skip').length
     }
     if (problems.length > 0) {
-      return {
-        ...base,
-        cases,
-        swapped: false,
-        unchanged: false,
-        hash: running.hash,
-        loadedAt: running.loadedAt,
-        rules: running.content.rules.length,
-        problems
-      }
+      return { ...refused(running, problems), ...base, cases }
     }
     const unchanged = catalog.hash === running.hash
     if (!unchanged) this.holder.swap(catalog)

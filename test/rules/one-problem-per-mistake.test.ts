@@ -2,27 +2,9 @@
 // reported again), the most specific message, a "did you mean" where a name is misspelt, and
 // JSON syntax errors at line:column.
 
-import { cpSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import t, { type Test } from 'tap'
-import { loadCatalog } from '../../src/rules/catalog.js'
-import { CatalogError, type CatalogProblem, jsonSyntaxMessage } from '../../src/rules/catalog-problems.js'
-import { NOW, RULES_DIR, catalogProblemsAfter, tempDir } from '../helper.js'
-
-/** The problems of the bundled catalog after a text edit of one file (for syntax errors). */
-function problemsAfterText (t: Test, file: string, edit: (text: string) => string): CatalogProblem[] {
-  const dir = tempDir(t)
-  cpSync(RULES_DIR, dir, { recursive: true })
-  const path = join(dir, file)
-  writeFileSync(path, edit(readFileSync(path, 'utf8')))
-  try {
-    loadCatalog(dir, NOW)
-  } catch (err) {
-    if (err instanceof CatalogError) return err.problems
-    throw err
-  }
-  return []
-}
+import t from 'tap'
+import { jsonSyntaxMessage } from '../../src/rules/catalog-problems.js'
+import { catalogProblemsAfter, catalogProblemsAfterText } from '../helper.js'
 
 const SAFE03 = 'safety/SAFE-03.rule.json'
 
@@ -44,18 +26,18 @@ await t.test('a profile override must have the type of the default', async (t) =
 })
 
 await t.test('invalid JSON is one problem with line and column', async (t) => {
-  const params = problemsAfterText(t, 'parameters.json', (s) => s.replace('"default": 90,', '"default": 90'))
+  const params = catalogProblemsAfterText(t, 'parameters.json', (s) => s.replace('"default": 90,', '"default": 90'))
   t.equal(params.length, 1, 'no rule reports its parameters or profiles as undefined')
   t.match(params[0], { file: 'parameters.json', pointer: '/', message: /^not valid JSON at line \d+, column \d+: Expected ',' or '}'/ })
 
-  const rule = problemsAfterText(t, SAFE03, (s) => s.replace(/"version"/, '"version" "x",'))
+  const rule = catalogProblemsAfterText(t, SAFE03, (s) => s.replace(/"version"/, '"version" "x",'))
   t.equal(rule.length, 1, 'its cases file is not reported as an orphan')
   t.match(rule[0], { file: SAFE03, message: /^not valid JSON at line 4, column 13: Unexpected string$/ })
 
-  const valueSet = problemsAfterText(t, 'valuesets/diabetes.json', (s) => s.replace('{', '{,'))
+  const valueSet = catalogProblemsAfterText(t, 'valuesets/diabetes.json', (s) => s.replace('{', '{,'))
   t.same(valueSet.map((p) => p.file), ['valuesets/diabetes.json'], 'rules naming the value set are not reported')
 
-  const facts = problemsAfterText(t, 'facts.json', (s) => `${s}}`)
+  const facts = catalogProblemsAfterText(t, 'facts.json', (s) => `${s}}`)
   t.same(facts.map((p) => p.file), ['facts.json'], 'rules naming its facts are not reported')
 })
 
