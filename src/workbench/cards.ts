@@ -4,7 +4,12 @@ import { h } from './dom.js'
 import { markdownFragment } from './markdown.js'
 
 export interface Coding { system?: string, code?: string, display?: string }
-export interface CardAction { type: string, description?: string, resource?: { resourceType?: string }, resourceId?: string }
+export interface CardAction {
+  type: string
+  description?: string
+  resource?: { resourceType?: string }
+  resourceId?: string
+}
 export interface Suggestion { label: string, uuid?: string, isRecommended?: boolean, actions?: CardAction[] }
 export interface CardLink { label: string, url: string, type?: string }
 export interface Card {
@@ -42,7 +47,7 @@ function suggestionsOf (card: Card): HTMLElement | null {
     ...suggestions.map((s) => {
       const actions = s.actions ?? []
       return h('div', { class: 'suggestion' },
-        h('button', { type: 'button', class: s.isRecommended === true ? 'recommended' : 'secondary', 'aria-describedby': undefined },
+        h('button', { type: 'button', class: s.isRecommended === true ? 'recommended' : 'secondary' },
           s.label, s.isRecommended === true ? ' (recommended)' : ''),
         actions.length === 0
           ? h('p', { class: 'muted small' }, 'No FHIR change: the clinician acts on it.')

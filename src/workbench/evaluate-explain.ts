@@ -44,8 +44,16 @@ export interface CatalogRule {
 }
 
 const OPERATORS: Record<string, string> = {
-  equal: '=', notEqual: '≠', lessThan: '<', lessThanInclusive: '≤', greaterThan: '>', greaterThanInclusive: '≥',
-  in: 'in', notIn: 'not in', contains: 'contains', doesNotContain: 'does not contain'
+  equal: '=',
+  notEqual: '≠',
+  lessThan: '<',
+  lessThanInclusive: '≤',
+  greaterThan: '>',
+  greaterThanInclusive: '≥',
+  in: 'in',
+  notIn: 'not in',
+  contains: 'contains',
+  doesNotContain: 'does not contain'
 }
 
 export function show (v: unknown): string {
@@ -96,7 +104,8 @@ export function whyNot (v: ExplainedVariant): string {
     case 'not-applicable': return 'Not applicable: the rule does not apply to this hook or order.'
     case 'data-unavailable': return `Data unavailable: no ${(v.missingTypes ?? []).join(', ')} in the record or prefetch.`
     case 'suppressed': return 'Suppressed by a higher-priority card of the same rule.'
-    default: {
+    case 'fired': return 'Fired.'
+    case 'not-fired': {
       const failed = v.conditions.find((c) => c.result === false)
       if (failed === undefined) return 'Failed condition: the conditions did not hold.'
       const op = OPERATORS[failed.operator] ?? failed.operator

@@ -4,7 +4,13 @@ import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import { h } from './dom.js'
 
-export interface TimePoint { start: string, shown: number, accepted: number, overridden: number, overrideRate: number | null }
+export interface TimePoint {
+  start: string
+  shown: number
+  accepted: number
+  overridden: number
+  overrideRate: number | null
+}
 export interface TimeSeries {
   rule: string
   version: string
@@ -14,6 +20,9 @@ export interface TimeSeries {
 export interface TimeSeriesResponse { bucket: string, since: string, series: TimeSeries[] }
 
 const COLOURS = ['#0b5cad', '#b00020', '#1a7f37', '#8a5a00', '#6f42c1', '#00798c', '#b3368b', '#4a5560']
+
+/** A bucket start (seconds) as its UTC date. */
+function dayLabel (seconds: number): string { return new Date(seconds * 1000).toISOString().slice(0, 10) }
 
 function percent (r: number | null): string { return r === null ? '—' : `${Math.round(r * 1000) / 10} %` }
 
@@ -28,7 +37,8 @@ function xs (series: readonly TimeSeries[]): number[] {
 export function overrideRateChart (box: HTMLElement, data: TimeSeriesResponse): uPlot {
   const x = xs(data.series)
   const ys = data.series.map((s) => {
-    const at = new Map(s.points.map((p) => [Date.parse(p.start) / 1000, p.overrideRate === null ? null : p.overrideRate * 100]))
+    const at = new Map(s.points.map((p) =>
+      [Date.parse(p.start) / 1000, p.overrideRate === null ? null : p.overrideRate * 100]))
     return x.map((t) => at.get(t) ?? null)
   })
   const opts: uPlot.Options = {
@@ -36,7 +46,7 @@ export function overrideRateChart (box: HTMLElement, data: TimeSeriesResponse): 
     width: Math.max(480, Math.min(box.clientWidth, 1100)),
     height: 300,
     scales: { y: { range: [0, 100] } },
-    axes: [{}, { label: '% overridden', values: (_u, ticks) => ticks.map((v) => `${v}`) }],
+    axes: [{ incrs: [86_400, 7 * 86_400, 30 * 86_400], values: (_u, ticks) => ticks.map(dayLabel) }, { label: '% overridden', values: (_u, ticks) => ticks.map((v) => `${v}`) }],
     series: [
       { label: 'Bucket start' },
       ...data.series.map((s, i) => ({
@@ -48,6 +58,7 @@ export function overrideRateChart (box: HTMLElement, data: TimeSeriesResponse): 
       }))
     ]
   }
+  // eslint-disable-next-line new-cap -- uPlot's constructor is named in lower case by the library
   return new uPlot(opts, [x, ...ys] as uPlot.AlignedData, box)
 }
 

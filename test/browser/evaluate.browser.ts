@@ -49,7 +49,8 @@ await t.test('a Bundle uploaded by file input: cards, why fired, why not, parame
   if (SHOTS) await page.screenshot({ path: 'docs/workbench/evaluate.png', fullPage: false })
   if (SHOTS) await safe.screenshot({ path: 'docs/workbench/evaluate-card-explain.png' })
 
-  t.same(await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]), [0, 0, ''], 'nothing stored')
+  t.same(await page.evaluate('[localStorage.length, sessionStorage.length, document.cookie]'), [0, 0, ''], 'nothing stored')
+  t.equal(await page.evaluate('indexedDB.databases().then((d) => d.length)'), 0, 'no IndexedDB')
   t.same(problems, [], 'no console error, page error or CSP violation')
 })
 
@@ -87,7 +88,7 @@ await t.test('keyboard: the controls are reachable and the evaluation runs from 
   await page.getByLabel('Bundle or CDS Hooks request files (.json)').setInputFiles(BUNDLE)
   await page.getByLabel('Evidence profile').focus()
   await page.keyboard.press('Tab')
-  t.equal(await page.evaluate(() => document.activeElement?.id), 'eval-run')
+  t.equal(await page.evaluate('document.activeElement.id'), 'eval-run')
   await page.keyboard.press('Enter')
   await page.locator('.card-row').first().waitFor()
   for (const id of ['eval-files', 'eval-paste', 'eval-record', 'eval-hook', 'eval-now', 'eval-profile']) {

@@ -8,8 +8,8 @@ import { closeBrowser, openWorkbench } from './harness.js'
 
 t.teardown(closeBrowser)
 
-const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as unknown
-const PATIENT_VIEW = JSON.parse(readFileSync(`${FIXTURES}requests/patient-view-rfa-30-days-no-pt.json`, 'utf8')) as unknown
+const ORDER_SELECT = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, unknown>
+const PATIENT_VIEW = JSON.parse(readFileSync(`${FIXTURES}requests/patient-view-rfa-30-days-no-pt.json`, 'utf8')) as Record<string, unknown>
 const SHOTS = process.env.SCREENSHOTS === '1'
 const BROWSER_NOW = new Date('2026-11-30T12:00:00Z')
 
@@ -44,7 +44,7 @@ const TIMESERIES = {
 await t.test('per rule from the real summary after feedback; the chart and its table', async (t) => {
   const { page, base, built, problems } = await openWorkbench(t)
   type IssuedCard = { uuid: string, suggestions?: Array<{ uuid: string }>, extension: { 'org.facet-pt-cds': { rule: string } } }
-  const issue = async (service: string, payload: unknown): Promise<IssuedCard> => {
+  const issue = async (service: string, payload: Record<string, unknown>): Promise<IssuedCard> => {
     const hook = await built.app.inject({ method: 'POST', url: `/cds-services/${service}`, payload })
     const card = (hook.json() as { cards: IssuedCard[] }).cards[0]
     if (card === undefined) throw new Error(`${service} gave no card`)
@@ -58,11 +58,15 @@ await t.test('per rule from the real summary after feedback; the chart and its t
   const second = await issue('facet-pt-patient-view', PATIENT_VIEW)
   t.not(first.extension['org.facet-pt-cds'].rule, second.extension['org.facet-pt-cds'].rule, 'two rules')
   await feedback('facet-pt-order-select', {
-    card: first.uuid, outcome: 'overridden', outcomeTimestamp: '2026-11-29T10:01:00Z',
+    card: first.uuid,
+    outcome: 'overridden',
+    outcomeTimestamp: '2026-11-29T10:01:00Z',
     overrideReason: { reason: { code: 'plan-documented', system: 'urn:facet-pt-cds:override-reason' } }
   })
   await feedback('facet-pt-patient-view', {
-    card: second.uuid, outcome: 'accepted', outcomeTimestamp: '2026-11-29T10:02:00Z',
+    card: second.uuid,
+    outcome: 'accepted',
+    outcomeTimestamp: '2026-11-29T10:02:00Z',
     acceptedSuggestions: [{ id: second.suggestions?.[0]?.uuid ?? 'none' }]
   })
   const requested: string[] = []
