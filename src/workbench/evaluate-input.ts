@@ -52,7 +52,7 @@ export interface InputControls {
 /** File input + drop zone + paste box. */
 export function inputControls (): InputControls {
   const file = h('input', { id: 'eval-files', type: 'file', accept: '.json,application/json,application/fhir+json', multiple: true })
-  const drop = h('div', { class: 'drop-zone', tabindex: '0', role: 'group', 'aria-label': 'Drop zone for JSON files' },
+  const drop = h('div', { class: 'drop-zone', role: 'group', 'aria-label': 'Drop zone for JSON files' },
     h('label', { for: 'eval-files' }, 'Bundle or CDS Hooks request files (.json)'), file,
     h('p', { class: 'muted small' }, '…or drop JSON files here. Several files load as a set for the Impact tab.'))
   const paste = h('textarea', { id: 'eval-paste', rows: '6', spellcheck: 'false', placeholder: '{"resourceType": "Bundle", …}' })

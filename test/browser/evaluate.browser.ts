@@ -96,3 +96,22 @@ await t.test('keyboard: the controls are reachable and the evaluation runs from 
   }
   t.same(problems, [])
 })
+
+await t.test('files dropped on the drop zone load; a captured hook request is recognised as one', async (t) => {
+  const { page, base, problems } = await openWorkbench(t)
+  await page.goto(`${base}/workbench/`)
+  const request = readFileSync(`${FIXTURES}requests/patient-view-rfa-30-days-no-pt.json`, 'utf8')
+  const dataTransfer = await page.evaluateHandle(`(() => {
+    const d = new DataTransfer()
+    d.items.add(new File([${JSON.stringify(request)}], 'captured.json', { type: 'application/json' }))
+    d.items.add(new File([${JSON.stringify(readFileSync(BUNDLE, 'utf8'))}], 'bundle.json', { type: 'application/json' }))
+    return d
+  })()`)
+  await page.locator('.drop-zone').dispatchEvent('drop', { dataTransfer })
+  await page.getByText('2 record(s) loaded (in this tab only).').waitFor()
+  t.same(await page.getByLabel('Record').locator('option').allTextContents(), ['captured.json — patient-view request', 'bundle.json — Bundle'])
+  await page.getByLabel('Record').selectOption({ label: 'bundle.json — Bundle' })
+  await page.getByRole('button', { name: 'Evaluate' }).click()
+  await page.locator('.card-row[data-rule="SAFE-01/a-high"]').waitFor()
+  t.same(problems, [])
+})
