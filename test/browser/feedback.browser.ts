@@ -94,9 +94,10 @@ await t.test('per rule from the real summary after feedback; the chart and its t
   if (SHOTS) await page.screenshot({ path: 'docs/workbench/feedback.png', fullPage: true })
 
   await page.getByLabel('Rule (chart)').selectOption('SAFE-01')
+  const next = page.waitForRequest((r) => r.url().includes('/feedback/timeseries'))
   await page.getByRole('button', { name: 'Refresh' }).click()
-  await t.resolves(async () => { while (requested.length < 2) await page.waitForTimeout(50) })
-  t.match(requested[1] ?? '', /rule=SAFE-01/)
+  t.match((await next).url(), /rule=SAFE-01/)
+  await page.locator('figure.chart canvas').waitFor()
   t.same(problems, [], 'no console error, page error or CSP violation')
 })
 
