@@ -126,3 +126,26 @@ await t.test('replay: bad input is a located message, never a stack trace', asyn
     t.notMatch(r.err, /\n\s+at .*\.ts:\d+/, 'no stack trace')
   }
 })
+
+await t.test('corpus replays hook requests beside bundles and counts them apart', async (t) => {
+  const dir = tempDir(t)
+  writeFileSync(join(dir, 'a.json'), JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'a' } }] }))
+  writeFileSync(join(dir, 'order.json'), JSON.stringify(read(ORDER)))
+  const partial = read(VIEW)
+  delete partial.prefetch.procedures
+  writeFileSync(join(dir, 'captured.json'), JSON.stringify([read(VIEW), partial]))
+  writeFileSync(join(dir, 'bad-request.json'), JSON.stringify({ ...read(VIEW), context: { patientId: 'x' } }))
+  const plain = await run('corpus', dir, ...AT)
+  t.equal(plain.code, 0, 'a rejected request is not an error')
+  t.match(plain.out, /^1 bundle\(s\) in .*: 1 evaluated, 0 rejected \(not a single-patient record\); 4 hook request\(s\): 3 replayed, 1 rejected, 0 error\(s\)/)
+  t.match(plain.out, /SAFE-01\/a-low\s+1\s+1/)
+  t.match(plain.out, /rejected hook requests:\n {2}bad-request\.json: context\.userId is required for patient-view/)
+  t.match(plain.out, /without prefetch the live service would have fetched \(data unavailable\):\n {2}captured\.json\[1\]: procedures/)
+  const report = JSON.parse((await run('corpus', dir, ...AT, '--json')).out)
+  t.match(report, { bundles: 1, evaluated: 1, requests: 4, replayed: 3, incomplete: [{ file: 'captured.json[1]', absentKeys: ['procedures'] }] })
+  t.same(report.rejected.map((x: any) => [x.file, x.kind]), [['bad-request.json', 'request']])
+  // The cards of each request are the replay's: same counts as `replay --json` gives.
+  const single = JSON.parse((await run('replay', join(dir, 'captured.json'), ...AT, '--json')).out)
+  const pt02 = single.flatMap((r: any) => r.cards).filter((c: any) => c.extension['org.facet-pt-cds'].rule === 'PT-02').length
+  t.equal(report.cards['PT-02/a'], pt02)
+})
