@@ -1,4 +1,4 @@
-// The inputs of `corpus <dir>`: every *.json file under the folder (one bundle each), and the
+// The inputs of `corpus <dir>`: every *.json file under the folder (a bundle or hook request(s)), and the
 // *.ndjson files of a folder grouped into one collection Bundle per patient (Bulk Data export).
 // Items load lazily; a file that cannot be read or parsed becomes an error item, never a crash.
 

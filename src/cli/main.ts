@@ -1,5 +1,5 @@
 // Command line, offline (no server): `rules check`, `rules test [ID]`, `rules doc [--check]`, `rules fmt [--check]`,
-// `evaluate <bundle.json>`, `corpus <dir>`.
+// `evaluate <bundle.json>`, `replay <hook-request.json>`, `corpus <dir>`.
 // Exit code 0 = all good, 1 = problems / failing cases / unusable input, 2 = usage.
 
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { evaluateFile } from './evaluate.js'
+import { replayFile } from './replay.js'
 import { corpusText, runCorpus } from './corpus.js'
 import { errorText } from './format.js'
 import { parseNow } from '../cds/evaluate-bundle.js'
@@ -31,6 +32,9 @@ const USAGE = `usage: facet-pt-cds rules check [--rules DIR]
        facet-pt-cds rules test [RULE-ID] [--rules DIR]
        facet-pt-cds rules fmt [--check] [--rules DIR]  (one layout for every JSON file; --check only lists)
        facet-pt-cds evaluate <bundle.json> [--hook H] [--service ID] [--now ISO] [--profile P] [--explain] [--json] [--rules DIR]
+       facet-pt-cds replay <hook-request.json> [--service ID] [--now ISO] [--profile P] [--explain] [--json] [--rules DIR]
+                                                    (a captured CDS Hooks request, or a JSON array of them, answered
+                                                     from its prefetch alone; the fhirServer is never contacted)
        facet-pt-cds corpus <dir> [--hook H] [--order CPT] [--now ISO] [--profile P] [--json] [--rules DIR]
 `
 
@@ -133,13 +137,16 @@ export async function main (argv: string[]): Promise<number> {
   const { values: v, positionals } = parsed
   const [command, arg, extra] = positionals
   if (v.help === true || command === undefined) return usage()
-  const known = command === 'rules' ? ['check', 'test', 'doc', 'fmt'].includes(arg ?? '') : command === 'evaluate' || command === 'corpus'
+  const known = command === 'rules' ? ['check', 'test', 'doc', 'fmt'].includes(arg ?? '') : ['evaluate', 'replay', 'corpus'].includes(command)
   if (!known) return usage(`unknown command "${positionals.join(' ')}"`)
   if (v.check === true && !(command === 'rules' && (arg === 'fmt' || arg === 'doc'))) {
     return usage('--check belongs to rules doc and rules fmt')
   }
   if (command === 'rules' && arg === 'fmt') return extra === undefined ? fmtCommand(v.rules ?? DEFAULT_RULES, v.check === true) : usage('rules fmt takes no argument')
-  if (command !== 'rules' && (arg === undefined || extra !== undefined)) return usage(`${command} takes exactly one ${command === 'evaluate' ? 'bundle file' : 'folder'}`)
+  if (command !== 'rules' && (arg === undefined || extra !== undefined)) {
+    return usage(`${command} takes exactly one ${command === 'evaluate' ? 'bundle file' : command === 'replay' ? 'hook request file' : 'folder'}`)
+  }
+  if (command === 'replay' && (v.hook !== undefined || v.order !== undefined)) return usage('replay takes the hook from the request; --hook and --order do not apply')
   const catalog = catalogFrom(v.rules ?? DEFAULT_RULES)
   if (catalog === undefined) return 1
   if (command === 'rules') return await rulesCommand(arg, extra, catalog, v.check === true)
@@ -158,6 +165,14 @@ export async function main (argv: string[]): Promise<number> {
     ...(v.explain === true ? { explain: true } : {})
   }
   const deps = { catalog, now, profile }
+  if (command === 'replay') {
+    const replayOpts = {
+      ...(v.service === undefined ? {} : { service: v.service }),
+      ...(v.explain === true ? { explain: true } : {}),
+      ...(v.json === true ? { json: true } : {})
+    }
+    return await replayFile(arg as string, replayOpts, deps, { out, err })
+  }
   if (command === 'evaluate') return await evaluateFile(arg as string, { ...opts, ...(v.json === true ? { json: true } : {}) }, deps, { out, err })
   let report
   try {
