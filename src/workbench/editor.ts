@@ -7,7 +7,8 @@ import { autocompletion, type CompletionContext, type CompletionResult } from '@
 import { json, jsonParseLinter } from '@codemirror/lang-json'
 import { syntaxTree } from '@codemirror/language'
 import { type Diagnostic, forceLinting, linter, lintGutter } from '@codemirror/lint'
-import { EditorState, type Text } from '@codemirror/state'
+import type { ViewUpdate } from '@codemirror/view'
+import { EditorState, StateEffect, type Text } from '@codemirror/state'
 import type { SyntaxNode } from '@lezer/common'
 import { EditorView, basicSetup } from 'codemirror'
 import ruleSchema from '../../schemas/rule.schema.json' with { type: 'json' }
@@ -15,12 +16,23 @@ import { type JsonSchema, type Path, enumValues, memberNames, schemaHints } from
 import { pointerToRange } from './json-pointer.js'
 
 const SCHEMA = ruleSchema as JsonSchema
+/** Dispatched when the service's problems arrive, so the linter runs again and shows them. */
+const served = StateEffect.define<null>()
+const relint = (u: ViewUpdate): boolean => u.transactions.some((tr) => tr.effects.some((e) => e.is(served)))
+
+const THEME = EditorView.theme({
+  '&': { border: '1px solid #4a5560', maxHeight: '60vh', fontSize: '14px', backgroundColor: '#fff', color: '#1b1f24' },
+  '&.cm-focused': { outline: '3px solid #0b5cad' },
+  '.cm-scroller': { overflow: 'auto' },
+  '.cm-gutters': { backgroundColor: '#f4f6f8', color: '#4a5560' }
+})
 
 export interface Located { pointer: string, message: string, severity?: 'error' | 'warning' }
 
 export interface JsonEditor {
   view: EditorView
   text: () => string
+  destroy: () => void
   /** Shows the service's problems on their lines (until the next edit). */
   showProblems: (problems: readonly Located[]) => void
 }
@@ -68,8 +80,8 @@ function complete (ctx: CompletionContext): CompletionResult | null {
   return null
 }
 
-export function createJsonEditor (parent: HTMLElement, doc: string, opts: { label: string, readOnly?: boolean }): JsonEditor {
-  let served: { doc: Text, problems: readonly Located[] } | undefined
+export function createJsonEditor (parent: HTMLElement, doc: string, opts: { label: string, readOnly?: boolean, onChange?: (text: string) => void }): JsonEditor {
+  let fromService: { doc: Text, problems: readonly Located[] } | undefined
   const parseLint = jsonParseLinter()
   const lint = (view: EditorView): Diagnostic[] => {
     const text = view.state.doc.toString()
@@ -88,30 +100,41 @@ export function createJsonEditor (parent: HTMLElement, doc: string, opts: { labe
         if (d !== undefined) out.push(d)
       }
     }
-    if (served !== undefined && served.doc === view.state.doc) {
-      for (const p of served.problems) { const d = toDiagnostic(p); if (d !== undefined) out.push(d) }
+    if (fromService !== undefined && fromService.doc === view.state.doc) {
+      for (const p of fromService.problems) { const d = toDiagnostic(p); if (d !== undefined) out.push(d) }
     }
     return out
   }
+  // In a shadow root: CodeMirror's styles then go into an adopted style sheet, which the page's
+  // CSP (style-src 'self', no inline <style>) allows; a <style> element would be blocked.
+  const host = document.createElement('div')
+  host.className = 'editor-host'
+  parent.append(host)
+  const shadow = host.attachShadow({ mode: 'open' })
   const view = new EditorView({
-    parent,
+    parent: shadow,
+    root: shadow,
     state: EditorState.create({
       doc,
       extensions: [
         basicSetup,
+        THEME,
         json(),
         EditorState.readOnly.of(opts.readOnly === true),
+        EditorView.updateListener.of((u) => { if (u.docChanged) opts.onChange?.(u.state.doc.toString()) }),
         EditorView.editable.of(opts.readOnly !== true),
         EditorView.contentAttributes.of({ 'aria-label': opts.label }),
-        ...(opts.readOnly === true ? [] : [lintGutter(), linter(lint, { delay: 300 }), autocompletion({ override: [complete] })])
+        ...(opts.readOnly === true ? [] : [lintGutter(), linter(lint, { delay: 300, needsRefresh: relint }), autocompletion({ override: [complete] })])
       ]
     })
   })
   return {
     view,
+    destroy () { view.destroy(); host.remove() },
     text: () => view.state.doc.toString(),
     showProblems (problems) {
-      served = { doc: view.state.doc, problems }
+      fromService = { doc: view.state.doc, problems }
+      view.dispatch({ effects: served.of(null) })
       forceLinting(view)
     }
   }

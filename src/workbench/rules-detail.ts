@@ -76,15 +76,12 @@ export async function showRule (root: HTMLElement, summary: RuleSummary): Promis
   const editButton = h('button', { type: 'button', class: 'secondary' }, 'Edit rule')
   editButton.addEventListener('click', () => {
     const text = editor.text()
-    editor.view.destroy()
-    editor = createJsonEditor(editorBox, text, { label: `Rule ${summary.id} JSON` })
-    editor.view.dom.addEventListener('keyup', track)
-    editor.view.dom.addEventListener('input', track)
+    editor.destroy()
+    editor = createJsonEditor(editorBox, text, { label: `Rule ${summary.id} JSON`, onChange: track })
     editButton.disabled = true
     editor.view.focus()
   })
-  const track = (): void => {
-    const text = editor.text()
+  const track = (text: string): void => {
     setEdit({ ...edit, ruleText: text === original ? undefined : text, parameters: currentEdit()?.parameters ?? {} })
   }
   const validate = h('button', { type: 'button' }, 'Validate and run cases')
