@@ -80,7 +80,9 @@ function complete (ctx: CompletionContext): CompletionResult | null {
   return null
 }
 
-export function createJsonEditor (parent: HTMLElement, doc: string, opts: { label: string, readOnly?: boolean, onChange?: (text: string) => void }): JsonEditor {
+export interface EditorOptions { label: string, readOnly?: boolean, onChange?: (text: string) => void }
+
+export function createJsonEditor (parent: HTMLElement, doc: string, opts: EditorOptions): JsonEditor {
   let fromService: { doc: Text, problems: readonly Located[] } | undefined
   const parseLint = jsonParseLinter()
   const lint = (view: EditorView): Diagnostic[] => {
@@ -124,7 +126,10 @@ export function createJsonEditor (parent: HTMLElement, doc: string, opts: { labe
         EditorView.updateListener.of((u) => { if (u.docChanged) opts.onChange?.(u.state.doc.toString()) }),
         EditorView.editable.of(opts.readOnly !== true),
         EditorView.contentAttributes.of({ 'aria-label': opts.label }),
-        ...(opts.readOnly === true ? [] : [lintGutter(), linter(lint, { delay: 300, needsRefresh: relint }), autocompletion({ override: [complete] })])
+        ...(opts.readOnly === true
+          ? []
+          : [lintGutter(), linter(lint, { delay: 300, needsRefresh: relint }),
+              autocompletion({ override: [complete] })])
       ]
     })
   })

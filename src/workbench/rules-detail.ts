@@ -7,19 +7,37 @@ import { fill, h, message } from './dom.js'
 import { type JsonEditor, type Located, createJsonEditor } from './editor.js'
 import { lineOf, pointerToRange } from './json-pointer.js'
 import { type ParamValue, currentEdit, setEdit } from './rules-edit.js'
-import { runWhatIf, whatIfProblems, whatIfView } from './rules-whatif.js'
-import { type LoadedRecord, loadedRecords } from './state.js'
+import { readRecordFiles, runWhatIf, whatIfProblems, whatIfView } from './rules-whatif.js'
+import { loadedRecords } from './state.js'
 
 export interface RuleSummary {
-  id: string, version: string, title: string, group: string, hooks: string[], enabled: boolean, file: string
-  cases: number, variants: string[]
+  id: string
+  version: string
+  title: string
+  group: string
+  hooks: string[]
+  enabled: boolean
+  file: string
+  cases: number
+  variants: string[]
   parameters: Record<string, { value: ParamValue, unit: string, title?: string, default: ParamValue }>
 }
 
 interface CaseResult { name: string, passed: boolean, message?: string }
-interface RuleSource { id: string, file: string, rule: unknown, cases: { cases?: Array<{ name: string }> } | null, results?: CaseResult[] }
+interface RuleSource {
+  id: string
+  file: string
+  rule: unknown
+  cases: { cases?: Array<{ name: string }> } | null
+  results?: CaseResult[]
+}
 interface Problem { severity?: string, file?: string, rule?: string, pointer?: string, message: string }
-interface ValidationReport { valid: boolean, problems: Problem[], cases: { passed?: number, failed?: number, skipped?: number }, results?: CaseResult[] }
+interface ValidationReport {
+  valid: boolean
+  problems: Problem[]
+  cases: { passed?: number, failed?: number, skipped?: number }
+  results?: CaseResult[]
+}
 
 function caseList (names: string[], results: CaseResult[] | undefined): HTMLElement {
   const byName = new Map((results ?? []).map((r) => [r.name, r]))
@@ -47,10 +65,6 @@ function paramTable (summary: RuleSummary, onChange: (name: string, v: ParamValu
   return h('table', { class: 'params' }, h('caption', {}, 'Parameters this rule uses (edit a value for what-if)'),
     h('thead', {}, h('tr', {}, h('th', {}, 'Parameter'), h('th', {}, 'Value'), h('th', {}, 'Unit'), h('th', {}, 'Default'), h('th', {}, 'Meaning'))),
     h('tbody', {}, ...rows))
-}
-
-async function readFiles (files: FileList | null): Promise<LoadedRecord[]> {
-  return await Promise.all([...(files ?? [])].map(async (f) => ({ name: f.name, input: JSON.parse(await f.text()) as unknown })))
 }
 
 export async function showRule (root: HTMLElement, summary: RuleSummary): Promise<void> {
@@ -108,7 +122,7 @@ export async function showRule (root: HTMLElement, summary: RuleSummary): Promis
   const whatIf = h('button', { type: 'button' }, 'What-if')
   whatIf.addEventListener('click', () => {
     (async () => {
-      const picked = await readFiles(picker.files)
+      const picked = await readRecordFiles(picker.files)
       const records = picked.length > 0 ? picked : loadedRecords()
       if (records.length === 0) { fill(whatIfBox, message('error', 'Load a record in Evaluate, or pick files here.')); return }
       fill(whatIfBox, message('info', 'Evaluating…'))

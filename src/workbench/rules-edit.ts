@@ -53,7 +53,13 @@ export interface CardLike {
   extension?: { 'org.facet-pt-cds'?: { rule?: string, variant?: string } }
 }
 
-export interface WhatIfRecord { name: string, inForce: CardLike[], edited: CardLike[], changed: boolean, error?: string }
+export interface WhatIfRecord {
+  name: string
+  inForce: CardLike[]
+  edited: CardLike[]
+  changed: boolean
+  error?: string
+}
 export interface WhatIfCount { rule: string, variant?: string, inForce: number, edited: number }
 export interface WhatIfResult { catalog?: string, records: WhatIfRecord[], counts: WhatIfCount[] }
 

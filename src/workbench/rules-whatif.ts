@@ -6,6 +6,12 @@ import { h } from './dom.js'
 import { type CardLike, type RuleEdit, type WhatIfResult, cardDiff, cardKey, whatIfBody } from './rules-edit.js'
 import type { LoadedRecord } from './state.js'
 
+/** Records from picked files (each a Bundle or a captured hook request, as JSON). */
+export async function readRecordFiles (files: FileList | null): Promise<LoadedRecord[]> {
+  const read = async (f: File): Promise<LoadedRecord> => ({ name: f.name, input: JSON.parse(await f.text()) })
+  return await Promise.all([...(files ?? [])].map(read))
+}
+
 /** Calls POST /rules/what-if with the records and the edit. */
 export async function runWhatIf (records: readonly LoadedRecord[], edit: RuleEdit | undefined): Promise<WhatIfResult> {
   return await api<WhatIfResult>('/rules/what-if', { method: 'POST', body: whatIfBody(records, edit) })

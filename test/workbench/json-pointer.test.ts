@@ -4,13 +4,13 @@ import { lineOf, pointerToRange, pointerTokens } from '../../src/workbench/json-
 
 const text = '{\n  "id": "SAFE-01",\n  "a/b": { "~x": [1, {"op": "equal"}] },\n  "list": [ "x" , "y" ]\n}'
 
-t.test('tokens unescape ~1 and ~0', async (t) => {
+await t.test('tokens unescape ~1 and ~0', async (t) => {
   t.same(pointerTokens('/a~1b/~0x/1'), ['a/b', '~x', '1'])
   t.same(pointerTokens(''), [])
   t.same(pointerTokens('#/id'), ['id'])
 })
 
-t.test('a pointer lands on its value, on the right line', async (t) => {
+await t.test('a pointer lands on its value, on the right line', async (t) => {
   const id = pointerToRange(text, '/id')
   t.same(id && text.slice(id.from, id.to), '"SAFE-01"')
   t.equal(id && lineOf(text, id.from), 2)
@@ -25,14 +25,14 @@ t.test('a pointer lands on its value, on the right line', async (t) => {
   t.same(root, { from: 0, to: text.length, exact: true })
 })
 
-t.test('a pointer past the text lands on the deepest node found', async (t) => {
+await t.test('a pointer past the text lands on the deepest node found', async (t) => {
   const r = pointerToRange(text, '/a~1b/missing/0')
   t.equal(r?.exact, false)
   t.same(r && text.slice(r.from, r.to), '{ "~x": [1, {"op": "equal"}] }')
   t.equal(pointerToRange(text, '/list/7')?.exact, false)
 })
 
-t.test('text that is not JSON has no ranges', async (t) => {
+await t.test('text that is not JSON has no ranges', async (t) => {
   t.equal(pointerToRange('{"a": }', '/a'), undefined)
   t.equal(pointerToRange('{"a": 1', '/a'), undefined)
   t.equal(pointerToRange('{"a": "x\\"y"}', '/a')?.to, 12)

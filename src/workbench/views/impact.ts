@@ -5,9 +5,9 @@
 import { ApiError } from '../api.js'
 import { fill, h, message } from '../dom.js'
 import { type WhatIfResult, cardDiff, currentEdit, hasChanges } from '../rules-edit.js'
-import { runWhatIf } from '../rules-whatif.js'
+import { readRecordFiles, runWhatIf } from '../rules-whatif.js'
 import '../rules.css'
-import { type LoadedRecord, loadedRecords } from '../state.js'
+import { loadedRecords } from '../state.js'
 import type { View } from '../view.js'
 
 function editSummary (): string {
@@ -48,7 +48,7 @@ export const impactView: View = {
     const out = h('div', { 'aria-live': 'polite' })
     run.addEventListener('click', () => {
       (async () => {
-        const picked: LoadedRecord[] = await Promise.all([...(picker.files ?? [])].map(async (f) => ({ name: f.name, input: JSON.parse(await f.text()) as unknown })))
+        const picked = await readRecordFiles(picker.files)
         const records = picked.length > 0 ? picked : loadedRecords()
         if (records.length === 0) { fill(out, message('error', 'Pick bundle files here, or load records in Evaluate.')); return }
         fill(out, message('info', `Evaluating ${records.length} record(s)…`))
