@@ -19,7 +19,8 @@ await t.test('members and enum values at a path, through $ref and oneOf', async 
 
 await t.test('a rule in force has no hints; unknown members and bad enum values are located', async (t) => {
   t.same(schemaHints(schema, rule), [])
-  const bad = structuredClone(rule) as { conditions: { all: Array<Record<string, unknown>> }, card: Record<string, unknown> }
+  type Rule = { conditions: { all: Array<Record<string, unknown>> }, card: Record<string, unknown> }
+  const bad = structuredClone(rule) as Rule
   const first = bad.conditions.all[0] as Record<string, unknown>
   first.operator = 'equalz'
   bad.card.colour = 'red'
