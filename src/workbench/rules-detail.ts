@@ -49,12 +49,16 @@ function caseList (names: string[], results: CaseResult[] | undefined): HTMLElem
   }))
 }
 
-function paramTable (summary: RuleSummary, onChange: (name: string, v: ParamValue | undefined) => void): HTMLElement {
+type OnParam = (name: string, v: ParamValue | undefined) => void
+
+/** The rule's parameters: value in force (or as edited), unit, default; editing one feeds what-if. */
+function paramTable (summary: RuleSummary, edited: Record<string, ParamValue>, onChange: OnParam): HTMLElement {
   const rows = Object.entries(summary.parameters).map(([name, p]) => {
     const id = `param-${name}`
+    const shown = edited[name] ?? p.value
     const input = typeof p.value === 'boolean'
-      ? h('input', { id, type: 'checkbox', checked: p.value })
-      : h('input', { id, type: 'number', step: 'any', value: String(p.value), class: 'param-value' })
+      ? h('input', { id, type: 'checkbox', checked: shown === true })
+      : h('input', { id, type: 'number', step: 'any', value: String(shown), class: 'param-value' })
     input.addEventListener('change', () => {
       const v: ParamValue = input.type === 'checkbox' ? input.checked : Number(input.value)
       onChange(name, v === p.value || (typeof v === 'number' && Number.isNaN(v)) ? undefined : v)
@@ -136,7 +140,7 @@ export async function showRule (root: HTMLElement, summary: RuleSummary): Promis
   })
 
   root.append(
-    paramTable(summary, (name, v) => {
+    paramTable(summary, edit.parameters, (name, v) => {
       const parameters = { ...(currentEdit()?.parameters ?? {}) }
       if (v === undefined) delete parameters[name]
       else parameters[name] = v
