@@ -61,6 +61,7 @@ function failingStore (): Store & { attempts: number } {
     probe: async () => { throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' }) },
     rememberJti: async () => true,
     summary: async () => ({ since: null, service: null, rules: [], unknownCardFeedback: 0 }),
+    timeseries: async (q) => ({ bucket: q.bucket, since: q.since, series: [] }),
     feedback: async () => [],
     audits: async () => [],
     issuedCards: async () => [],
