@@ -104,7 +104,9 @@ export class PostedValidator {
   private async run (kind: JobKind, body: unknown, running: Catalog, now: Date, profile?: string): Promise<unknown> {
     const w = this.ensureWorker()
     const id = this.next++
-    const job: ValidateJob = { id, kind, body, now: now.toISOString(), hash: running.hash, ...(profile === undefined ? {} : { profile }) }
+    const job: ValidateJob = {
+      id, kind, body, now: now.toISOString(), hash: running.hash, ...(profile === undefined ? {} : { profile })
+    }
     if (this.workerHash !== running.hash) { job.content = running.content; job.loadedAt = running.loadedAt }
     const answer = new Promise<unknown>((resolve, reject) => { this.pending.set(id, { resolve, reject }) })
     w.postMessage(job)

@@ -102,7 +102,10 @@ function summariseCases (results: CaseResult[], content: CatalogContent, c: Coll
  * One posted rule (no cases needed) checked as `rules check` would, inside `content` (replacing the
  * rule with the same id, or added): its errors, and the content with it in place.
  */
-export function checkOneRule (value: unknown, content: CatalogContent): { content: CatalogContent, entry?: RuleContent, problems: CatalogProblem[] } {
+export function checkOneRule (
+  value: unknown,
+  content: CatalogContent
+): { content: CatalogContent, entry?: RuleContent, problems: CatalogProblem[] } {
   const c = new Collector()
   const entry = ruleEntry(value, c, 'posted.rule.json')
   const next = entry === undefined

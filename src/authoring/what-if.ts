@@ -33,7 +33,8 @@ export function editedContent (running: CatalogContent, body: WhatIfBody, profil
   for (const [name, value] of Object.entries(body.parameters ?? {})) {
     const def = parameters[name]
     if (def === undefined) {
-      const near = Object.keys(defs).filter((k) => k.includes(name.toUpperCase()) || name.toUpperCase().includes(k)).slice(0, 3)
+      const upper = name.toUpperCase()
+      const near = Object.keys(defs).filter((k) => k.includes(upper) || upper.includes(k)).slice(0, 3)
       issues.push({ expression: `parameters.${name}`, diagnostics: `parameters.${name}: unknown parameter${near.length > 0 ? `; did you mean ${near.join(', ')}?` : '; see GET /rules for the parameters in force'}` })
       continue
     }
@@ -79,7 +80,11 @@ function countCards (records: WhatIfRecord[]): WhatIfCount[] {
   return [...counts.values()].sort((a, b) => a.rule.localeCompare(b.rule) || String(a.variant ?? '').localeCompare(String(b.variant ?? '')))
 }
 
-export async function whatIf (body: WhatIfBody, running: Catalog, deps: { now: Date, profile: string }): Promise<WhatIfReport> {
+export async function whatIf (
+  body: WhatIfBody,
+  running: Catalog,
+  deps: { now: Date, profile: string }
+): Promise<WhatIfReport> {
   // Options first (400, located), then the edit (422), then each record on its own.
   const now = parseNow(body.now, deps.now)
   const profile = body.profile ?? deps.profile

@@ -63,7 +63,8 @@ export async function evaluateCaptured (
     .map(([key, def]) => ({ key, template: def.template, required: def.required, covers: def.covers }))
   let evaluation
   try {
-    evaluation = await evaluateHook(serviceId, request, { catalog: deps.catalog, now: deps.now, newId: deps.newId, profile: deps.profile })
+    const { catalog, now, newId, profile } = deps
+    evaluation = await evaluateHook(serviceId, request, { catalog, now, newId, profile })
   } catch (err) {
     // Offline there is no server to fetch a required key from: the capture itself lacks it (400, located).
     if (err instanceof DomainError && err.code === 'prefetch-unobtainable') {

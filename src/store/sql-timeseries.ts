@@ -20,7 +20,8 @@ export function bucketStart (iso: string, bucket: 'day' | 'week'): string {
 export function bucketStarts (since: string, until: string, bucket: 'day' | 'week'): string[] {
   const step = bucket === 'day' ? DAY_MS : 7 * DAY_MS
   const out: string[] = []
-  for (let t = Date.parse(bucketStart(since, bucket)); t <= Date.parse(bucketStart(until, bucket)); t += step) out.push(new Date(t).toISOString())
+  const last = Date.parse(bucketStart(until, bucket))
+  for (let t = Date.parse(bucketStart(since, bucket)); t <= last; t += step) out.push(new Date(t).toISOString())
   return out
 }
 
@@ -45,13 +46,18 @@ const rate = (p: TimeseriesPoint): number | null => {
 
 export function assembleTimeseries (q: TimeseriesQuery, rows: Row[]): FeedbackTimeseries {
   const starts = bucketStarts(q.since, q.until, q.bucket)
-  const series = new Map<string, { s: RuleVersionSeries, byStart: Map<string, TimeseriesPoint>, reasons: Map<string, ReasonCount> }>()
+  interface Entry { s: RuleVersionSeries, byStart: Map<string, TimeseriesPoint>, reasons: Map<string, ReasonCount> }
+  const series = new Map<string, Entry>()
   for (const r of rows) {
     const key = `${String(r.rule_id)}@${String(r.rule_version)}`
     let e = series.get(key)
     if (e === undefined) {
       const points = starts.map((start) => ({ start, shown: 0, accepted: 0, overridden: 0, overrideRate: null }))
-      e = { s: { rule: String(r.rule_id), version: String(r.rule_version), points, topOverrideReasons: [] }, byStart: new Map(points.map((p) => [p.start, p])), reasons: new Map() }
+      e = {
+        s: { rule: String(r.rule_id), version: String(r.rule_version), points, topOverrideReasons: [] },
+        byStart: new Map(points.map((p) => [p.start, p])),
+        reasons: new Map()
+      }
       series.set(key, e)
     }
     const point = e.byStart.get(bucketStart(String(r.day), q.bucket))
@@ -74,12 +80,15 @@ export function assembleTimeseries (q: TimeseriesQuery, rows: Row[]): FeedbackTi
   }
   for (const e of series.values()) {
     for (const p of e.s.points) p.overrideRate = rate(p)
-    e.s.topOverrideReasons = [...e.reasons.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)).slice(0, TOP_REASONS)
+    e.s.topOverrideReasons = [...e.reasons.values()]
+      .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
+      .slice(0, TOP_REASONS)
   }
   return {
     bucket: q.bucket,
     since: bucketStart(q.since, q.bucket),
-    series: [...series.values()].map((e) => e.s).sort((a, b) => a.rule.localeCompare(b.rule) || a.version.localeCompare(b.version))
+    series: [...series.values()].map((e) => e.s)
+      .sort((a, b) => a.rule.localeCompare(b.rule) || a.version.localeCompare(b.version))
   }
 }
 

@@ -94,12 +94,23 @@ export interface FeedbackSummary {
 export interface TimeseriesQuery { since: string, until: string, bucket: 'day' | 'week', rule?: string }
 
 /** One bucket: cards issued in it, and what their feedback (whenever it came) made of them. */
-export interface TimeseriesPoint { start: string, shown: number, accepted: number, overridden: number, overrideRate: number | null }
+export interface TimeseriesPoint {
+  start: string
+  shown: number
+  accepted: number
+  overridden: number
+  overrideRate: number | null
+}
 
 /** `code` "(none)" = overridden without a reason picked. */
 export interface ReasonCount { code: string, system?: string, display?: string, count: number }
 
-export interface RuleVersionSeries { rule: string, version: string, points: TimeseriesPoint[], topOverrideReasons: ReasonCount[] }
+export interface RuleVersionSeries {
+  rule: string
+  version: string
+  points: TimeseriesPoint[]
+  topOverrideReasons: ReasonCount[]
+}
 
 export interface FeedbackTimeseries { bucket: 'day' | 'week', since: string, series: RuleVersionSeries[] }
 

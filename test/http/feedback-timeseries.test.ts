@@ -32,7 +32,8 @@ await t.test('cards issued and their feedback, per rule and day', async (t) => {
   t.match(overridden.points.at(-1), { start: NOW.toISOString().slice(0, 10) + 'T00:00:00.000Z', shown: 1, accepted: 0, overridden: 1, overrideRate: 1 })
   t.same(overridden.topOverrideReasons, [{ code: 'patient-declined', system: 'urn:facet-pt-cds:override-reason', display: 'Patient declined', count: 1 }])
   const untouched = body.series.find((s: any) => s.rule === ruleOf(first) && s.rule !== ruleOf(second))
-  if (untouched !== undefined) t.match(untouched.points.at(-1), { shown: 1, accepted: 0, overridden: 0, overrideRate: null })
+  const quiet = { shown: 1, accepted: 0, overridden: 0, overrideRate: null }
+  if (untouched !== undefined) t.match(untouched.points.at(-1), quiet)
   const one = (await app.inject({ method: 'GET', url: `/feedback/timeseries?rule=${ruleOf(second)}&bucket=week&since=2026-11-01` })).json()
   t.same(one.series.map((s: any) => s.rule), [ruleOf(second)])
   t.equal(one.since, '2026-10-26T00:00:00.000Z', 'the Monday of the week of since')

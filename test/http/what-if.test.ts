@@ -73,7 +73,7 @@ await t.test('an edited parameter value changes the cards it drives', async (t) 
 
 await t.test('invalid edits are refused with located problems (422)', async (t) => {
   const { app } = await testApp(t)
-  const post = async (payload: unknown): Promise<any> => await app.inject({ method: 'POST', url: '/rules/what-if', payload })
+  const post = async (payload: Record<string, unknown>): Promise<any> => await app.inject({ method: 'POST', url: '/rules/what-if', payload })
   const unknownParam = await post({ records, parameters: { PAIN_SCORE_LOOKBAK_DAYS: 30 } })
   t.equal(unknownParam.statusCode, 422)
   t.match(unknownParam.json().issue[0], { expression: ['parameters.PAIN_SCORE_LOOKBAK_DAYS'], diagnostics: /unknown parameter/ })

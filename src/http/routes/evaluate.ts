@@ -1,5 +1,6 @@
 // POST /evaluate: a plain FHIR Bundle (one patient's record) or a captured CDS Hooks request evaluated
-// like a hook call (offline: a capture's fhirServer is never called), with an optional explanation. Thin: query parsing here, everything else in src/cds/evaluate-bundle.ts.
+// like a hook call (offline: a capture's fhirServer is never called), with an optional explanation.
+// Thin: query parsing here, everything else in src/cds/evaluate-bundle.ts.
 
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'

@@ -25,7 +25,9 @@ export function ruleToolRoutes (app: FastifyInstance, deps: RulesRouteDeps): voi
       throw new DomainError('unknown-rule', `no rule with id "${id}"`, [{ expression: 'id', diagnostics: `unknown rule "${id}"${didYouMean(id, ids)}; see GET /rules` }])
     }
     const results = await deps.validator.caseResults(id, catalog, deps.clock())
-    return { id, file: rc.file, rule: rc.rule as unknown as Record<string, unknown>, cases: (rc.cases ?? null) as Record<string, unknown> | null, results }
+    const rule = rc.rule as unknown as Record<string, unknown>
+    const cases = (rc.cases ?? null) as Record<string, unknown> | null
+    return { id, file: rc.file, rule, cases, results }
   })
 
   // Admin only in jwt mode (like validate): the body carries records and content; evaluated in the worker.
