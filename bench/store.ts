@@ -72,6 +72,7 @@ const noop: Store = {
   probe: async () => {},
   rememberJti: async () => true,
   summary: async () => ({ since: null, service: null, rules: [], unknownCardFeedback: 0 }),
+  timeseries: async (q) => ({ bucket: q.bucket, since: q.since, series: [] }),
   feedback: async () => [],
   audits: async () => [],
   issuedCards: async () => []

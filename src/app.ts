@@ -24,6 +24,7 @@ import { healthRoutes } from './http/routes/health.js'
 import { hookRoutes } from './http/routes/hooks.js'
 import { evaluateRoutes } from './http/routes/evaluate.js'
 import { rulesRoutes } from './http/routes/rules.js'
+import { ruleToolRoutes } from './http/routes/rule-tools.js'
 import { docsRoutes } from './http/routes/docs.js'
 import { workbenchRoutes } from './http/routes/workbench.js'
 import { Reloader } from './authoring/reload.js'
@@ -159,7 +160,7 @@ export async function buildApp (opts: AppOptions): Promise<App> {
       publicBaseUrl: config.PUBLIC_BASE_URL,
       clock,
       sharedReplay: async (iss, jti, exp, now) => await store.rememberJti(iss, jti, exp, now)
-    }))
+    }), config.ADMIN_TOKEN)
   } else {
     app.log.warn('AUTH_MODE=off: CDS Hooks calls are not authenticated; use only for local development')
   }
@@ -201,7 +202,9 @@ export async function buildApp (opts: AppOptions): Promise<App> {
   const reloader = new Reloader(config.RULES_DIR, catalogs, clock, config.EVIDENCE_PROFILE)
   const validator = new PostedValidator()
   app.addHook('onClose', async () => { await validator.close() })
-  rulesRoutes(app, { catalogs, clock, profile: config.EVIDENCE_PROFILE, config, reloader, validator })
+  const rulesDeps = { catalogs, clock, profile: config.EVIDENCE_PROFILE, config, reloader, validator }
+  rulesRoutes(app, rulesDeps)
+  ruleToolRoutes(app, rulesDeps)
   if (config.RULES_WATCH) {
     const watcher = watchRules(config.RULES_DIR, reloader, (r) => {
       if (r instanceof Error) app.log.error({ err: r }, 'rules watch failed')

@@ -4,6 +4,7 @@
 export type DomainErrorCode =
   | 'invalid-request' // 400: the request is well-formed JSON but breaks the CDS Hooks contract
   | 'unknown-service' // 404
+  | 'unknown-rule' // 404
   | 'prefetch-unobtainable' // 412: required data absent and no way to fetch it
   | 'invalid-bundle' // 400: /evaluate input
   | 'invalid-rules' // 400/422: a posted rule or catalog does not validate

@@ -1,5 +1,6 @@
-// Runs POST /rules/validate in one worker thread (src/authoring/validate-worker.ts), one job at a
-// time, so a large posted rule never blocks the hook calls on the main thread. The worker is
+// Runs POST /rules/validate, POST /rules/what-if and the case results of GET /rules/{id} in one
+// worker thread (src/authoring/validate-worker.ts), one job at a time, so a large posted rule or
+// 200 what-if records never block the hook calls on the main thread. The worker is
 // started on first use, keeps the running catalog's content (sent again only when its hash
 // changes) and is restarted if it dies. Under tsx (development, tests) the worker loads the
 // TypeScript source through tsx's loader; the built service runs dist/ JavaScript.
@@ -8,18 +9,19 @@ import { Worker } from 'node:worker_threads'
 import { DomainError, type DomainErrorCode, type IssueLocation } from '../errors.js'
 import type { Catalog } from '../rules/compiled.js'
 import type { ValidationReport } from './validate-posted.js'
-import type { ValidateJob } from './validate-worker.js'
+import type { CaseOutcome, JobKind, ValidateJob } from './validate-worker.js'
+import type { WhatIfBody, WhatIfReport } from './what-if.js'
 
 interface Reply {
   id: number
-  report?: ValidationReport
+  report?: unknown
   error?: { code: string, message: string, issues?: IssueLocation[] }
 }
-interface Pending { resolve: (r: ValidationReport) => void, reject: (e: Error) => void }
+interface Pending { resolve: (r: unknown) => void, reject: (e: Error) => void }
 
 const WORKER_URL = new URL(`./validate-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)
 const DOMAIN_CODES = new Set<string>([
-  'invalid-request', 'invalid-bundle', 'invalid-rules', 'unknown-service', 'prefetch-unobtainable'
+  'invalid-request', 'invalid-bundle', 'invalid-rules', 'unknown-service', 'unknown-rule', 'prefetch-unobtainable'
 ])
 
 function startWorker (): Worker {
@@ -34,11 +36,34 @@ export class PostedValidator {
   private workerHash: string | undefined
   private next = 1
   private readonly pending = new Map<number, Pending>()
+  private cases: { hash: string, byRule: Map<string, Promise<CaseOutcome[]>> } = { hash: '', byRule: new Map() }
   private chain: Promise<unknown> = Promise.resolve()
 
   /** Validates in the worker; jobs run one after another. DomainErrors thrown there are rethrown here. */
-  validate (body: unknown, running: Catalog, now: Date): Promise<ValidationReport> {
-    const job = this.chain.then(async () => await this.run(body, running, now))
+  async validate (body: unknown, running: Catalog, now: Date): Promise<ValidationReport> {
+    return await this.queue('validate', body, running, now) as ValidationReport
+  }
+
+  /** Records evaluated with the catalog in force and with the edit (never applied to it). */
+  async whatIf (body: WhatIfBody, running: Catalog, now: Date, profile: string): Promise<WhatIfReport> {
+    return await this.queue('what-if', body, running, now, profile) as WhatIfReport
+  }
+
+  /** The results of one rule's cases against the catalog in force, cached per catalog hash. */
+  async caseResults (ruleId: string, running: Catalog, now: Date): Promise<CaseOutcome[]> {
+    if (this.cases.hash !== running.hash) this.cases = { hash: running.hash, byRule: new Map() }
+    const cache = this.cases.byRule
+    let results = cache.get(ruleId)
+    if (results === undefined) {
+      results = this.queue('cases', ruleId, running, now) as Promise<CaseOutcome[]>
+      cache.set(ruleId, results)
+      results.catch(() => { cache.delete(ruleId) })
+    }
+    return await results
+  }
+
+  private queue (kind: JobKind, body: unknown, running: Catalog, now: Date, profile?: string): Promise<unknown> {
+    const job = this.chain.then(async () => await this.run(kind, body, running, now, profile))
     this.chain = job.catch(() => undefined)
     return job
   }
@@ -76,12 +101,14 @@ export class PostedValidator {
       : new Error(e.message))
   }
 
-  private async run (body: unknown, running: Catalog, now: Date): Promise<ValidationReport> {
+  private async run (kind: JobKind, body: unknown, running: Catalog, now: Date, profile?: string): Promise<unknown> {
     const w = this.ensureWorker()
     const id = this.next++
-    const job: ValidateJob = { id, body, now: now.toISOString(), hash: running.hash }
-    if (this.workerHash !== running.hash) job.content = running.content
-    const answer = new Promise<ValidationReport>((resolve, reject) => { this.pending.set(id, { resolve, reject }) })
+    const job: ValidateJob = {
+      id, kind, body, now: now.toISOString(), hash: running.hash, ...(profile === undefined ? {} : { profile })
+    }
+    if (this.workerHash !== running.hash) { job.content = running.content; job.loadedAt = running.loadedAt }
+    const answer = new Promise<unknown>((resolve, reject) => { this.pending.set(id, { resolve, reject }) })
     w.postMessage(job)
     this.workerHash = running.hash
     return await answer

@@ -98,6 +98,27 @@ function summariseCases (results: CaseResult[], content: CatalogContent, c: Coll
   }
 }
 
+/**
+ * One posted rule (no cases needed) checked as `rules check` would, inside `content` (replacing the
+ * rule with the same id, or added): its errors, and the content with it in place.
+ */
+export function checkOneRule (
+  value: unknown,
+  content: CatalogContent
+): { content: CatalogContent, entry?: RuleContent, problems: CatalogProblem[] } {
+  const c = new Collector()
+  const entry = ruleEntry(value, c, 'posted.rule.json')
+  const next = entry === undefined
+    ? content
+    : { ...content, rules: [...content.rules.filter((r) => r.rule.id !== entry.rule.id), entry] }
+  if (entry !== undefined) {
+    for (const p of checkCatalog(next, c.unchecked)) {
+      if (p.file === entry.file && !p.message.startsWith('no cases file')) c.problems.push({ ...p, severity: 'error' })
+    }
+  }
+  return { content: next, ...(entry === undefined ? {} : { entry }), problems: c.problems.filter((p) => p.severity === 'error') }
+}
+
 /** Cases in a posted body (one rule, `{rule, cases}`, or a catalog), with where each batch sits. */
 export function postedCaseCounts (body: unknown): Array<{ expression: string, count: number }> {
   if (!isObj(body)) return []

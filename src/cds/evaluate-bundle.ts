@@ -7,6 +7,7 @@ import { HOOKS, type HookName } from '../rules/types.js'
 import { readBundle } from './bundle-input.js'
 import { evaluateRecord, profileOf, serviceOf } from './evaluate.js'
 import { type Explanation, explainRun } from './explain.js'
+import { type CapturedEvaluation, evaluateCaptured, isHookRequest } from './hook-capture.js'
 import type { Card, NewId } from './types.js'
 
 export interface BundleOptions {
@@ -30,6 +31,12 @@ export interface BundleEvaluation {
     draftOrders: number
     resources: number
     catalog: string
+    /** What was posted: a FHIR Bundle, or a captured CDS Hooks request. */
+    input: 'bundle' | 'hook-request'
+    hookInstance?: string
+    /** Hook requests: prefetch keys absent from the capture (the live service would have fetched them) and
+     *  keys carried but unusable; the resource types they cover count as unavailable. */
+    prefetch?: { absent: CapturedEvaluation['absentPrefetch'], unavailable: string[] }
   }
 }
 
@@ -80,7 +87,8 @@ export async function evaluateBundle (
   // Options first: a bad query parameter is reported whatever the body holds.
   const now = parseNow(opts.now, deps.now)
   const profileName = opts.profile ?? deps.profile
-  profileOf(deps.catalog, profileName)
+  const profile = profileOf(deps.catalog, profileName)
+  if (isHookRequest(body)) return await evaluateHookBody(body, opts, { ...deps, now, profile: profileName })
   const input = readBundle(body)
   const { hook, service } = chooseHook(deps.catalog, opts, input.drafts.length > 0)
   // On patient-view the draft requests are ordinary record content.
@@ -104,7 +112,39 @@ export async function evaluateBundle (
       draftOrders: orderHook ? input.drafts.length : 0,
       resources: input.entries,
       catalog: deps.catalog.hash,
-      ...explainRun(evaluation.run)
+      input: 'bundle',
+      ...explainRun(evaluation.run, { rules: profile.rules, hook })
+    }
+  }
+}
+
+async function evaluateHookBody (
+  body: unknown,
+  opts: BundleOptions,
+  deps: { catalog: Catalog, now: Date, newId: NewId, profile: string }
+): Promise<BundleEvaluation> {
+  const hook = (body as { hook?: unknown }).hook
+  if (opts.hook !== undefined && opts.hook !== hook) {
+    throw new DomainError('invalid-request', `hook ${opts.hook} differs from the request's hook ${String(hook)}`,
+      [{ expression: 'hook', diagnostics: `the captured request is a ${String(hook)} call; leave the hook parameter out or make it "${String(hook)}"` }])
+  }
+  const e = await evaluateCaptured(body, opts.service === undefined ? {} : { service: opts.service }, deps)
+  if (opts.explain !== true) return { cards: e.cards }
+  return {
+    cards: e.cards,
+    explain: {
+      hook: e.hook,
+      service: e.service,
+      profile: e.profile,
+      now: deps.now.toISOString(),
+      patientId: e.patientId,
+      draftOrders: e.draftOrders,
+      resources: e.resources,
+      catalog: deps.catalog.hash,
+      input: 'hook-request',
+      hookInstance: e.hookInstance,
+      prefetch: { absent: e.absentPrefetch, unavailable: e.unavailablePrefetch },
+      ...explainRun(e.run, { rules: profileOf(deps.catalog, deps.profile).rules, hook: e.hook })
     }
   }
 }

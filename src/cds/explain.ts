@@ -1,7 +1,9 @@
 // Explains a rules run: per rule variant the outcome, each condition leaf (fact, params, path,
 // operator, threshold, the fact's value and the result), and the facts that found no data.
 
+import type { CompiledRule } from '../rules/compiled.js'
 import type { RunResult, VariantOutcome } from '../rules/run-rules.js'
+import type { HookName } from '../rules/types.js'
 
 export interface ExplainedCondition {
   /** JSON pointer of the leaf inside the variant's condition tree, e.g. `/all/1/any/0`. */
@@ -42,6 +44,12 @@ export interface ExplainedVariant {
     intentReason: string
   }
   missingTypes?: string[]
+  /** Why it fired or not, in words: the hook/orders it answers, the data it lacked, or the condition that failed. */
+  reason: string
+  /** Pointer of the condition that decided a not-fired outcome (the first leaf that was false). */
+  failedCondition?: string
+  /** Fired rules that made this one stand down. */
+  suppressedBy?: string[]
   conditions: ExplainedCondition[]
 }
 
@@ -77,6 +85,31 @@ function walk (node: unknown, result: unknown, pointer: string, out: ExplainedCo
   out.push(leaf)
 }
 
+const show = (v: unknown): string => v === undefined ? 'nothing' : JSON.stringify(v)
+
+function describeLeaf (c: ExplainedCondition): string {
+  const name = c.let ?? `${c.fact}${c.params === undefined ? '' : JSON.stringify(c.params)}`
+  const at = c.path === undefined ? '' : ` ${c.path}`
+  return `${name}${at} = ${show(c.factResult)}, needed ${c.operator} ${show(c.value)}`
+}
+
+function reasonOf (o: VariantOutcome, conditions: ExplainedCondition[]): { reason: string, failedCondition?: string } {
+  switch (o.outcome) {
+    case 'fired': return { reason: 'fired: every condition held' }
+    case 'suppressed': return { reason: `fired, but stands down for ${(o.suppressedBy ?? []).join(', ')}` }
+    case 'data-unavailable':
+      return { reason: `data unavailable: ${(o.missingTypes ?? []).join(', ')} could not be had (prefetch absent or failed), so the rule was not run` }
+    case 'not-applicable':
+      if (o.variant.hooks !== undefined) return { reason: `not applicable: this variant answers ${o.variant.hooks.join(', ')} only` }
+      return { reason: `not applicable: the rule applies to orders of kind ${(o.rule.rule.orders ?? []).join(', ')}, and no draft order is one` }
+    case 'not-fired': {
+      const failed = conditions.find((c) => c.result === false && 'factResult' in c) ?? conditions.find((c) => c.result === false)
+      if (failed === undefined) return { reason: 'not fired: the conditions did not hold' }
+      return { reason: `not fired: condition ${failed.pointer} failed: ${describeLeaf(failed)}`, failedCondition: failed.pointer }
+    }
+  }
+}
+
 function explainVariant (o: VariantOutcome): ExplainedVariant {
   const conditions: ExplainedCondition[] = []
   // Not-run variants (not-applicable, data-unavailable) show their compiled conditions without values.
@@ -110,12 +143,32 @@ function explainVariant (o: VariantOutcome): ExplainedVariant {
           }
         }),
     ...(o.missingTypes === undefined ? {} : { missingTypes: o.missingTypes }),
+    ...reasonOf(o, conditions),
+    ...(o.suppressedBy === undefined ? {} : { suppressedBy: o.suppressedBy }),
     conditions
   }
 }
 
-export function explainRun (run: RunResult): Explanation {
+/** Rules the run never looked at: switched off, or answering other hooks (listed as not-applicable). */
+function notOnHook (rules: readonly CompiledRule[], hook: HookName, seen: ReadonlySet<string>): ExplainedVariant[] {
+  return rules.filter((r) => !seen.has(r.rule.id)).flatMap((r) => r.variants.map((v) => ({
+    key: v.key,
+    rule: r.rule.id,
+    ...(v.variantId === undefined ? {} : { variant: v.variantId }),
+    version: r.rule.version,
+    title: r.rule.title,
+    outcome: 'not-applicable' as const,
+    reason: r.rule.enabled === false
+      ? 'not applicable: the rule is switched off (enabled: false)'
+      : `not applicable: the rule answers ${r.rule.hooks.join(', ')}, not ${hook}`,
+    conditions: []
+  })))
+}
+
+/** With `scope`, rules of the profile that were not run (other hooks, switched off) are listed too. */
+export function explainRun (run: RunResult, scope?: { rules: readonly CompiledRule[], hook: HookName }): Explanation {
   const variants = run.outcomes.map(explainVariant)
+  if (scope !== undefined) variants.push(...notOnHook(scope.rules, scope.hook, new Set(variants.map((v) => v.rule))))
   const noData = new Map<string, NoDataFact>()
   for (const v of variants) {
     for (const c of v.conditions) {

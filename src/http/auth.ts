@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AuthError, ReplayCheckUnavailable } from '../auth/auth-error.js'
 import type { JwtVerifier, VerifiedCaller } from '../auth/verify-jwt.js'
+import { hasAdminToken } from './admin-token.js'
 import { operationOutcome } from './outcome.js'
 import { storeUnavailable } from './unavailable.js'
 
@@ -16,6 +17,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** false: the route does its own authentication (e.g. an admin token) and skips the JWT check. */
     jwtAuth?: boolean
+    /** true: a tool route (the workbench calls it) that also accepts `Bearer <ADMIN_TOKEN>` in place of a JWT. */
+    adminToken?: boolean
   }
 }
 
@@ -37,10 +40,11 @@ export function isOpen (request: FastifyRequest): boolean {
   return isInfrastructure(request) || request.routeOptions.config?.jwtAuth === false
 }
 
-export function registerJwtAuth (app: FastifyInstance, verifier: JwtVerifier): void {
+export function registerJwtAuth (app: FastifyInstance, verifier: JwtVerifier, adminToken = ''): void {
   app.decorateRequest('caller', null)
   app.addHook('onRequest', async (request, reply) => {
     if (isOpen(request)) return
+    if (request.routeOptions.config?.adminToken === true && hasAdminToken(request, adminToken)) return
     try {
       request.caller = await verifier.verify(request.headers.authorization, pathOf(request.url))
     } catch (err) {

@@ -10,6 +10,7 @@ const DOMAIN_STATUS: Record<DomainErrorCode, [number, IssueCode]> = {
   'invalid-bundle': [400, 'invalid'],
   'invalid-rules': [422, 'invalid'],
   'unknown-service': [404, 'not-found'],
+  'unknown-rule': [404, 'not-found'],
   'prefetch-unobtainable': [412, 'incomplete']
 }
 

@@ -4,7 +4,7 @@
 import { Type } from 'typebox'
 
 export {
-  DiscoveryResponseSchema, FeedbackRequestSchema, HookRequestSchema, HookResponseSchema
+  CardSchema, DiscoveryResponseSchema, FeedbackRequestSchema, HookRequestSchema, HookResponseSchema
 } from '../cds/schemas.js'
 
 export const ServiceParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) })

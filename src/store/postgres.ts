@@ -7,6 +7,7 @@ import {
   INSERT_AUDIT, INSERT_CARD, INSERT_FEEDBACK, LIST_AUDIT, LIST_CARDS, LIST_FEEDBACK, auditParams, cardParams,
   cardsByUuidSql, feedbackParams, rowToAudit, rowToCard, rowToFeedback, runSummary
 } from './sql.js'
+import { runTimeseries } from './sql-timeseries.js'
 import { PROBE, PRUNE_EVERY_SECONDS, PRUNE_JTI, REMEMBER_JTI } from './sql-guard.js'
 import type { Store } from './types.js'
 
@@ -111,6 +112,7 @@ export function openPostgresStore (url: string, now: () => Date = () => new Date
       return result.rowCount === 1
     },
     summary: async (q) => await runSummary(q, all),
+    timeseries: async (q) => await runTimeseries(q, all),
     feedback: async () => (await all(LIST_FEEDBACK)).map(rowToFeedback),
     audits: async () => (await all(LIST_AUDIT)).map(rowToAudit),
     issuedCards: async () => (await all(LIST_CARDS)).map(rowToCard),

@@ -114,8 +114,8 @@ export type SummaryPart = 'shown' | 'cards' | 'events' | 'unknown'
  * then id) decides, and its reason is the card's override reason. Window functions: SQLite ≥ 3.25
  * and PostgreSQL run the same text.
  */
-function perCardSql (clause: string): string {
-  return `SELECT rule_id, card_uuid, outcome, reason_system, reason_code,
+export function perCardSql (clause: string): string {
+  return `SELECT rule_id, card_uuid, outcome, reason_system, reason_code, reason_display,
       ROW_NUMBER() OVER (PARTITION BY card_uuid ORDER BY outcome_timestamp DESC, received_at DESC, id DESC) AS latest,
       MAX(CASE WHEN outcome = 'accepted' THEN 1 ELSE 0 END) OVER (PARTITION BY card_uuid) AS any_accepted
     FROM feedback${clause}`
@@ -141,7 +141,7 @@ export function summaryStatements (q: SummaryQuery): Record<SummaryPart, Summary
   }
 }
 
-const TOP_REASONS = 3
+export const TOP_REASONS = 3
 
 export function assembleSummary (q: SummaryQuery, rows: Record<SummaryPart, Row[]>): FeedbackSummary {
   const byRule = new Map<string, RuleSummary>()

@@ -16,6 +16,7 @@ import {
   INSERT_AUDIT, INSERT_CARD, INSERT_FEEDBACK, LIST_AUDIT, LIST_CARDS, LIST_FEEDBACK, auditParams, cardParams,
   cardsByUuidSql, feedbackParams, rowToAudit, rowToCard, rowToFeedback, runSummary
 } from './sql.js'
+import { runTimeseries } from './sql-timeseries.js'
 import { PROBE, PRUNE_EVERY_SECONDS, PRUNE_JTI, REMEMBER_JTI } from './sql-guard.js'
 import type { Store, WriteBatch, WriteResult } from './types.js'
 
@@ -197,6 +198,7 @@ export function openSqliteStore (file: string, now: () => Date = () => new Date(
       return c.st.jti.run(iss, jti, expiresAt, nowSec).changes === 1
     },
     summary: async (q) => await runSummary(q, all),
+    timeseries: async (q) => await runTimeseries(q, all),
     feedback: async () => all(LIST_FEEDBACK).map(rowToFeedback),
     audits: async () => all(LIST_AUDIT).map(rowToAudit),
     issuedCards: async () => all(LIST_CARDS).map(rowToCard),

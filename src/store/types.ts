@@ -90,6 +90,30 @@ export interface FeedbackSummary {
   unknownCardFeedback: number
 }
 
+/** GET /feedback/timeseries: cards issued from `since` (aligned to its bucket) until `until`, per bucket. */
+export interface TimeseriesQuery { since: string, until: string, bucket: 'day' | 'week', rule?: string }
+
+/** One bucket: cards issued in it, and what their feedback (whenever it came) made of them. */
+export interface TimeseriesPoint {
+  start: string
+  shown: number
+  accepted: number
+  overridden: number
+  overrideRate: number | null
+}
+
+/** `code` "(none)" = overridden without a reason picked. */
+export interface ReasonCount { code: string, system?: string, display?: string, count: number }
+
+export interface RuleVersionSeries {
+  rule: string
+  version: string
+  points: TimeseriesPoint[]
+  topOverrideReasons: ReasonCount[]
+}
+
+export interface FeedbackTimeseries { bucket: 'day' | 'week', since: string, series: RuleVersionSeries[] }
+
 export interface StoredFeedback extends FeedbackEntry {
   known: boolean
   ruleId: string | null
@@ -115,6 +139,8 @@ export interface Store {
    */
   rememberJti: (iss: string, jti: string, expiresAt: number, now: number) => Promise<boolean>
   summary: (q: SummaryQuery) => Promise<FeedbackSummary>
+  /** Per rule and version, per day or week: cards shown, accepted, overridden (counted as in the summary). */
+  timeseries: (q: TimeseriesQuery) => Promise<FeedbackTimeseries>
   /** For tests and tools: the rows as stored. */
   feedback: () => Promise<StoredFeedback[]>
   audits: () => Promise<AuditRecord[]>

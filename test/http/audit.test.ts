@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { openStore } from '../../src/store/open.js'
-import type { Store } from '../../src/store/types.js'
+import type { Store, TimeseriesQuery } from '../../src/store/types.js'
 import { buildApp } from '../../src/app.js'
 import { testConfig } from '../../src/config.js'
 import { FIXTURES, LogSink, NOW, bundledCatalog, tempDir, testApp } from '../helper.js'
@@ -61,6 +61,7 @@ function failingStore (): Store & { attempts: number } {
     probe: async () => { throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' }) },
     rememberJti: async () => true,
     summary: async () => ({ since: null, service: null, rules: [], unknownCardFeedback: 0 }),
+    timeseries: async (q: TimeseriesQuery) => ({ bucket: q.bucket, since: q.since, series: [] }),
     feedback: async () => [],
     audits: async () => [],
     issuedCards: async () => [],

@@ -162,4 +162,53 @@ export async function storeContract (t: Test, open: () => Promise<Store>): Promi
     await t.rejects(store.write({ cards: [card('c9', 'SAFE-01')], audits: [bad], feedback: [] }))
     t.notOk((await store.issuedCards()).some((c) => c.cardUuid === 'c9'), 'the card of the failed batch was rolled back')
   })
+
+  await t.test('time series: cards per issue day or week, their feedback counted as the summary counts it', async (t) => {
+    const v = (c: IssuedCard, version: string): IssuedCard => ({ ...c, ruleVersion: version })
+    const notIndicated = { reasonSystem: 'urn:facet-pt-cds:override-reason', reasonCode: 'not-indicated', reasonDisplay: 'Not indicated' }
+    await store.write({
+      cards: [
+        card('ts-old', 'TS-01', '2026-11-01T09:00:00.000Z'),
+        card('ts-1', 'TS-01', '2026-11-23T09:00:00.000Z'),
+        card('ts-2', 'TS-01', '2026-11-23T23:59:00.000Z'),
+        card('ts-3', 'TS-01', '2026-11-25T08:00:00.000Z'),
+        card('ts-4', 'TS-01', '2026-11-25T09:00:00.000Z'),
+        card('ts-5', 'TS-01', '2026-11-29T09:00:00.000Z'),
+        v(card('ts-6', 'TS-01', '2026-11-29T09:30:00.000Z'), '2.0.0'),
+        card('ts-other', 'TS-02', '2026-11-29T09:30:00.000Z')
+      ],
+      audits: [],
+      feedback: [
+        fb('ts-1', 'accepted'),
+        fb('ts-2', 'overridden', notIndicated),
+        fb('ts-3', 'overridden', { outcomeTimestamp: '2026-11-25T08:01:00.000Z' }),
+        fb('ts-3', 'accepted', { outcomeTimestamp: '2026-11-25T08:02:00.000Z' }),
+        fb('ts-4', 'overridden'),
+        fb('ts-6', 'overridden', notIndicated)
+      ]
+    })
+    const q = { since: '2026-11-23T00:00:00.000Z', until: '2026-11-29T10:00:00.000Z', rule: 'TS-01' }
+    const days = await store.timeseries({ ...q, bucket: 'day' })
+    t.equal(days.since, '2026-11-23T00:00:00.000Z')
+    t.same(days.series.map((s) => `${s.rule}@${s.version}`), ['TS-01@1.0.0', 'TS-01@2.0.0'], 'per rule and version; the rule filter holds')
+    const [v1, v2] = days.series
+    t.equal(v1?.points.length, 7, 'one point per day, empty days included')
+    t.same(v1?.points.filter((p) => p.shown > 0), [
+      { start: '2026-11-23T00:00:00.000Z', shown: 2, accepted: 1, overridden: 1, overrideRate: 0.5 },
+      { start: '2026-11-25T00:00:00.000Z', shown: 2, accepted: 1, overridden: 1, overrideRate: 0.5 },
+      { start: '2026-11-29T00:00:00.000Z', shown: 1, accepted: 0, overridden: 0, overrideRate: null }
+    ], 'a card overridden then accepted counts as accepted; ts-old is before since')
+    t.same(v1?.topOverrideReasons, [
+      { code: '(none)', display: 'no reason given', count: 1 },
+      { code: 'not-indicated', system: 'urn:facet-pt-cds:override-reason', display: 'Not indicated', count: 1 }
+    ])
+    t.same(v2?.points.at(-1), { start: '2026-11-29T00:00:00.000Z', shown: 1, accepted: 0, overridden: 1, overrideRate: 1 })
+    const weeks = await store.timeseries({ ...q, since: '2026-11-25T12:00:00.000Z', bucket: 'week' })
+    t.equal(weeks.since, '2026-11-23T00:00:00.000Z', 'since aligned to its week (Monday, UTC)')
+    t.same(weeks.series[0]?.points, [{ start: '2026-11-23T00:00:00.000Z', shown: 5, accepted: 2, overridden: 2, overrideRate: 0.5 }])
+    const summary = (await store.summary({ since: '2026-11-23T00:00:00.000Z' })).rules.find((r) => r.rule === 'TS-01')
+    const all = weeks.series.flatMap((s) => s.points)
+    t.same([summary?.shown, summary?.accepted, summary?.overridden],
+      ['shown', 'accepted', 'overridden'].map((k) => all.reduce((n, p) => n + (p[k as 'shown'] ?? 0), 0)), 'the same totals as the summary')
+  })
 }

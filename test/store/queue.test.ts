@@ -1,6 +1,6 @@
 import t from 'tap'
 import { WriteQueue } from '../../src/store/queue.js'
-import type { Store, WriteBatch } from '../../src/store/types.js'
+import type { Store, TimeseriesQuery, WriteBatch } from '../../src/store/types.js'
 import { audit, card, fb } from './contract.js'
 
 function recordingStore (
@@ -20,6 +20,7 @@ function recordingStore (
     probe: async () => {},
     rememberJti: async () => true,
     summary: async () => ({ since: null, service: null, rules: [], unknownCardFeedback: 0 }),
+    timeseries: async (q: TimeseriesQuery) => ({ bucket: q.bucket, since: q.since, series: [] }),
     feedback: async () => [],
     audits: async () => [],
     issuedCards: async () => [],

@@ -1,5 +1,6 @@
-// POST /evaluate: a plain FHIR Bundle (one patient's record) evaluated like a hook call, with an
-// optional explanation. Thin: query parsing here, everything else in src/cds/evaluate-bundle.ts.
+// POST /evaluate: a plain FHIR Bundle (one patient's record) or a captured CDS Hooks request evaluated
+// like a hook call (offline: a capture's fhirServer is never called), with an optional explanation.
+// Thin: query parsing here, everything else in src/cds/evaluate-bundle.ts.
 
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
@@ -27,7 +28,7 @@ function flag (value: string | undefined): boolean {
 }
 
 export function evaluateRoutes (app: FastifyInstance, deps: EvaluateRouteDeps): void {
-  app.post<{ Querystring: QueryT, Body: unknown }>('/evaluate', { schema: { querystring: Query } }, async (request) => {
+  app.post<{ Querystring: QueryT, Body: unknown }>('/evaluate', { config: { adminToken: true }, schema: { querystring: Query } }, async (request) => {
     const q = request.query
     const unknown = Object.keys(q).filter((k) => !['hook', 'service', 'now', 'profile', 'explain'].includes(k))
     if (unknown.length > 0) {

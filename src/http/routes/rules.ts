@@ -1,8 +1,8 @@
 // Rule catalog endpoints: GET /rules (catalog in force), POST /rules/validate (admin: a posted rule
-// or catalog, in a worker thread), POST /rules/reload (admin: re-read, test, swap only if all pass).
+// or catalog, in a worker thread), POST /rules/reload (admin: re-read, test, swap only if all pass);
+// GET /rules/{id} and POST /rules/what-if are in rule-tools.ts (same deps).
 
-import { createHash, timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { Config } from '../../config.js'
 import { DomainError } from '../../errors.js'
@@ -12,7 +12,7 @@ import type { Reloader } from '../../authoring/reload.js'
 import type { PostedValidator } from '../../authoring/validate-pool.js'
 import { checkCaseCap } from '../../authoring/validate-posted.js'
 import type { CatalogHolder } from '../../rules/catalog-holder.js'
-import { operationOutcome } from '../outcome.js'
+import { guardAdmin } from '../admin-token.js'
 
 export interface RulesRouteDeps {
   catalogs: CatalogHolder
@@ -23,30 +23,9 @@ export interface RulesRouteDeps {
   validator: PostedValidator
 }
 
-const digest = (s: string): Buffer => createHash('sha256').update(s).digest()
-
-/** AUTH_MODE=jwt: reload and validate need `Authorization: Bearer <ADMIN_TOKEN>`; no token configured = disabled. */
-async function guardAdmin (
-  what: string,
-  config: Config,
-  request: FastifyRequest,
-  reply: FastifyReply
-): Promise<FastifyReply | undefined> {
-  if (config.AUTH_MODE !== 'jwt') return undefined
-  if (config.ADMIN_TOKEN === '') {
-    return await reply.code(403).type('application/fhir+json').send(operationOutcome('security', [{ expression: 'url', diagnostics: `${what} is disabled: AUTH_MODE=jwt and no ADMIN_TOKEN is configured` }]))
-  }
-  const header = request.headers.authorization ?? ''
-  const m = /^Bearer\s+(\S+)$/i.exec(header)
-  // Compare digests: equal length, constant time, and the token length is not leaked.
-  if (m === null || !timingSafeEqual(digest(m[1] as string), digest(config.ADMIN_TOKEN))) {
-    return await reply.code(401).header('www-authenticate', 'Bearer').type('application/fhir+json').send(operationOutcome('login', [{ expression: 'Authorization', diagnostics: `${what} needs Authorization: Bearer <ADMIN_TOKEN>` }]))
-  }
-  return undefined
-}
-
 export function rulesRoutes (app: FastifyInstance, deps: RulesRouteDeps): void {
   app.get<{ Querystring: { profile?: string } }>('/rules', {
+    config: { adminToken: true },
     schema: { querystring: Type.Object({ profile: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }) }
   }, async (request) => {
     const catalog = deps.catalogs.current()
