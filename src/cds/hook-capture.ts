@@ -8,12 +8,9 @@ import type { Catalog } from '../rules/compiled.js'
 import { HOOKS, type HookName } from '../rules/types.js'
 import { evaluateHook } from './evaluate.js'
 import type { Card, HookRequest, NewId } from './types.js'
+import { isHookRequest } from './hook-request-input.js'
 
-/** A body is read as a hook request when it carries `hook` and is not a FHIR resource. */
-export function isHookRequest (body: unknown): boolean {
-  const o = obj(body)
-  return o !== undefined && o.resourceType === undefined && 'hook' in o
-}
+export { isHookRequest }
 
 export interface CapturedEvaluation {
   hook: HookName

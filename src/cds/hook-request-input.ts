@@ -11,10 +11,13 @@ import { serviceOf } from './evaluate.js'
 import { HookRequestSchema } from './schemas.js'
 import type { HookRequest } from './types.js'
 
-/** A CDS Hooks request, not a FHIR resource: an object with `hook` and `context` and no `resourceType`. */
+/**
+ * Meant as a CDS Hooks request, not a FHIR resource: an object with `hook` and no `resourceType`
+ * (readHookRequest then locates whatever else is wrong, a missing `context` included).
+ */
 export function isHookRequest (body: unknown): boolean {
   const o = obj(body)
-  return o !== undefined && o.resourceType === undefined && 'hook' in o && 'context' in o
+  return o !== undefined && o.resourceType === undefined && 'hook' in o
 }
 
 // The hook route's Ajv settings (src/app.ts): no coercion, nothing removed, every error.

@@ -10,11 +10,12 @@ import { FIXTURES, bundledCatalog } from '../helper.js'
 const ORDER = JSON.parse(readFileSync(`${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`, 'utf8')) as Record<string, any>
 const catalog = bundledCatalog()
 
-await t.test('isHookRequest: hook and context, and not a FHIR resource', async (t) => {
+await t.test('isHookRequest: a hook, and not a FHIR resource', async (t) => {
   t.ok(isHookRequest(ORDER))
   t.ok(isHookRequest({ hook: 'patient-view', context: 5 }), 'malformed, but meant as a request: readHookRequest locates the fault')
   t.notOk(isHookRequest({ resourceType: 'Bundle', type: 'collection', hook: 'x', context: {} }))
-  t.notOk(isHookRequest({ hook: 'patient-view' }))
+  t.ok(isHookRequest({ hook: 'patient-view' }), 'no context: still meant as a request (readHookRequest says what is missing)')
+  t.notOk(isHookRequest({ context: {} }))
   t.notOk(isHookRequest([ORDER]))
   t.notOk(isHookRequest(null))
 })
