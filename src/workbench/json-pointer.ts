@@ -1,79 +1,14 @@
 // JSON pointer (RFC 6901) → text range in the JSON source it points into, so a problem the service
 // reports at `/conditions/all/0/operator` lands on its line in the editor. Pure (no DOM): unit
-// tested under Node. A pointer that goes past what the text holds lands on the deepest node found.
+// tested under Node. Parsing and node lookup are Microsoft's jsonc-parser (strict JSON: no
+// comments, no trailing commas). A pointer that goes past what the text holds lands on the deepest node found.
+import { findNodeAtLocation, parseTree, type Node, type ParseError, type Segment } from 'jsonc-parser'
 
 export interface TextRange {
   from: number
   to: number
   /** False when the pointer went deeper than the text: the range is the deepest ancestor found. */
   exact: boolean
-}
-
-interface Node { from: number, to: number, members?: Map<string, Node>, items?: Node[] }
-
-class Scanner {
-  pos = 0
-  constructor (readonly text: string) {}
-
-  ws (): void { while (/\s/.test(this.text[this.pos] ?? '')) this.pos++ }
-
-  fail (): never { throw new SyntaxError(`JSON syntax error at offset ${this.pos}`) }
-
-  string (): string {
-    const start = this.pos
-    if (this.text[this.pos] !== '"') this.fail()
-    this.pos++
-    while (this.pos < this.text.length && this.text[this.pos] !== '"') this.pos += this.text[this.pos] === '\\' ? 2 : 1
-    if (this.pos >= this.text.length) this.fail()
-    this.pos++
-    return JSON.parse(this.text.slice(start, this.pos)) as string
-  }
-
-  value (): Node {
-    this.ws()
-    const from = this.pos
-    const c = this.text[this.pos]
-    if (c === '{') return this.object(from)
-    if (c === '[') return this.array(from)
-    if (c === '"') { this.string(); return { from, to: this.pos } }
-    const m = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(this.text.slice(this.pos, this.pos + 400))
-    if (m === null) this.fail()
-    this.pos += m[0].length
-    return { from, to: this.pos }
-  }
-
-  object (from: number): Node {
-    const members = new Map<string, Node>()
-    this.pos++
-    this.ws()
-    if (this.text[this.pos] === '}') { this.pos++; return { from, to: this.pos, members } }
-    for (;;) {
-      this.ws()
-      const key = this.string()
-      this.ws()
-      if (this.text[this.pos] !== ':') this.fail()
-      this.pos++
-      members.set(key, this.value())
-      this.ws()
-      const c = this.text[this.pos++]
-      if (c === '}') return { from, to: this.pos, members }
-      if (c !== ',') this.fail()
-    }
-  }
-
-  array (from: number): Node {
-    const items: Node[] = []
-    this.pos++
-    this.ws()
-    if (this.text[this.pos] === ']') { this.pos++; return { from, to: this.pos, items } }
-    for (;;) {
-      items.push(this.value())
-      this.ws()
-      const c = this.text[this.pos++]
-      if (c === ']') return { from, to: this.pos, items }
-      if (c !== ',') this.fail()
-    }
-  }
 }
 
 /** The pointer's reference tokens, unescaped (`~1` → `/`, `~0` → `~`). */
@@ -83,19 +18,23 @@ export function pointerTokens (pointer: string): string[] {
   return p.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))
 }
 
+/** A token as a jsonc-parser path segment: an index into an array, else a member name. */
+function segment (parent: Node, token: string): Segment {
+  return parent.type === 'array' && /^\d+$/.test(token) ? Number(token) : token
+}
+
 /** Where `pointer` points in `text`; undefined when the text is not JSON. */
 export function pointerToRange (text: string, pointer: string): TextRange | undefined {
-  let node: Node
-  try {
-    const s = new Scanner(text)
-    node = s.value()
-  } catch { return undefined }
+  const errors: ParseError[] = []
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false })
+  if (root === undefined || errors.length > 0) return undefined
+  let node = root
   for (const token of pointerTokens(pointer)) {
-    const next = node.members?.get(token) ?? (/^\d+$/.test(token) ? node.items?.[Number(token)] : undefined)
-    if (next === undefined) return { from: node.from, to: node.to, exact: false }
+    const next = findNodeAtLocation(node, [segment(node, token)])
+    if (next === undefined) return { from: node.offset, to: node.offset + node.length, exact: false }
     node = next
   }
-  return { from: node.from, to: node.to, exact: true }
+  return { from: node.offset, to: node.offset + node.length, exact: true }
 }
 
 /** 1-based line of `offset` in `text`. */

@@ -36,4 +36,7 @@ await t.test('text that is not JSON has no ranges', async (t) => {
   t.equal(pointerToRange('{"a": }', '/a'), undefined)
   t.equal(pointerToRange('{"a": 1', '/a'), undefined)
   t.equal(pointerToRange('{"a": "x\\"y"}', '/a')?.to, 12)
+  t.equal(pointerToRange('{"a": [1,]}', '/a'), undefined, 'no trailing commas')
+  t.equal(pointerToRange('{"a": 1 // note\n}', '/a'), undefined, 'no comments')
+  t.equal(pointerToRange('{"0": {"x": 1}}', '/0/x')?.exact, true, 'a numeric token names an object member')
 })
