@@ -7,6 +7,7 @@ import { fill, h, message } from './dom.js'
 import { type JsonEditor, type Located, createJsonEditor } from './editor.js'
 import { lineOf, pointerToRange } from './json-pointer.js'
 import { type ParamValue, currentEdit, setEdit } from './rules-edit.js'
+import { settingsControls } from './eval-settings.js'
 import { readRecordFiles, runWhatIf, whatIfProblems, whatIfView } from './rules-whatif.js'
 import { loadedRecords } from './state.js'
 
@@ -123,6 +124,7 @@ export async function showRule (root: HTMLElement, summary: RuleSummary): Promis
   }
 
   const picker = h('input', { type: 'file', id: 'whatif-files', multiple: true, accept: '.json,application/json' })
+  const settings = await settingsControls('whatif')
   const whatIf = h('button', { type: 'button' }, 'What-if')
   whatIf.addEventListener('click', () => {
     (async () => {
@@ -131,7 +133,7 @@ export async function showRule (root: HTMLElement, summary: RuleSummary): Promis
       if (records.length === 0) { fill(whatIfBox, message('error', 'Load a record in Evaluate, or pick files here.')); return }
       fill(whatIfBox, message('info', 'Evaluating…'))
       try {
-        fill(whatIfBox, whatIfView(await runWhatIf(records, currentEdit())))
+        fill(whatIfBox, whatIfView(await runWhatIf(records, currentEdit(), settings.values())))
       } catch (e) {
         if (!(e instanceof ApiError)) throw e
         fill(whatIfBox, message('error', e.message), h('ul', {}, ...whatIfProblems(e).map((p) => h('li', {}, h('code', {}, p.where), ' ', p.message))))
@@ -151,5 +153,6 @@ export async function showRule (root: HTMLElement, summary: RuleSummary): Promis
       h('section', { 'aria-label': 'Cases' }, h('h4', {}, `Cases (${summary.cases})`), casesBox)),
     h('section', { 'aria-label': 'What-if' }, h('h4', {}, 'What-if'),
       h('p', {}, 'Evaluates the records loaded in Evaluate (or the files picked here) with the edited rule and parameter values, beside the catalog in force.'),
+      settings.element,
       h('div', { class: 'toolbar' }, h('label', { for: 'whatif-files' }, 'Records for what-if'), picker, whatIf), whatIfBox))
 }

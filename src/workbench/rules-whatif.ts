@@ -3,6 +3,7 @@
 
 import { type ApiError, api } from './api.js'
 import { h } from './dom.js'
+import type { EvalSettings } from './eval-settings.js'
 import { type CardLike, type RuleEdit, type WhatIfResult, cardDiff, cardKey, whatIfBody } from './rules-edit.js'
 import type { LoadedRecord } from './state.js'
 
@@ -12,9 +13,11 @@ export async function readRecordFiles (files: FileList | null): Promise<LoadedRe
   return await Promise.all([...(files ?? [])].map(read))
 }
 
-/** Calls POST /rules/what-if with the records and the edit. */
-export async function runWhatIf (records: readonly LoadedRecord[], edit: RuleEdit | undefined): Promise<WhatIfResult> {
-  return await api<WhatIfResult>('/rules/what-if', { method: 'POST', body: whatIfBody(records, edit) })
+/** Calls POST /rules/what-if with the records, the edit and the evaluation settings that are set. */
+export async function runWhatIf (
+  records: readonly LoadedRecord[], edit: RuleEdit | undefined, settings: EvalSettings = {}
+): Promise<WhatIfResult> {
+  return await api<WhatIfResult>('/rules/what-if', { method: 'POST', body: { ...whatIfBody(records, edit), ...settings } })
 }
 
 /** Located problems of a 422 (`rule#/pointer` or `parameters.NAME`) as pointer + message. */

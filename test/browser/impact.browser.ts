@@ -7,6 +7,8 @@ import { closeBrowser, openWorkbench } from './harness.js'
 
 t.teardown(closeBrowser)
 
+const SHOTS = process.env.SCREENSHOTS === '1'
+
 const bundle = (id: string): Buffer => Buffer.from(JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id } }] }))
 const card = (rule: string, variant?: string) => ({
   summary: `${rule} summary`, indicator: 'warning', extension: { 'org.facet-pt-cds': { rule, ...(variant === undefined ? {} : { variant }) } }
@@ -14,7 +16,8 @@ const card = (rule: string, variant?: string) => ({
 
 await t.test('impact: counts per rule in force vs edited and the records that change', async (t) => {
   const { page, base, problems } = await openWorkbench(t)
-  let sent: { records: Array<{ name: string }>, parameters?: Record<string, unknown> } | undefined
+  await page.setViewportSize({ width: 1280, height: 800 })
+  let sent: { records: Array<{ name: string }>, parameters?: Record<string, unknown>, profile?: string } | undefined
   await page.route(/\/rules\/what-if$/, async (route) => {
     sent = route.request().postDataJSON() as typeof sent
     const real = await route.fetch()
@@ -46,12 +49,22 @@ await t.test('impact: counts per rule in force vs edited and the records that ch
   await page.getByLabel('INR_MAX').press('Tab')
   await page.getByRole('link', { name: 'Impact' }).click()
   await page.getByText('Edit of SAFE-01: rule unchanged; INR_MAX = 2.').waitFor()
+  // hook and now left as they are (auto, server clock): not sent; the profile picked is
+  const session = await (await fetch(`${base}/workbench/session`)).json() as { profile: string, profiles: string[] }
+  t.equal(await page.getByLabel('Hook', { exact: true }).inputValue(), '', 'hook: auto')
+  t.equal(await page.getByLabel('Evidence profile').inputValue(), session.profile, 'the default profile is preselected')
+  const profile = session.profiles[session.profiles.length - 1] ?? ''
+  await page.getByLabel('Evidence profile').focus()
+  await page.getByLabel('Evidence profile').selectOption(profile)
   await page.getByLabel('Bundles or hook requests').setInputFiles(['a', 'b', 'c'].map((n) => ({ name: `${n}.json`, mimeType: 'application/json', buffer: bundle(n) })))
   await page.getByRole('button', { name: 'Compare' }).click()
   const table = page.locator('table.impact-counts')
   await table.waitFor()
   t.same(sent?.records.map((r) => r.name), ['a.json', 'b.json', 'c.json'])
   t.same(sent?.parameters, { INR_MAX: 2 })
+  t.equal(sent?.profile, profile)
+  t.notOk(sent !== undefined && ('hook' in sent || 'now' in sent), 'hook and now not set: not sent')
+  if (SHOTS) await page.screenshot({ path: 'docs/workbench/impact.png' })
   const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)))
   if (rows.length === 2 && rows[0]?.[0] === 'SAFE-01' && rows[0][1] === 'b' && rows[0][2] === '2') {
     t.same(rows, [['SAFE-01', 'b', '2', '1', '-1'], ['PT-06', '', '0', '1', '+1']])

@@ -9,6 +9,8 @@ import { closeBrowser, openWorkbench } from './harness.js'
 
 t.teardown(closeBrowser)
 
+const SHOTS = process.env.SCREENSHOTS === '1'
+
 const RULE = JSON.parse(readFileSync('rules/pt-follow-up/PT-06.rule.json', 'utf8')) as Record<string, unknown>
 const CASES = JSON.parse(readFileSync('rules/pt-follow-up/PT-06.cases.json', 'utf8')) as { cases: Array<{ name: string }> }
 
@@ -55,6 +57,7 @@ await t.test('a rule opens with its JSON, its cases and their last result, and i
 
 await t.test('a bad operator typed in the editor: Validate shows the problem on its line', async (t) => {
   const { page, base, problems } = await openWorkbench(t)
+  await page.setViewportSize({ width: 1280, height: 900 })
   await openPt06(page, base)
   await page.getByRole('button', { name: 'Edit rule' }).click()
   const text = `${JSON.stringify({ ...RULE, $schema: undefined }, null, 2)}\n`.replace('"operator": "equal"', '"operator": "equalz"')
@@ -74,6 +77,10 @@ await t.test('a bad operator typed in the editor: Validate shows the problem on 
   const middle = (b: { y: number, height: number }): number => b.y + b.height / 2
   t.ok(marker !== null && number !== null && Math.abs(middle(marker) - middle(number)) < number.height / 2,
     `the lint gutter marks line ${line}`)
+  if (SHOTS) {
+    await page.locator('#rule-editor .cm-lintRange-error').first().scrollIntoViewIfNeeded()
+    await page.screenshot({ path: 'docs/workbench/rules-validate.png' })
+  }
   t.same(problems, [])
 })
 
@@ -97,6 +104,7 @@ await t.test('completion offers the members the schema allows', async (t) => {
 
 await t.test('what-if with an edited parameter shows in force and edited side by side', async (t) => {
   const { page, base, problems } = await openWorkbench(t)
+  await page.setViewportSize({ width: 1280, height: 900 })
   let sent: unknown
   await page.route(/\/rules\/what-if$/, async (route) => {
     sent = route.request().postDataJSON()
@@ -113,13 +121,30 @@ await t.test('what-if with an edited parameter shows in force and edited side by
   await page.getByLabel('PT_EPISODE_END_WINDOW_DAYS').fill('60')
   await page.getByLabel('PT_EPISODE_END_WINDOW_DAYS').press('Tab')
   const bundle = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p1' } }] }
+  // the evaluation settings are sent with the records (hook, now, evidence profile)
+  const session = await (await fetch(`${base}/workbench/session`)).json() as { profiles: string[] }
+  const profile = session.profiles[session.profiles.length - 1] ?? ''
+  await page.getByLabel('Hook', { exact: true }).selectOption('order-sign')
+  await page.getByLabel('Now (local time; empty: server clock)').fill('2026-11-29T10:00')
+  await page.getByLabel('Evidence profile').selectOption(profile)
+  const now = await page.evaluate(() => new Date('2026-11-29T10:00').toISOString())
   await page.getByLabel('Records for what-if').setInputFiles({ name: 'discharge-40d.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bundle)) })
   await page.getByRole('button', { name: 'What-if', exact: true }).click()
   const result = page.getByRole('region', { name: 'What-if result' })
   await result.waitFor()
-  t.same(sent, { records: [{ name: 'discharge-40d.json', input: bundle }], parameters: { PT_EPISODE_END_WINDOW_DAYS: 60 } })
+  t.same(sent, {
+    records: [{ name: 'discharge-40d.json', input: bundle }],
+    parameters: { PT_EPISODE_END_WINDOW_DAYS: 60 },
+    hook: 'order-sign',
+    now,
+    profile
+  })
   t.same(await result.locator('h5').allTextContents(), ['In force', 'Edited'])
   t.match(await result.locator('.wi-record h4').first().textContent(), /discharge-40d\.json/)
   if ((await result.locator('.wi-added').count()) > 0) t.match(await result.locator('.wi-added').first().textContent(), /added: .*PT-06/)
+  if (SHOTS) {
+    await result.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: 'docs/workbench/rules-whatif.png' })
+  }
   t.same(problems, [])
 })

@@ -4,6 +4,7 @@
 
 import { ApiError } from '../api.js'
 import { fill, h, message } from '../dom.js'
+import { settingsControls } from '../eval-settings.js'
 import { type WhatIfResult, cardDiff, currentEdit, hasChanges } from '../rules-edit.js'
 import { readRecordFiles, runWhatIf } from '../rules-whatif.js'
 import '../rules.css'
@@ -42,7 +43,8 @@ function changedList (result: WhatIfResult): HTMLElement {
 export const impactView: View = {
   id: 'impact',
   title: 'Impact',
-  mount (root) {
+  async mount (root) {
+    const settings = await settingsControls('impact')
     const picker = h('input', { type: 'file', id: 'impact-files', multiple: true, accept: '.json,application/json' })
     const run = h('button', { type: 'button' }, 'Compare')
     const out = h('div', { 'aria-live': 'polite' })
@@ -52,13 +54,14 @@ export const impactView: View = {
         const records = picked.length > 0 ? picked : loadedRecords()
         if (records.length === 0) { fill(out, message('error', 'Pick bundle files here, or load records in Evaluate.')); return }
         fill(out, message('info', `Evaluating ${records.length} record(s)…`))
-        const result = await runWhatIf(records, currentEdit())
+        const result = await runWhatIf(records, currentEdit(), settings.values())
         fill(out, countsTable(result), changedList(result))
       })().catch((e: unknown) => { fill(out, message('error', e instanceof ApiError || e instanceof Error ? e.message : String(e))) })
     })
     fill(root, h('h2', {}, 'Impact'),
       h('p', {}, editSummary()),
       h('p', {}, `Records loaded in Evaluate: ${loadedRecords().length}. Files picked here take their place.`),
+      settings.element,
       h('div', { class: 'toolbar' }, h('label', { for: 'impact-files' }, 'Bundles or hook requests'), picker, run),
       out)
   }
