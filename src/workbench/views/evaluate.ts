@@ -6,6 +6,7 @@ import { ApiError, api } from '../api.js'
 import { type Card, cardRuleKey, renderCard } from '../cards.js'
 import { fill, h, message } from '../dom.js'
 import { type CatalogRule, type Explanation, notFiredList, parametersTable, whyFired } from '../evaluate-explain.js'
+import { HOOKS } from '../eval-settings.js'
 import { inputControls, kindOf } from '../evaluate-input.js'
 import { loadedRecords, setLoadedRecords } from '../state.js'
 import type { View } from '../view.js'
@@ -13,7 +14,6 @@ import type { View } from '../view.js'
 interface Session { profile: string, profiles: string[] }
 interface EvaluateResponse { cards: Card[], explain?: Explanation }
 
-const HOOKS = ['order-select', 'order-sign', 'patient-view']
 let selected = 0
 
 function labelled (id: string, label: string, control: HTMLElement): HTMLElement {
