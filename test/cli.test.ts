@@ -5,23 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { main } from '../src/cli/main.js'
-import { FIXTURES } from './helper.js'
+import { FIXTURES, runCli } from './helper.js'
 
-async function run (...argv: string[]): Promise<{ code: number, out: string, err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const write = { out: process.stdout.write, err: process.stderr.write }
-  process.stdout.write = ((s: string) => { out.push(String(s)); return true }) as typeof process.stdout.write
-  process.stderr.write = ((s: string) => { err.push(String(s)); return true }) as typeof process.stderr.write
-  try {
-    const code = await main(argv)
-    return { code, out: out.join(''), err: err.join('') }
-  } finally {
-    process.stdout.write = write.out
-    process.stderr.write = write.err
-  }
-}
+const run = runCli
 
 const TX = `${FIXTURES}bundles/transaction-urn-uuid-contained.json`
 const NOW = ['--now', '2026-11-29T10:00:00Z']

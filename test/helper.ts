@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { buildApp, type App } from '../src/app.js'
+import { main } from '../src/cli/main.js'
 import { type Config, testConfig } from '../src/config.js'
 import { loadCatalog } from '../src/rules/catalog.js'
 import type { Catalog } from '../src/rules/compiled.js'
@@ -104,4 +105,20 @@ export function catalogProblemsAfterText (
     throw err
   }
   return []
+}
+
+/** Runs the CLI in-process (its `main`), capturing what it writes to stdout and stderr. */
+export async function runCli (...argv: string[]): Promise<{ code: number, out: string, err: string }> {
+  const out: string[] = []
+  const err: string[] = []
+  const write = { out: process.stdout.write, err: process.stderr.write }
+  process.stdout.write = ((s: string) => { out.push(String(s)); return true }) as typeof process.stdout.write
+  process.stderr.write = ((s: string) => { err.push(String(s)); return true }) as typeof process.stderr.write
+  try {
+    const code = await main(argv)
+    return { code, out: out.join(''), err: err.join('') }
+  } finally {
+    process.stdout.write = write.out
+    process.stderr.write = write.err
+  }
 }

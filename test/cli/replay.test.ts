@@ -5,23 +5,9 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { main } from '../../src/cli/main.js'
-import { FIXTURES, NOW, tempDir, testApp } from '../helper.js'
+import { FIXTURES, NOW, runCli, tempDir, testApp } from '../helper.js'
 
-async function run (...argv: string[]): Promise<{ code: number, out: string, err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const write = { out: process.stdout.write, err: process.stderr.write }
-  process.stdout.write = ((s: string) => { out.push(String(s)); return true }) as typeof process.stdout.write
-  process.stderr.write = ((s: string) => { err.push(String(s)); return true }) as typeof process.stderr.write
-  try {
-    const code = await main(argv)
-    return { code, out: out.join(''), err: err.join('') }
-  } finally {
-    process.stdout.write = write.out
-    process.stderr.write = write.err
-  }
-}
+const run = runCli
 
 const ORDER = `${FIXTURES}requests/order-select-lumbar-diagnostic-mbb-on-apixaban.json`
 const VIEW = `${FIXTURES}requests/patient-view-rfa-30-days-no-pt.json`
