@@ -106,6 +106,8 @@ await t.test('keyboard: Tab reaches the skip link, then each tab; the skip link 
   await page.keyboard.press('Enter')
   const opened = hrefs.at(-2) ?? ''
   await page.waitForURL(`${base}/workbench/${opened}`)
+  // The shell marks the tab in its hashchange handler, just after the URL changes: wait for the mark.
+  await page.locator(`nav a[href="${opened}"][aria-current="page"]`).waitFor({ timeout: 10_000 })
   t.equal(await page.locator(`nav a[href="${opened}"]`).getAttribute('aria-current'), 'page', 'Enter on a tab opens it')
   await page.goto(`${base}/workbench/`)
   await page.keyboard.press('Tab')
